@@ -1,0 +1,1 @@
+"""Everything that runs inside Rasa or serves people directly: NLU components, lexicons, launcher, widget."""

@@ -1,0 +1,1 @@
+"""The service directory: models, loader, matching, places and API. Usable without Rasa."""
