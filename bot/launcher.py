@@ -1,0 +1,119 @@
+"""Start everything the assistant needs and keep it running until Ctrl-C.
+
+`python -m bot.launcher run` loads the service directory, trains the model if its inputs changed, starts the
+action server and the Rasa server (REST and socket.io channels), waits until both answer, and stops both
+cleanly on Ctrl-C. `python -m bot.launcher test` prepares the same way and runs the test suite.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import Dict, List, Optional
+
+from bot.model_cache import ensure_model
+from bot.settings import ROOT, load_settings
+
+STARTUP_TIMEOUT_S = 180
+
+
+def _python_env() -> Dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def load_directory() -> None:
+    """Load the directory's YAML seed data into its database (all or nothing)."""
+    subprocess.run([sys.executable, "-m", "directory", "load"], cwd=ROOT, check=True, env=_python_env())
+
+
+def start_action_server(port: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port],
+        cwd=ROOT, env=_python_env())
+
+
+def start_rasa_server(model: str, port: str, cors: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "rasa", "run", "--model", model, "--port", port,
+         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--cors", cors],
+        cwd=ROOT, env=_python_env())
+
+
+def wait_until_up(url: str, processes: List[subprocess.Popen], timeout_s: float = STARTUP_TIMEOUT_S) -> None:
+    """Poll `url` until it answers; fail early if one of the processes died."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for process in processes:
+            if process.poll() is not None:
+                raise RuntimeError(f"a server exited during start-up (exit code {process.returncode})")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(1)
+    raise RuntimeError(f"{url} did not answer within {timeout_s:.0f} s")
+
+
+def stop(processes: List[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run() -> int:
+    settings = load_settings()
+    load_directory()
+    model = str(ensure_model())
+    processes: List[subprocess.Popen] = []
+    try:
+        processes.append(start_action_server(settings["ACTION_PORT"]))
+        processes.append(start_rasa_server(model, settings["RASA_PORT"], settings["CORS_ORIGINS"]))
+        wait_until_up(f"http://127.0.0.1:{settings['ACTION_PORT']}/health", processes)
+        wait_until_up(f"http://127.0.0.1:{settings['RASA_PORT']}/", processes)
+        print(f"\nThe assistant is running. Talk to it with:\n"
+              f"  curl -s -X POST http://localhost:{settings['RASA_PORT']}/webhooks/rest/webhook "
+              f"-H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"hi\"}}'\n"
+              f"Press Ctrl-C to stop.\n", flush=True)
+        while all(process.poll() is None for process in processes):
+            time.sleep(1)
+        print("a server stopped unexpectedly; shutting down", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop(processes)
+
+
+def test(pytest_args: Optional[List[str]] = None) -> int:
+    load_settings()
+    ensure_model()
+    return subprocess.run([sys.executable, "-m", "pytest", *(pytest_args or [])], cwd=ROOT,
+                          env=_python_env()).returncode
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["run", "test", "train"])
+    parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run()
+    if args.command == "train":
+        load_settings()
+        print(ensure_model())
+        return 0
+    return test(args.pytest_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Settings from the environment, with defaults that need no services.
+
+`.env` (see .env.example) is read first; real environment variables win. The same values reach Rasa through
+`${VAR}` substitution in endpoints.yml, so every process sees one configuration.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Dict
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: Dict[str, str] = {
+    "RASA_TELEMETRY_ENABLED": "false",  # a service for children sends nothing to third parties
+    "RASA_PORT": "5005",
+    "ACTION_PORT": "5055",
+    "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+    "TRACKER_DB_DIALECT": "sqlite",
+    "TRACKER_DB_HOST": "",
+    "TRACKER_DB_PORT": "",
+    "TRACKER_DB_NAME": str(ROOT / ".rasa" / "tracker.db"),
+    "TRACKER_DB_USER": "",
+    "TRACKER_DB_PASSWORD": "",
+    "LOCK_STORE_TYPE": "in_memory",
+    "REDIS_HOST": "127.0.0.1",
+    "REDIS_PORT": "6379",
+    "REDIS_DB": "1",
+    "REDIS_PASSWORD": "",
+    "CORS_ORIGINS": "*",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def load_settings() -> Dict[str, str]:
+    """Read .env, fill in defaults, export the result to os.environ and return it."""
+    load_dotenv(ROOT / ".env", override=False)
+    for key, value in DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    (ROOT / ".rasa").mkdir(exist_ok=True)
+    return {key: os.environ[key] for key in DEFAULTS}
