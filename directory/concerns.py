@@ -1,0 +1,97 @@
+"""Concern vocabulary from data/concerns.yml: codes, plain labels, related concerns and free-text synonyms.
+
+Kept as data so content editors can widen "related" or add synonyms without touching matching code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, Mapping, Optional, Tuple
+
+import yaml
+
+CONCERNS_FILE = Path(__file__).parent / "data" / "concerns.yml"
+GENERAL = "general"
+
+# Tiers used by matching: lower is a better fit.
+EXACT, RELATED, GENERAL_TIER = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Concern:
+    """One concern code with its plain wording and its links to other concerns."""
+
+    code: str
+    label: str
+    description: str
+    related: Tuple[str, ...]
+    synonyms: Tuple[str, ...]
+    urgent: bool
+
+
+def parse_concerns(raw: Mapping) -> Dict[str, Concern]:
+    """Turn the YAML mapping into Concern objects, rejecting unknown related codes (typos)."""
+    result: Dict[str, Concern] = {}
+    for item in raw["concerns"]:
+        concern = Concern(
+            code=item["code"], label=item["label"], description=item["description"],
+            related=tuple(item.get("related") or ()), synonyms=tuple(s.lower() for s in item.get("synonyms") or ()),
+            urgent=bool(item.get("urgent", False)))
+        if concern.code in result:
+            raise ValueError(f"concerns.yml: concern '{concern.code}' listed twice")
+        result[concern.code] = concern
+    for concern in result.values():
+        unknown = [code for code in concern.related if code not in result]
+        if unknown:
+            raise ValueError(f"concerns.yml: concern '{concern.code}': related has unknown codes {unknown}")
+    return result
+
+
+@lru_cache(maxsize=1)
+def load_concerns() -> Dict[str, Concern]:
+    """All concerns, keyed by code, in file order (read once per process)."""
+    with CONCERNS_FILE.open(encoding="utf-8") as handle:
+        return parse_concerns(yaml.safe_load(handle))
+
+
+def concern_codes() -> frozenset[str]:
+    """The known concern codes, including 'general'."""
+    return frozenset(load_concerns())
+
+
+def expand(codes: Iterable[str]) -> Dict[str, int]:
+    """Map each concern a service could carry to how well it fits the request (EXACT, RELATED, GENERAL_TIER).
+
+    An empty request or ["general"] asks for general wellbeing services only. Raises ValueError on an
+    unknown code, because codes come from the bot's own vocabulary and a typo should fail loudly.
+    """
+    concerns = load_concerns()
+    wanted = [code for code in codes if code != GENERAL]
+    unknown = [code for code in wanted if code not in concerns]
+    if unknown:
+        raise ValueError(f"unknown concern codes: {unknown}")
+    tiers: Dict[str, int] = {GENERAL: EXACT if not wanted else GENERAL_TIER}
+    for code in wanted:
+        for related in concerns[code].related:
+            tiers.setdefault(related, RELATED)
+    for code in wanted:
+        tiers[code] = EXACT
+    return tiers
+
+
+def is_urgent(codes: Iterable[str]) -> bool:
+    """True when any requested concern is marked urgent (24/7 services go first)."""
+    concerns = load_concerns()
+    return any(concerns[code].urgent for code in codes if code in concerns)
+
+
+def resolve_concern(text: str) -> Optional[str]:
+    """The concern code for a code, a label or a synonym typed by a person ("panic" -> "anxiety")."""
+    needle = " ".join((text or "").lower().replace("_", " ").split())
+    if not needle:
+        return None
+    for concern in load_concerns().values():
+        if needle in (concern.code.replace("_", " "), concern.label.lower()) or needle in concern.synonyms:
+            return concern.code
+    return None

@@ -1,0 +1,134 @@
+"""Database tables for the service directory, shaped after Open Referral UK (HSDS).
+
+HSDS ideas kept: organisation -> service; service areas; eligibility (ages and audience); a taxonomy of
+concerns; contacts (phone, text, email, website); opening hours; provenance. Simplified on purpose:
+- ages sit on the service row (HSDS has a 1:1 eligibility table; one join fewer keeps matching fast);
+- areas, concerns, audiences and referral routes are one row per value in narrow link tables with an
+  index on (value, service_id), so matching is a handful of indexed IN-subqueries;
+- opening hours are free text plus an is_24_7 flag: the seeds give no structured schedules.
+Every service records where its facts came from (`source`), how sure we are (`confidence`, `notes`)
+and when they were last checked (`last_verified`).
+"""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+class Organisation(Base):
+    """Who runs a service (an NHS trust, a charity, a council)."""
+
+    __tablename__ = "organisation"
+
+    id = Column(String(80), primary_key=True)
+    name = Column(String(200), nullable=False)
+
+    services = relationship("Service", back_populates="organisation")
+
+
+class Service(Base):
+    """Something a young person, parent or professional can use or be told about."""
+
+    __tablename__ = "service"
+
+    id = Column(String(80), primary_key=True)
+    organisation_id = Column(String(80), ForeignKey("organisation.id"), nullable=False, index=True)
+    name = Column(String(200), nullable=False)
+    summary = Column(Text, nullable=False)
+    age_min = Column(Integer, nullable=True)  # None: not stated (no lower limit applied)
+    age_max = Column(Integer, nullable=True)  # None: not stated; 120 means all ages
+    scope = Column(String(10), nullable=False, index=True)  # local | london | national | online
+    variant_of = Column(String(80), nullable=True, index=True)  # local version of a national service
+    hours = Column(Text, nullable=True)
+    is_24_7 = Column(Boolean, nullable=False, default=False)
+    confidence = Column(String(10), nullable=False)
+    notes = Column(Text, nullable=True)
+    source = Column(Text, nullable=False)
+    source_file = Column(String(120), nullable=False)
+    last_verified = Column(Date, nullable=False)
+    position = Column(Integer, nullable=False)  # load order, a stable last tie-break
+
+    organisation = relationship("Organisation", back_populates="services")
+    areas = relationship("ServiceArea", cascade="all, delete-orphan", order_by="ServiceArea.position")
+    audiences = relationship("ServiceAudience", cascade="all, delete-orphan", order_by="ServiceAudience.position")
+    concerns = relationship("ServiceConcern", cascade="all, delete-orphan", order_by="ServiceConcern.position")
+    routes = relationship("ReferralRoute", cascade="all, delete-orphan", order_by="ReferralRoute.position")
+    contacts = relationship("Contact", cascade="all, delete-orphan", order_by="Contact.position")
+
+
+class ServiceArea(Base):
+    """A borough served (contracts.md spelling), or National / Online."""
+
+    __tablename__ = "service_area"
+
+    service_id = Column(String(80), ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
+    area = Column(String(40), primary_key=True)
+    position = Column(Integer, nullable=False)
+
+    __table_args__ = (Index("ix_service_area_area", "area", "service_id"),)
+
+
+class ServiceAudience(Base):
+    """Who the service is for: young_person, parent or professional."""
+
+    __tablename__ = "service_audience"
+
+    service_id = Column(String(80), ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
+    audience = Column(String(20), primary_key=True)
+    position = Column(Integer, nullable=False)
+
+    __table_args__ = (Index("ix_service_audience_audience", "audience", "service_id"),)
+
+
+class ConcernTerm(Base):
+    """The concern taxonomy (HSDS taxonomy_term), loaded from data/concerns.yml."""
+
+    __tablename__ = "concern"
+
+    code = Column(String(40), primary_key=True)
+    label = Column(String(100), nullable=False)
+    description = Column(Text, nullable=False)
+
+
+class ServiceConcern(Base):
+    """A concern a service helps with (HSDS service_taxonomy)."""
+
+    __tablename__ = "service_concern"
+
+    service_id = Column(String(80), ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
+    concern = Column(String(40), ForeignKey("concern.code"), primary_key=True)
+    position = Column(Integer, nullable=False)
+
+    __table_args__ = (Index("ix_service_concern_concern", "concern", "service_id"),)
+
+
+class ReferralRoute(Base):
+    """How someone gets in: self, parent, drop_in, online, gp, professional or school."""
+
+    __tablename__ = "referral_route"
+
+    service_id = Column(String(80), ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
+    route = Column(String(20), primary_key=True)
+    position = Column(Integer, nullable=False)
+
+    __table_args__ = (Index("ix_referral_route_route", "route", "service_id"),)
+
+
+class Contact(Base):
+    """One way to reach a service: phone, text (SMS), email or website, with an optional label."""
+
+    __tablename__ = "contact"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    service_id = Column(String(80), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = Column(String(10), nullable=False)
+    value = Column(String(200), nullable=False)
+    label = Column(String(200), nullable=True)
+    position = Column(Integer, nullable=False)
+
+
+# Children first when deleting, parents first when inserting.
+TABLES_IN_DELETE_ORDER = (Contact, ReferralRoute, ServiceConcern, ServiceAudience, ServiceArea, Service,
+                          Organisation, ConcernTerm)
