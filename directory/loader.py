@@ -1,0 +1,89 @@
+"""Load the YAML service data into the database, all or nothing.
+
+Every record is validated before the database is touched (see directory.records). The old content is
+then deleted and the new content inserted inside ONE transaction, so readers see either the previous
+directory or the new one, never a mix, and any failure leaves the previous content in place.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from directory.concerns import load_concerns
+from directory.db import create_schema, session_scope
+from directory.models import (TABLES_IN_DELETE_ORDER, ConcernTerm, Contact, Organisation, ReferralRoute, Service,
+                              ServiceArea, ServiceAudience, ServiceConcern)
+from directory.records import SERVICES_DIR, ServiceRecord, read_services, slugify
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadSummary:
+    """What a load put in the database, for the CLI and for tests."""
+
+    services: int = 0
+    organisations: int = 0
+    by_area: Dict[str, int] = field(default_factory=dict)  # "London" counts London-wide services once
+
+
+def _service_row(record: ServiceRecord, organisation_id: str) -> Service:
+    """One Service with its link rows, built from a validated record."""
+    return Service(
+        id=record.id, organisation_id=organisation_id, name=record.name, summary=record.summary,
+        age_min=record.age_min, age_max=record.age_max, scope=record.scope, variant_of=record.variant_of,
+        hours=record.hours, is_24_7=record.is_24_7, confidence=record.confidence, notes=record.notes,
+        source=record.source, source_file=record.source_file, last_verified=record.last_verified,
+        position=record.position,
+        areas=[ServiceArea(area=a, position=i) for i, a in enumerate(record.areas)],
+        audiences=[ServiceAudience(audience=a, position=i) for i, a in enumerate(record.audiences)],
+        concerns=[ServiceConcern(concern=c, position=i) for i, c in enumerate(record.concerns)],
+        routes=[ReferralRoute(route=r, position=i) for i, r in enumerate(record.how_to_refer)],
+        contacts=[Contact(kind=c.kind, value=c.value, label=c.label, position=i)
+                  for i, c in enumerate(record.contacts)])
+
+
+def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> LoadSummary:
+    """Delete everything and insert these records in the caller's transaction (no commit here)."""
+    for table in TABLES_IN_DELETE_ORDER:
+        session.execute(delete(table))
+    session.add_all(ConcernTerm(code=c.code, label=c.label, description=c.description)
+                    for c in load_concerns().values())
+    session.flush()
+    summary = LoadSummary()
+    organisations: Dict[str, Organisation] = {}
+    areas: Counter = Counter()
+    for record in records:
+        org_id = slugify(record.organisation)
+        if org_id not in organisations:
+            organisations[org_id] = Organisation(id=org_id, name=record.organisation)
+            session.add(organisations[org_id])
+        session.add(_service_row(record, org_id))
+        areas.update(["London"] if record.scope == "london" else record.areas)
+        summary.services += 1
+    session.flush()
+    summary.organisations = len(organisations)
+    summary.by_area = dict(sorted(areas.items()))
+    return summary
+
+
+def load_records(engine: Engine, records: List[ServiceRecord]) -> LoadSummary:
+    """Replace the directory with already-validated records in one transaction."""
+    create_schema(engine)
+    with session_scope(engine) as session:
+        summary = replace_contents(session, records)
+    log.info("directory loaded: %d services, %d organisations", summary.services, summary.organisations)
+    return summary
+
+
+def load_directory(engine: Engine, services_dir: Optional[Path] = None) -> LoadSummary:
+    """Validate every YAML file, then replace the database content with it (raises DirectoryDataError)."""
+    records = read_services(services_dir or SERVICES_DIR)
+    return load_records(engine, records)
