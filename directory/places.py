@@ -1,15 +1,111 @@
-"""London places: borough names, spellings, neighbourhoods and postcode districts (data in data/places.yml)."""
+"""London places: borough names, spellings, neighbourhoods and postcode districts (data in data/places.yml).
+
+`resolve_place("im 15 live in hakney")` says which of the 33 boroughs (or "Outside London") someone means.
+Matching is plain dictionary look-ups over word tokens, with a precomputed index for small misspellings, so
+the directory stays usable without spaCy or Rasa and one message costs microseconds.
+"""
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
 PLACES_FILE = Path(__file__).parent / "data" / "places.yml"
 OUTSIDE_LONDON = "Outside London"
 NOT_GIVEN = "Not given"
+
+KIND_BOROUGH = "borough"
+KIND_ALIAS = "alias"
+KIND_NEIGHBOURHOOD = "neighbourhood"
+KIND_POSTCODE = "postcode"
+KIND_OUTSIDE = "outside_london"
+
+# Longer messages are cut before matching: a place is given early, and this bounds the cost of abuse.
+MAX_CHARS = 5000
+# Postcode areas whose districts the table knows; other UK areas count only as full postcodes.
+LONDON_AREAS = frozenset("E EC N NW SE SW W WC BR CR DA EN HA IG KT RM SM TW UB".split())
+# Words with no meaning of their own for matching: "&"/"n" mean "and", "saint" is written "st".
+_CANONICAL = {"&": "and", "n": "and", "saint": "st", "rd": "road"}
+# Tokens ignored when deciding whether a message is nothing but a place name ("erm, Bow I think").
+_FILLERS = frozenset("i im am we were re live living lives in at near the its it s is um erm uh ok okay "
+                     "thanks thank you please pls x xx lol think probably mostly yeah yes my our".split())
+_RESIDENCE_CUES = frozenset("live lives living based from home stay staying moved".split())
+
+_TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|&|[^\w\s]")
+_JOINERS = frozenset("-'\u2019/")
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
+_DISTRICT = re.compile(r"^([a-z]{1,2})(\d[a-z\d]?)$")
+_GLUED_POSTCODE = re.compile(r"^([a-z]{1,2}\d[a-z\d]?)(\d[abd-hjlnp-uw-z]{2})$")
+_INWARD = re.compile(r"^\d[abd-hjlnp-uw-z]{2}$")
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    """One place found in a message.
+
+    borough: a borough as docs/contracts.md spells it, or "Outside London".
+    nhs_trust: the trust code for the borough (None outside London).
+    kind: borough | alias | neighbourhood | postcode | outside_london.
+    place: the canonical name of what matched ("Dalston", "E8", "Manchester").
+    text, start, end: the matched span of the input text.
+    alternatives: other boroughs the place may be in (a straddling district or neighbourhood).
+    fuzzy: True when matched by tolerating a misspelling.
+    """
+
+    borough: str
+    nhs_trust: Optional[str]
+    kind: str
+    place: str
+    text: str
+    start: int
+    end: int
+    alternatives: Tuple[str, ...] = ()
+    fuzzy: bool = False
+
+
+@dataclass(frozen=True)
+class _Entry:
+    borough: str
+    kind: str
+    place: str
+    alternatives: Tuple[str, ...] = ()
+    needs_cue: bool = False
+
+
+@dataclass(frozen=True)
+class _Token:
+    key: str
+    start: int
+    end: int
+    word: bool
+
+
+@dataclass(frozen=True)
+class Places:
+    """Everything places.yml says, compiled once into look-up tables."""
+
+    boroughs: Tuple[str, ...]
+    trusts: Dict[str, str]
+    phrases: Dict[Tuple[str, ...], _Entry]
+    compact: Dict[str, _Entry]
+    districts: Dict[str, Tuple[str, ...]]
+    subdistrict_parents: FrozenSet[str]
+    districts_need_cue: FrozenSet[str]
+    cues_before: FrozenSet[str]
+    cues_after: FrozenSet[str]
+    fuzzy_index: Dict[str, Tuple[str, ...]]
+    fuzzy_never: FrozenSet[str]
+    first_words: Dict[str, int]
+    longest_name: int
+
+    def trust_for(self, borough: str) -> Optional[str]:
+        """The trust code for a borough, None for "Outside London" or anything unknown."""
+        return self.trusts.get(borough)
 
 
 @lru_cache(maxsize=1)
@@ -27,3 +123,297 @@ def trust_for(borough: str) -> str | None:
     """The NHS mental health trust whose 24/7 line covers this borough, or None outside London."""
     entry = _raw()["boroughs"].get(borough)
     return entry["trust"] if entry else None
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case, accent-free, apostrophe-free form of one word; stretched letters cut to two."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("'", "").replace("\u2019", "")
+    return _STRETCHED.sub(r"\1\1", text)
+
+
+def tokenize(text: str) -> List[_Token]:
+    """Word tokens with their spans in `text`; hyphens and apostrophes join, other punctuation breaks."""
+    tokens: List[_Token] = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        if raw in _JOINERS or (raw == "." and tokens and tokens[-1].key in {"st", "mt"}):
+            continue
+        key = fold(raw)
+        word = key.isalnum()
+        tokens.append(_Token(_CANONICAL.get(key, key), match.start(), match.end(), word))
+    return tokens
+
+
+def _keys(phrase: str) -> Tuple[str, ...]:
+    return tuple(token.key for token in tokenize(phrase))
+
+
+def _as_list(value: Any) -> List[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _deletes(word: str) -> Iterable[str]:
+    """The word and every string made by deleting one letter of it.
+
+    Indexing names and looking up words this way (the symmetric-delete trick) finds every pair one edit
+    apart and most pairs two edits apart with only len(word) + 1 look-ups; _damerau then checks the distance.
+    """
+    yield word
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1:]
+
+
+def _allowed_distance(length: int) -> int:
+    """Edits tolerated for a name of this many letters: none under 6, one up to 9, two from 10."""
+    return 0 if length < 6 else 1 if length < 10 else 2
+
+
+def _damerau(a: str, b: str) -> int:
+    """Optimal string alignment distance (a swap of two neighbouring letters counts as one edit)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _entries(raw: Dict[str, Any]) -> List[Tuple[str, _Entry]]:
+    """(phrase, entry) for every name in places.yml, cue flags applied."""
+    needs_cue = {_keys(name) for name in raw.get("needs_cue", [])}
+    found: List[Tuple[str, _Entry]] = []
+    for borough, info in raw["boroughs"].items():
+        found.append((borough, _Entry(borough, KIND_BOROUGH, borough)))
+        for alias in info.get("aliases", []):
+            found.append((alias, _Entry(borough, KIND_ALIAS, borough)))
+        for item in info.get("neighbourhoods", []):
+            name, also = (item["name"], tuple(item.get("also", []))) if isinstance(item, dict) else (item, ())
+            found.append((name, _Entry(borough, KIND_NEIGHBOURHOOD, name, also)))
+    for name in raw.get("outside_london", []):
+        found.append((name, _Entry(OUTSIDE_LONDON, KIND_OUTSIDE, name.title())))
+    return [(phrase, _Entry(e.borough, e.kind, e.place, e.alternatives, _keys(phrase) in needs_cue))
+            for phrase, e in found]
+
+
+def _first_words(phrases: Dict[Tuple[str, ...], _Entry]) -> Dict[str, int]:
+    """First word of each phrase -> the most words a phrase starting with it has."""
+    longest: Dict[str, int] = {}
+    for keys in phrases:
+        longest[keys[0]] = max(longest.get(keys[0], 0), len(keys))
+    return longest
+
+
+@lru_cache(maxsize=1)
+def load_places() -> Places:
+    """Compile places.yml into look-up tables (once per process; about 50 ms)."""
+    raw = _raw()
+    phrases: Dict[Tuple[str, ...], _Entry] = {}
+    compact: Dict[str, _Entry] = {}
+    fuzzy_never = frozenset(fold(word) for word in raw.get("fuzzy_never", []))
+    fuzzy_sets: Dict[str, set] = {}
+    for phrase, entry in _entries(raw):
+        keys = _keys(phrase)
+        phrases.setdefault(keys, entry)
+        joined = "".join(keys)
+        if not joined.isalpha() or entry.needs_cue:
+            continue
+        compact.setdefault(joined, entry)
+        if _allowed_distance(len(joined)) == 0:
+            continue
+        for variant in _deletes(joined):
+            fuzzy_sets.setdefault(variant, set()).add(joined)
+    districts = {code.upper(): tuple(_as_list(value)) for code, value in raw["postcode_districts"].items()}
+    return Places(
+        boroughs=tuple(raw["boroughs"]),
+        trusts={name: info["trust"] for name, info in raw["boroughs"].items()},
+        phrases=phrases,
+        compact=compact,
+        districts=districts,
+        subdistrict_parents=frozenset(code.upper() for code in raw.get("subdistrict_parents", [])),
+        districts_need_cue=frozenset(code.upper() for code in raw.get("districts_need_cue", [])),
+        cues_before=frozenset(fold(word) for word in raw.get("place_cues", [])),
+        cues_after=frozenset(fold(word) for word in raw.get("place_cues_after", [])),
+        fuzzy_index={variant: tuple(sorted(names)) for variant, names in fuzzy_sets.items()},
+        longest_name=max(len(name) for name in compact),
+        fuzzy_never=fuzzy_never,
+        first_words=_first_words(phrases),
+    )
+
+
+def _district_boroughs(places: Places, outward: str, full: bool) -> Optional[Tuple[str, ...]]:
+    """Boroughs for an outward code ("E8", "SW1A"); non-London areas count only in a full postcode."""
+    outward = outward.upper()
+    if outward in places.districts:
+        return places.districts[outward]
+    if outward[-1].isalpha() and outward[:-1] in places.subdistrict_parents:
+        return places.districts[outward[:-1]]
+    area = re.match(r"[A-Z]+", outward).group()
+    if full and area not in LONDON_AREAS:
+        return (OUTSIDE_LONDON,)
+    return None
+
+
+def _postcode_at(places: Places, tokens: Sequence[_Token], i: int) -> Optional[Tuple[int, str, Tuple[str, ...], bool]]:
+    """(tokens used, outward code, boroughs, full postcode?) when a postcode starts at token i."""
+    key = tokens[i].key
+    glued = _GLUED_POSTCODE.match(key)
+    if glued and not _DISTRICT.match(key):
+        found = _district_boroughs(places, glued.group(1), full=True)
+        return (1, glued.group(1).upper(), found, True) if found else None
+    if not _DISTRICT.match(key):
+        return None
+    full = i + 1 < len(tokens) and bool(_INWARD.match(tokens[i + 1].key))
+    found = _district_boroughs(places, key, full)
+    if not found:
+        return None
+    return (2 if full else 1), key.upper(), found, full
+
+
+@lru_cache(maxsize=8192)
+def _fuzzy_lookup(word: str) -> Optional[Tuple[str, int]]:
+    """The indexed name within its allowed distance of `word` (same first letter), and that distance."""
+    places = load_places()
+    if len(word) < 5 or word in places.fuzzy_never:
+        return None
+    best: Optional[Tuple[str, int]] = None
+    for variant in _deletes(word):
+        for name in places.fuzzy_index.get(variant, ()):
+            if name[0] != word[0] or abs(len(name) - len(word)) > _allowed_distance(len(name)):
+                continue
+            distance = _damerau(word, name)
+            if distance <= _allowed_distance(len(name)) and (best is None or distance < best[1]):
+                best = (name, distance)
+    return best
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    first: int
+    last: int  # exclusive token index
+    entry: _Entry
+    fuzzy: bool
+    place: str
+
+
+def _candidates(places: Places, tokens: Sequence[_Token]) -> List[_Candidate]:
+    found: List[_Candidate] = []
+    n = len(tokens)
+    for i in range(n):
+        if not tokens[i].word:
+            continue
+        postcode = _postcode_at(places, tokens, i)
+        if postcode:
+            used, outward, boroughs, full = postcode
+            entry = _Entry(boroughs[0], KIND_POSTCODE, outward, boroughs[1:],
+                           needs_cue=not full and outward in places.districts_need_cue)
+            found.append(_Candidate(i, i + used, entry, False, outward))
+            continue
+        exact = _exact_at(places, tokens, i)
+        if exact:
+            found.append(exact)
+        else:
+            found.extend(_fuzzy_candidates(places, tokens, i))
+    return found
+
+
+def _exact_at(places: Places, tokens: Sequence[_Token], i: int) -> Optional[_Candidate]:
+    """The longest name starting at token i, written as in places.yml or run together ("towerhamlets")."""
+    n = len(tokens)
+    for length in range(min(places.first_words.get(tokens[i].key, 0), n - i), 0, -1):
+        entry = places.phrases.get(tuple(token.key for token in tokens[i:i + length]))
+        if entry is not None:
+            return _Candidate(i, i + length, entry, False, entry.place)
+    joined = ""
+    for j in range(i, min(i + 3, n)):
+        if not tokens[j].word:
+            break
+        joined += tokens[j].key
+        entry = places.compact.get(joined)
+        if entry is not None:
+            return _Candidate(i, j + 1, entry, False, entry.place)
+    return None
+
+
+def _fuzzy_candidates(places: Places, tokens: Sequence[_Token], i: int) -> List[_Candidate]:
+    """Misspelled names starting at token i: one to three words, letters only, no exact match there."""
+    found: List[_Candidate] = []
+    joined = ""
+    for j in range(i, min(i + 3, len(tokens))):
+        token = tokens[j]
+        if not token.word or not token.key.isalpha() or len(token.key) < 3 or token.key in places.fuzzy_never:
+            break
+        joined += token.key
+        if len(joined) > places.longest_name + 2:
+            break
+        hit = _fuzzy_lookup(joined)
+        if hit:
+            entry = places.compact[hit[0]]
+            found.append(_Candidate(i, j + 1, entry, True, entry.place))
+    return found[-1:]
+
+
+def _has_cue(places: Places, tokens: Sequence[_Token], first: int, last: int) -> bool:
+    before = tokens[first - 1].key if first > 0 else ""
+    after = tokens[last].key if last < len(tokens) else ""
+    if before in places.cues_before or after in places.cues_after:
+        return True
+    others = [t.key for k, t in enumerate(tokens) if t.word and not first <= k < last]
+    return all(key in _FILLERS for key in others)
+
+
+def _select(places: Places, tokens: Sequence[_Token], found: List[_Candidate]) -> List[_Candidate]:
+    """Longest, exact-before-fuzzy, leftmost candidates that do not overlap and have their cue."""
+    chosen: List[_Candidate] = []
+    taken = [False] * len(tokens)
+    ranked = sorted(found, key=lambda c: (-(c.last - c.first), c.fuzzy, c.first))
+    for cand in ranked:
+        if any(taken[cand.first:cand.last]):
+            continue
+        if cand.entry.needs_cue and not _has_cue(places, tokens, cand.first, cand.last):
+            continue
+        chosen.append(cand)
+        taken[cand.first:cand.last] = [True] * (cand.last - cand.first)
+    return sorted(chosen, key=lambda c: c.first)
+
+
+@lru_cache(maxsize=512)
+def _find(text: str) -> Tuple[PlaceMatch, ...]:
+    places = load_places()
+    tokens = tokenize(text)
+    result = []
+    for cand in _select(places, tokens, _candidates(places, tokens)):
+        start, end = tokens[cand.first].start, tokens[cand.last - 1].end
+        entry = cand.entry
+        result.append(PlaceMatch(
+            borough=entry.borough, nhs_trust=places.trust_for(entry.borough), kind=entry.kind,
+            place=cand.place, text=text[start:end], start=start, end=end,
+            alternatives=tuple(a for a in entry.alternatives if a != entry.borough), fuzzy=cand.fuzzy))
+    return tuple(result)
+
+
+def find_places(text: str) -> List[PlaceMatch]:
+    """Every place named in `text`, in order, without overlaps (only the first MAX_CHARS are read)."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    return list(_find(text[:MAX_CHARS]))
+
+
+def _lives_there(text: str, match: PlaceMatch) -> bool:
+    """True when one of the three words before the place says it is where someone lives."""
+    words = [t.key for t in tokenize(text[:match.start]) if t.word][-3:]
+    return any(word in _RESIDENCE_CUES for word in words)
+
+
+def resolve_place(text: str) -> PlaceMatch | None:
+    """Where the message says someone lives: the first place after "live in"/"from"..., else the first place."""
+    matches = find_places(text)
+    if not matches:
+        return None
+    return next((m for m in matches if _lives_there(text, m)), matches[0])
