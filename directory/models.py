@@ -22,7 +22,7 @@ class Organisation(Base):
 
     __tablename__ = "organisation"
 
-    id = Column(String(80), primary_key=True)
+    id = Column(String(200), primary_key=True)
     name = Column(String(200), nullable=False)
 
     services = relationship("Service", back_populates="organisation")
@@ -34,7 +34,7 @@ class Service(Base):
     __tablename__ = "service"
 
     id = Column(String(80), primary_key=True)
-    organisation_id = Column(String(80), ForeignKey("organisation.id"), nullable=False, index=True)
+    organisation_id = Column(String(200), ForeignKey("organisation.id"), nullable=False, index=True)
     name = Column(String(200), nullable=False)
     summary = Column(Text, nullable=False)
     age_min = Column(Integer, nullable=True)  # None: not stated (no lower limit applied)
