@@ -1,0 +1,207 @@
+"""The crisis and safeguarding detector: text in, `RiskResult` (or None) out. Usable without Rasa.
+
+Rules, not a model, make the escalation decision: a young person who types "i wanna kms" must be helped
+from any point in the conversation, and a rule can be read, tested and reasoned about by a safeguarding
+lead. The rules are spaCy Matcher/PhraseMatcher patterns compiled from `bot/lexicons/risk.yml` and run
+over canonical tokens (`bot.risk.canon`). Exceptions (hyperbole, grief, talk about a film) suppress only
+the risk matches they overlap. Only pattern ids are ever logged, and only at DEBUG: never message text.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from bot.nlp import blank_english
+from bot.risk.canon import Canonicaliser
+from bot.risk.lexicon import ExceptionRule, Lexicon, RiskPattern, compile_pattern, literal_phrase, load_lexicon
+from bot.risk.subject import OTHER, SELF, resolve_subject
+
+logger = logging.getLogger(__name__)
+
+#: Messages longer than this (after normalisation) are scanned in overlapping windows, so the cost per
+#: window stays bounded and a risk phrase near the end of a long paste is still seen.
+WINDOW_CHARS = 1200
+WINDOW_OVERLAP = 200
+#: Beyond this the rest of a message is not scanned at all (a 100 000-character paste is not a chat
+#: message); the cut is logged as a WARNING with the length only.
+MAX_CHARS = 200_000
+_REFERENT = "__other_referent__"
+_EXCEPTION_PREFIX = "__exception__:"
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    """One detection: what kind of help, about what, for whom, and which pattern ids fired."""
+
+    escalation: str
+    category: str
+    subject: str
+    pattern_ids: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A detection (or None) plus the exceptions seen, which the Rasa component uses to judge ML output."""
+
+    result: Optional[RiskResult]
+    exception_ids: Tuple[str, ...]
+    suppressed_ids: Tuple[str, ...]
+
+    @property
+    def hyperbole(self) -> bool:
+        """True when any exception (hyperbole, grief, topic talk, denial) matched anywhere."""
+        return bool(self.exception_ids)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    pattern: RiskPattern
+    start: int
+    end: int
+
+
+class RiskMatcher:
+    """Compiled lexicon + spaCy matchers. Build once (from_lexicon), then call detect() per message."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        nlp = blank_english()
+        self._vocab = nlp.vocab
+        self._canon = Canonicaliser(lexicon, nlp)
+        self._matcher = Matcher(nlp.vocab)
+        self._phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._patterns: Dict[str, RiskPattern] = {}
+        self._exceptions: Dict[str, ExceptionRule] = {}
+        for pattern, matches in lexicon.patterns:
+            self._patterns[pattern.id] = pattern
+            self._add(pattern.id, matches)
+        for rule, matches in lexicon.exceptions:
+            self._exceptions[_EXCEPTION_PREFIX + rule.id] = rule
+            self._add(_EXCEPTION_PREFIX + rule.id, matches)
+        self._add(_REFERENT, lexicon.other_referents)
+        sets = lexicon.sets
+        self._self_words = frozenset(sets.get("self_word", [])) | {"we", "us", "my"}
+        self._other_words = frozenset(sets.get("other_pron", [])) | frozenset(sets.get("other_noun", []))
+        self._priority = lexicon.priority
+
+    @classmethod
+    def from_lexicon(cls, path: Optional[Path] = None) -> "RiskMatcher":
+        """Load and compile a lexicon file (default bot/lexicons/risk.yml)."""
+        return cls(load_lexicon(path))
+
+    def _add(self, key: str, matches: Sequence[str]) -> None:
+        token_patterns = []
+        for text in matches:
+            words = literal_phrase(text)
+            if words is not None:
+                self._phrases.add(key, [Doc(self._vocab, words=words)])
+            else:
+                token_patterns.append(compile_pattern(text, self.lexicon.sets))
+        if token_patterns:
+            self._matcher.add(key, token_patterns)
+
+    # ------------------------------------------------------------------ public API
+
+    def detect(self, text: str) -> Optional[RiskResult]:
+        """The risk in `text`, or None. Never logs the text."""
+        return self.analyse(text).result
+
+    def analyse(self, text: str) -> Analysis:
+        """Detection plus the ids of exceptions seen and of risk patterns they suppressed."""
+        prepared = self._canon.prepare(text if isinstance(text, str) else "")
+        if len(prepared) > MAX_CHARS:
+            logger.warning("risk detector: message of %d characters cut to %d", len(prepared), MAX_CHARS)
+            prepared = prepared[:MAX_CHARS]
+        hits: List[Tuple[_Hit, str]] = []
+        exceptions: Set[str] = set()
+        suppressed: Set[str] = set()
+        for window in _windows(prepared):
+            self._scan(window, hits, exceptions, suppressed)
+        result = self._decide(hits)
+        if result is not None:
+            logger.debug("risk detected: %s/%s/%s by %s", result.escalation, result.category, result.subject,
+                         ",".join(result.pattern_ids))
+        if exceptions:
+            logger.debug("risk exceptions: %s; suppressed %s", ",".join(sorted(exceptions)),
+                         ",".join(sorted(suppressed)) or "-")
+        return Analysis(result, tuple(sorted(exceptions)), tuple(sorted(suppressed)))
+
+    def tokens(self, text: str) -> List[str]:
+        """The canonical tokens for `text` (for tests and lexicon work; never logged)."""
+        return self._canon.tokens(self._canon.prepare(text))[0]
+
+    # ------------------------------------------------------------------ internals
+
+    def _scan(self, prepared: str, hits: List[Tuple[_Hit, str]], exceptions: Set[str], suppressed: Set[str]) -> None:
+        words, values = self._canon.tokens(prepared)
+        doc = Doc(self._vocab, words=words)
+        risk: List[_Hit] = []
+        blocks: List[Tuple[ExceptionRule, int, int]] = []
+        other_mask = [False] * len(words)
+        for match_id, start, end in list(self._matcher(doc)) + list(self._phrases(doc)):
+            key = self._vocab.strings[match_id]
+            if key == _REFERENT:
+                for i in range(start, end):
+                    other_mask[i] = True
+            elif key in self._exceptions:
+                blocks.append((self._exceptions[key], start, end))
+            else:
+                pattern = self._patterns[key]
+                if pattern.check == "age_gap" and not _age_gap(values[start:end]):
+                    continue
+                risk.append(_Hit(pattern, start, end))
+        for rule, _, _ in blocks:
+            exceptions.add(rule.id)
+        for hit in risk:
+            if any(_overlaps(hit, s, e) and (rule.suppresses is None or hit.pattern.category in rule.suppresses)
+                   for rule, s, e in blocks):
+                suppressed.add(hit.pattern.id)
+                continue
+            subject = hit.pattern.subject
+            if subject == "context":
+                subject = resolve_subject(words, hit.start, hit.end, other_mask, self._self_words, self._other_words)
+            hits.append((hit, subject))
+
+    def _decide(self, hits: List[Tuple[_Hit, str]]) -> Optional[RiskResult]:
+        """The speaker's own risk first, then the most urgent category (order of `categories`)."""
+        if not hits:
+            return None
+        subject = SELF if any(s == SELF for _, s in hits) else OTHER
+        chosen = [h for h, s in hits if s == subject]
+        category = min((h.pattern.category for h in chosen), key=self._priority.__getitem__)
+        ids = tuple(sorted({h.pattern.id for h, _ in hits}))
+        return RiskResult(self.lexicon.categories[category], category, subject, ids)
+
+
+def _overlaps(hit: _Hit, start: int, end: int) -> bool:
+    return hit.start < end and start < hit.end
+
+
+def _age_gap(values: Sequence[Optional[int]]) -> bool:
+    """An adult (18+) and a child under 16 in the same sentence."""
+    ages = [v for v in values if v is not None]
+    return bool(ages) and max(ages) >= 18 and min(ages) < 16
+
+
+def _windows(text: str) -> Iterator[str]:
+    """The whole text when short; else overlapping windows cut at spaces, so no phrase is split unseen."""
+    if len(text) <= WINDOW_CHARS:
+        yield text
+        return
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + WINDOW_CHARS)
+        if end < len(text):
+            space = text.rfind(" ", start + WINDOW_CHARS - WINDOW_OVERLAP, end)
+            end = space if space > start else end
+        yield text[start:end]
+        if end >= len(text):
+            break
+        next_start = end - WINDOW_OVERLAP
+        space = text.find(" ", next_start, end)
+        start = space + 1 if space != -1 else next_start
