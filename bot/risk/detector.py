@@ -87,6 +87,8 @@ class RiskMatcher:
         sets = lexicon.sets
         self._self_words = frozenset(sets.get("self_word", [])) | {"we", "us", "my"}
         self._other_words = frozenset(sets.get("other_pron", [])) | frozenset(sets.get("other_noun", []))
+        self._self_objects = frozenset(sets.get("self_object", []))
+        self._other_objects = frozenset(sets.get("other_object", []))
         self._priority = lexicon.priority
 
     @classmethod
@@ -164,7 +166,8 @@ class RiskMatcher:
                 continue
             subject = hit.pattern.subject
             if subject == "context":
-                subject = resolve_subject(words, hit.start, hit.end, other_mask, self._self_words, self._other_words)
+                subject = resolve_subject(words, hit.start, hit.end, other_mask, self._self_words,
+                                          self._other_words, self._self_objects, self._other_objects)
             hits.append((hit, subject))
 
     def _decide(self, hits: List[Tuple[_Hit, str]]) -> Optional[RiskResult]:
