@@ -347,7 +347,7 @@ def _fuzzy_candidates(places: Places, tokens: Sequence[_Token], i: int) -> List[
     joined = ""
     for j in range(i, min(i + 3, len(tokens))):
         token = tokens[j]
-        if not token.word or not token.key.isalpha() or len(token.key) < 3 or token.key in places.fuzzy_never:
+        if not token.word or not token.key.isalpha() or len(token.key) < 3:
             break
         joined += token.key
         if len(joined) > places.longest_name + 2:
