@@ -89,7 +89,7 @@ class AgeReader:
 
     def read(self, text: str) -> List[AgeFound]:
         """Every age, band-only stage and bare number in `text`, in order of appearance."""
-        toks = tokenize(text)
+        toks = tuple(tok for tok in tokenize(text) if tok.key != "-")  # "15-year-old", "twenty-one"
         if not toks:
             return []
         used = [False] * len(toks)
@@ -157,9 +157,8 @@ class AgeReader:
         if key in self.number_words:
             value, last = self.number_words[key], i + 1
             if value >= 20 and value % 10 == 0:
-                nxt = last + 1 if last < len(toks) and toks[last].key == "-" else last
-                if nxt < len(toks) and self.number_words.get(toks[nxt].key, 10) < 10:
-                    return value + self.number_words[toks[nxt].key], nxt + 1, False
+                if last < len(toks) and self.number_words.get(toks[last].key, 10) < 10:
+                    return value + self.number_words[toks[last].key], last + 1, False
             return value, last, False
         return None
 
@@ -249,13 +248,14 @@ class AgeReader:
         if unit == "years_old":
             return (self._age(value, toks, i, after, subject or UNKNOWN), after) if not past else None
         if unit == "years":
-            if subject is None and (before in self.duration_before or nxt in self.duration_after or past):
+            duration = before in self.duration_before or nxt in self.duration_after or nxt.isdigit()
+            if subject is None and (duration or past):
                 return None
-            return self._age(self._minus(value, toks, cue_start, after), toks, i, after, subject or UNKNOWN), after
+            return self._age(self._minus(value, toks, i, after), toks, i, after, subject or UNKNOWN), after
         if unit or nxt in self.not_age_after:
             return None
         if subject is not None and not past:
-            return self._age(self._minus(value, toks, cue_start, after), toks, i, last, subject), last
+            return self._age(self._minus(value, toks, i, after), toks, i, last, subject), last
         previous_age = self._continues(toks, i, found)
         if previous_age is not None:
             return self._age(value, toks, i, last, previous_age.subject), last
