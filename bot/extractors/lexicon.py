@@ -84,7 +84,7 @@ class Lexicon:
         vocab = blank_english().vocab
         docs = []
         for phrase in phrases:
-            words = [tok.key for tok in tokenize(str(phrase)) if tok.key not in self.ignore]
+            words = [tok.key for tok in tokenize(str(phrase)) if not self._skip(tok.key)]
             if not words:
                 raise ValueError(f"{self.source}: phrase {phrase!r} has no words left to match")
             docs.append(Doc(vocab, words=words))
@@ -94,7 +94,7 @@ class Lexicon:
 
     def find(self, text: str) -> List[LexiconHit]:
         """One hit per distinct (entity, value), in order of first appearance."""
-        toks = [tok for tok in tokenize(text) if tok.key not in self.ignore]
+        toks = [tok for tok in tokenize(text) if not self._skip(tok.key)]
         if not toks:
             return []
         doc = Doc(blank_english().vocab, words=[tok.key for tok in toks])
@@ -121,6 +121,10 @@ class Lexicon:
             return hits
         best = min(ranked, key=lambda h: self.one_per_message.index(h.value))
         return [h for h in hits if h is best or h not in ranked]
+
+    def _skip(self, key: str) -> bool:
+        """Ignored words, and hyphens: "self-harm" is "self harm", "3-year-old" is "3 year old"."""
+        return key in self.ignore or key == "-"
 
     def _rule(self, label: str) -> _Rule:
         return self.rules[int(label)]
