@@ -1,0 +1,228 @@
+"""Match a young person or parent (age, borough, concerns, role) to services they can actually use.
+
+Who sees what (a service that fails any rule never appears):
+- Age: when the age is known it must be inside the service's age range (an unstated bound is open).
+  For parents the age is their child's, and parent services store the child's ages.
+- Area: the service covers the person's borough, or is National / Online. "Outside London", "Not given",
+  None or an unknown name only get National / Online services.
+- Young person (also when the role is unknown, the safest reading): services for young people that they
+  can get into without a professional (route self, online, drop_in or parent). Parent-only services and
+  services reached only through a professional, GP or school are never options; `professional_routes`
+  returns the latter separately for an "ask your GP or school about ..." line.
+- Parent: services for parents plus young people's services the family can reach directly (self, parent,
+  online, drop_in): a parent can pass those on. Professional-only services go to `professional_routes`.
+- Professional: every service in the area and age range, including referral-only and professional-facing
+  ones, because a professional can refer.
+- Concerns: services tagged with a requested concern (exact), a related concern (data/concerns.yml), or
+  "general". An empty list or ["general"] asks for general services only.
+- A national service with a local variant (`variant_of`, e.g. Kooth) is replaced by the local variant
+  in that borough, and dropped there when the local variant does not fit (e.g. age): local contracts win.
+
+Ranking (first difference wins):
+1. urgent concerns (self_harm): services open 24/7 first;
+2. exact or related concern before general-only services (so national specialists beat local generalists);
+3. for parents, services meant for parents before young people's services (a parents' helpline is more
+   use to a worried parent than a youth club, even if the youth club is local);
+4. local, then London-wide, then national / online;
+5. exact concern, then related, then general;
+6. for young people, self / online / drop-in before "a parent can refer";
+7. tighter age range first (an unstated range counts as 0-120); then file order.
+`professional_routes` ranks the same way but prefers wider age ranges, so the front-door service (CAMHS)
+comes before niche teams (an inpatient unit).
+
+Speed: one ranked SQL query over indexed link tables, one small query for variants, then two queries for
+the winners' details: no N+1, whatever the directory size (statements are prebuilt in directory.queries).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from sqlalchemy.orm import Session
+
+from directory import places, queries, vocab
+from directory.concerns import EXACT, RELATED, expand, is_urgent
+from directory.records import ContactRecord
+from directory.wording import build_reason
+
+log = logging.getLogger(__name__)
+
+PAYLOAD_KEYS = ("id", "name", "summary", "age_min", "age_max", "areas", "concerns", "how_to_refer", "phone",
+                "website", "hours")
+CONCERN_MATCH = {0: "exact", 1: "related", 2: "general"}
+
+
+@dataclass(frozen=True)
+class MatchQuery:
+    """What we know about the person: age (for parents, the child's), borough, concern codes, role."""
+
+    age: Optional[int] = None
+    borough: Optional[str] = None
+    concerns: Sequence[str] = ()
+    role: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """One matched service as plain data (safe to use after the session closes)."""
+
+    id: str
+    name: str
+    summary: str
+    organisation: str
+    areas: Tuple[str, ...]
+    concerns: Tuple[str, ...]
+    how_to_refer: Tuple[str, ...]
+    audiences: Tuple[str, ...]
+    age_min: Optional[int]
+    age_max: Optional[int]
+    phone: Optional[str]
+    website: Optional[str]
+    email: Optional[str]
+    hours: Optional[str]
+    is_24_7: bool
+    locality: str  # local | london | national | online
+    concern_match: str  # exact | related | general
+    reason: str
+    confidence: str
+    notes: Optional[str]
+    last_verified: str  # ISO date
+    contacts: Tuple[ContactRecord, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class _Plan:
+    role: str
+    age: Optional[int]
+    borough: Optional[str]
+    tiers: Dict[str, int]
+    urgent: bool
+
+
+def canonical_borough(text: Optional[str]) -> Optional[str]:
+    """The contracts.md spelling of a borough typed in any case, or None (Outside London, Not given, unknown)."""
+    if not text:
+        return None
+    wanted = " ".join(text.split()).casefold()
+    return next((b for b in places.london_boroughs() if b.casefold() == wanted), None)
+
+
+def _plan(query: MatchQuery) -> _Plan:
+    role = query.role or "young_person"
+    if role not in vocab.ROLES:
+        raise ValueError(f"unknown role {query.role!r}; use one of {vocab.ROLES}")
+    age = query.age
+    if age is not None:
+        if isinstance(age, bool) or not isinstance(age, (int, float)) or not 0 <= age <= vocab.ALL_AGES_MAX:
+            raise ValueError(f"age must be a number from 0 to {vocab.ALL_AGES_MAX}, got {age!r}")
+        age = int(age)
+    concerns = list(query.concerns or ())
+    return _Plan(role=role, age=age, borough=canonical_borough(query.borough), tiers=expand(concerns),
+                 urgent=is_urgent(concerns))
+
+
+def _params(plan: _Plan) -> dict:
+    """Bound values for queries.ranked."""
+    exact = [code for code, tier in plan.tiers.items() if tier == EXACT]
+    related = [code for code, tier in plan.tiers.items() if tier == RELATED]
+    params = {"areas": [vocab.NATIONAL, vocab.ONLINE] + ([plan.borough] if plan.borough else []),
+              "wanted": list(plan.tiers), "exact": exact, "related": related}
+    if plan.age is not None:
+        params["age"] = plan.age
+    return params
+
+
+def _ranked_ids(session: Session, plan: _Plan, fetch: int, referral_only: bool) -> List[Tuple[str, str, str, int]]:
+    """(id, scope, family, tier) of eligible services, best first."""
+    stmt = queries.ranked(plan.role, plan.urgent, referral_only, plan.age is not None, fetch)
+    return [tuple(row) for row in session.execute(stmt, _params(plan))]
+
+
+def _pick(session: Session, plan: _Plan, rows: List[Tuple[str, str, str, int]], limit: int) -> List[Tuple[str, int]]:
+    """Drop national versions that a local contract replaces, keep one service per family, cut to limit."""
+    nonlocal_families = sorted({family for _id, scope, family, _t in rows if scope != vocab.SCOPE_LOCAL})
+    overridden: set = set()
+    if plan.borough and nonlocal_families:
+        overridden = set(session.execute(queries.local_variants(),
+                                         {"borough": plan.borough, "families": nonlocal_families}).scalars())
+    picked, seen = [], set()
+    for service_id, scope, family, tier in rows:
+        if family in seen or (scope != vocab.SCOPE_LOCAL and family in overridden):
+            continue
+        seen.add(family)
+        picked.append((service_id, tier))
+        if len(picked) == limit:
+            break
+    return picked
+
+
+def _results(session: Session, plan: _Plan, picked: List[Tuple[str, int]]) -> List[MatchResult]:
+    """Full results for the picked ids: two queries whatever the number of results."""
+    if not picked:
+        return []
+    ids = [service_id for service_id, _tier in picked]
+    rows = {row.id: row for row in session.execute(queries.service_rows(), {"ids": ids})}
+    links: Dict[str, Dict[str, list]] = {i: {"area": [], "audience": [], "concern": [], "route": [], "contact": []}
+                                         for i in ids}
+    for link in sorted(session.execute(queries.link_rows(), {"ids": ids}), key=lambda r: (r[0], r[1], r[5])):
+        service_id, what, value, kind, label, _position = link
+        links[service_id][what].append(ContactRecord(kind, value, label) if what == "contact" else value)
+    return [_to_result(rows[i], links[i], tier, plan) for i, tier in picked if i in rows]
+
+
+def _to_result(row, links: Dict[str, list], tier: int, plan: _Plan) -> MatchResult:
+    areas, routes, audiences = tuple(links["area"]), tuple(links["route"]), tuple(links["audience"])
+    contacts: Tuple[ContactRecord, ...] = tuple(links["contact"])
+
+    def first(kind: str) -> Optional[str]:
+        return next((c.value for c in contacts if c.kind == kind), None)
+
+    return MatchResult(
+        id=row.id, name=row.name, summary=row.summary, organisation=row.organisation, areas=areas,
+        concerns=tuple(links["concern"]), how_to_refer=routes, audiences=audiences, age_min=row.age_min,
+        age_max=row.age_max, phone=first("phone"), website=first("website"), email=first("email"), hours=row.hours,
+        is_24_7=bool(row.is_24_7), locality=row.scope, concern_match=CONCERN_MATCH[tier],
+        reason=build_reason(role=plan.role, scope=row.scope, borough=plan.borough, areas=areas,
+                            age_min=row.age_min, age_max=row.age_max, routes=routes, audiences=audiences,
+                            is_24_7=bool(row.is_24_7)),
+        confidence=row.confidence, notes=row.notes, last_verified=row.last_verified.isoformat(), contacts=contacts)
+
+
+def _fetch(limit: int) -> int:
+    """Rows to rank in SQL: room for duplicates of one family, in a few fixed sizes so statements are reused."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    return max(20, -(-limit * 4 // 20) * 20)
+
+
+def find_services(session: Session, query: MatchQuery, limit: int = 5) -> List[MatchResult]:
+    """Services this person can use, best first (see the module docstring for the rules and ranking).
+
+    Raises ValueError for an unknown role or concern code, or an impossible age.
+    """
+    plan = _plan(query)
+    rows = _ranked_ids(session, plan, fetch=_fetch(limit), referral_only=False)
+    results = _results(session, plan, _pick(session, plan, rows, limit))
+    log.debug("find_services: %d candidates, %d results", len(rows), len(results))
+    return results
+
+
+def professional_routes(session: Session, query: MatchQuery, limit: int = 3) -> List[MatchResult]:
+    """Services that fit but need a GP, school or other professional to get in: "ask your GP or school about ...".
+
+    Empty for professionals, who already get these from find_services.
+    """
+    plan = _plan(query)
+    if plan.role == "professional":
+        return []
+    rows = _ranked_ids(session, plan, fetch=_fetch(limit), referral_only=True)
+    return _results(session, plan, _pick(session, plan, rows, limit))
+
+
+def service_payload(result: MatchResult) -> dict:
+    """The signposting payload item from docs/contracts.md, with exactly these keys."""
+    return {"id": result.id, "name": result.name, "summary": result.summary, "age_min": result.age_min,
+            "age_max": result.age_max, "areas": list(result.areas), "concerns": list(result.concerns),
+            "how_to_refer": list(result.how_to_refer), "phone": result.phone, "website": result.website,
+            "hours": result.hours}
