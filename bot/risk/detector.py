@@ -133,6 +133,17 @@ class RiskMatcher:
                          ",".join(sorted(suppressed)) or "-")
         return Analysis(result, tuple(sorted(exceptions)), tuple(sorted(suppressed)))
 
+    def guess_subject(self, text: str) -> str:
+        """Who a message is about when only the ML classifier saw risk: the last referent, else self."""
+        words, _ = self._canon.tokens(self._canon.prepare(text)[-WINDOW_CHARS:])
+        doc = Doc(self._vocab, words=words)
+        other_mask = [False] * len(words)
+        for match_id, start, end in list(self._matcher(doc)) + list(self._phrases(doc)):
+            if self._vocab.strings[match_id] == _REFERENT:
+                for i in range(start, end):
+                    other_mask[i] = True
+        return resolve_subject(words, len(words), len(words), other_mask, self._self_words, self._other_words)
+
     def tokens(self, text: str) -> List[str]:
         """The canonical tokens for `text` (for tests and lexicon work; never logged)."""
         return self._canon.tokens(self._canon.prepare(text))[0]

@@ -1,0 +1,47 @@
+"""The lexicon file itself: it loads, ids are unique, and no pattern word is one canonicalisation erases."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.risk.detector import RiskMatcher
+from bot.risk.lexicon import CONTRACT_CATEGORIES, LexiconError, compile_pattern, load_lexicon
+
+
+def test_lexicon_loads_with_contract_categories() -> None:
+    lexicon = load_lexicon()
+    assert set(lexicon.categories) == set(CONTRACT_CATEGORIES)
+    assert {p.category for p, _ in lexicon.patterns} == set(CONTRACT_CATEGORIES)
+
+
+def test_every_literal_word_survives_canonicalisation(matcher: RiskMatcher) -> None:
+    """A pattern word that canonicalisation rewrites (e.g. "dont" -> "do not") could never match."""
+    lexicon = matcher.lexicon
+    skip = {".", ",", "'s", "#num", "#many"}
+    dead = sorted(w for w in lexicon.literals
+                  if w not in skip and matcher.tokens(w) != [w, "."])
+    assert dead == []
+
+
+def test_notation_compiles() -> None:
+    sets = {"pills": ["pills", "tablets"]}
+    assert compile_pattern("took *2 @pills|meds", sets) == [
+        {"ORTH": "took"}, {"OP": "?"}, {"OP": "?"}, {"ORTH": {"IN": ["pills", "tablets", "meds"]}}]
+    assert compile_pattern("a? !b|c", {}) == [{"ORTH": "a", "OP": "?"}, {"ORTH": {"NOT_IN": ["b", "c"]}}]
+
+
+@pytest.mark.parametrize("broken", [
+    "categories: {suicide: crisis}\n",
+    "not a mapping",
+])
+def test_broken_lexicon_fails_loudly(tmp_path: Path, broken: str) -> None:
+    path = tmp_path / "risk.yml"
+    path.write_text(broken)
+    with pytest.raises(LexiconError):
+        load_lexicon(path)
+
+
+def test_unknown_set_fails_loudly() -> None:
+    with pytest.raises(LexiconError):
+        compile_pattern("@nope", {})
