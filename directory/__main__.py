@@ -1,0 +1,4 @@
+"""`python -m directory ...`: see directory.cli."""
+from directory.cli import main
+
+raise SystemExit(main())
