@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
 
 import yaml
 
@@ -26,7 +26,7 @@ KIND_POSTCODE = "postcode"
 KIND_OUTSIDE = "outside_london"
 
 # Longer messages are cut before matching: a place is given early, and this bounds the cost of abuse.
-MAX_CHARS = 5000
+MAX_CHARS = 2000
 # Postcode areas whose districts the table knows; other UK areas count only as full postcodes.
 LONDON_AREAS = frozenset("E EC N NW SE SW W WC BR CR DA EN HA IG KT RM SM TW UB".split())
 # Words with no meaning of their own for matching: "&"/"n" mean "and", "saint" is written "st".
@@ -77,8 +77,7 @@ class _Entry:
     needs_cue: bool = False
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     key: str
     start: int
     end: int
@@ -293,8 +292,7 @@ def _fuzzy_lookup(word: str) -> Optional[Tuple[str, int]]:
     return best
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
     first: int
     last: int  # exclusive token index
     entry: _Entry
@@ -384,36 +382,42 @@ def _select(places: Places, tokens: Sequence[_Token], found: List[_Candidate]) -
 
 
 @lru_cache(maxsize=512)
-def _find(text: str) -> Tuple[PlaceMatch, ...]:
+def _find(text: str) -> Tuple[Tuple[PlaceMatch, bool], ...]:
+    """(place, said to be where someone lives) for every place in the text."""
     places = load_places()
     tokens = tokenize(text)
     result = []
     for cand in _select(places, tokens, _candidates(places, tokens)):
         start, end = tokens[cand.first].start, tokens[cand.last - 1].end
         entry = cand.entry
-        result.append(PlaceMatch(
+        match = PlaceMatch(
             borough=entry.borough, nhs_trust=places.trust_for(entry.borough), kind=entry.kind,
             place=cand.place, text=text[start:end], start=start, end=end,
-            alternatives=tuple(a for a in entry.alternatives if a != entry.borough), fuzzy=cand.fuzzy))
+            alternatives=tuple(a for a in entry.alternatives if a != entry.borough), fuzzy=cand.fuzzy)
+        result.append((match, _lives_there(tokens, cand.first)))
     return tuple(result)
+
+
+def _lives_there(tokens: Sequence[_Token], first: int) -> bool:
+    """True when one of the three words before the place says it is where someone lives."""
+    words = [t.key for t in tokens[:first] if t.word][-3:]
+    return any(word in _RESIDENCE_CUES for word in words)
+
+
+def _found(text: Any) -> Tuple[Tuple[PlaceMatch, bool], ...]:
+    if not isinstance(text, str) or not text.strip():
+        return ()
+    return _find(text[:MAX_CHARS])
 
 
 def find_places(text: str) -> List[PlaceMatch]:
     """Every place named in `text`, in order, without overlaps (only the first MAX_CHARS are read)."""
-    if not isinstance(text, str) or not text.strip():
-        return []
-    return list(_find(text[:MAX_CHARS]))
-
-
-def _lives_there(text: str, match: PlaceMatch) -> bool:
-    """True when one of the three words before the place says it is where someone lives."""
-    words = [t.key for t in tokenize(text[:match.start]) if t.word][-3:]
-    return any(word in _RESIDENCE_CUES for word in words)
+    return [match for match, _ in _found(text)]
 
 
 def resolve_place(text: str) -> PlaceMatch | None:
     """Where the message says someone lives: the first place after "live in"/"from"..., else the first place."""
-    matches = find_places(text)
-    if not matches:
+    found = _found(text)
+    if not found:
         return None
-    return next((m for m in matches if _lives_there(text, m)), matches[0])
+    return next((match for match, lives in found if lives), found[0][0])

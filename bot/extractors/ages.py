@@ -71,6 +71,9 @@ class AgeReader:
         self.school_year_max = int(config["school_year_max"])
         self.school_year_not_after = _words(config["school_year_not_after"])
         self.stages = {tuple(tokenize_phrase(name)): spec for name, spec in config["stages"].items()}
+        self.stage_starts: Dict[str, int] = {}
+        for name in self.stages:
+            self.stage_starts[name[0]] = max(self.stage_starts.get(name[0], 0), len(name))
         self.stage_cues = _words(config["stage_cues"])
         self.young_child_words = _seqs(config["young_child_words"])
         self.young_child_not_before = _words(config["young_child_not_before"])
@@ -107,10 +110,9 @@ class AgeReader:
     def _stages(self, toks: Sequence[Tok], used: List[bool]) -> List[AgeFound]:
         found = []
         keys = [t.key for t in toks]
-        longest = max(len(name) for name in self.stages)
         i = 0
         while i < len(toks):
-            for length in range(min(longest, len(toks) - i), 0, -1):
+            for length in range(min(self.stage_starts.get(keys[i], 0), len(toks) - i), 0, -1):
                 spec = self.stages.get(tuple(keys[i:i + length]))
                 if spec is None or (spec.get("cue") and not (i > 0 and keys[i - 1] in self.stage_cues)):
                     continue

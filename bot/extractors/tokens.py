@@ -9,15 +9,14 @@ the extractors that run one after the other on the same message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Tuple
+from typing import NamedTuple, Tuple
 
 from bot.nlp import blank_english
 from bot.text import normalise
 
 # Longer messages are cut before matching: what people tell us comes early, and this bounds the cost.
-MAX_CHARS = 5000
+MAX_CHARS = 2000
 
 # Same-length clean-up so spaCy splits what people run together: "15.I live" and "N16.Im" become
 # "15 I live" and "N16 Im"; a dot between two digits ("2.5") stays. Curly quotes become straight ones so
@@ -30,8 +29,7 @@ _CLITICS = {"m": "am", "nt": "not", "re": "are", "ve": "have", "ll": "will", "d"
 _CLITIC_HOSTS = {"ca": "can", "wo": "will", "sha": "shall"}
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
     """One token: its text as typed, its matching key, and its character span in the original text."""
 
     text: str
@@ -58,14 +56,17 @@ def tokenize(text: str) -> Tuple[Tok, ...]:
         return ()
     text = text[:MAX_CHARS]
     clean = _GLUED_DOT.sub(" ", text.translate(_SAME_LENGTH))
-    doc = blank_english().make_doc(clean)
-    raw = [(tok.text, _key(tok.text), tok.idx, tok.idx + len(tok.text),
-            i > 0 and not doc[i - 1].whitespace_) for i, tok in enumerate(doc) if not tok.is_space]
+    raw = []
+    attached = False
+    for tok in blank_english().make_doc(clean):
+        if not tok.is_space:
+            raw.append((tok.idx, tok.idx + len(tok), _key(tok.text), attached))
+        attached = not tok.whitespace_
     result = []
-    for i, (typed, key, start, end, attached) in enumerate(raw):
-        if attached and key in _CLITICS and i > 0 and raw[i - 1][1].isalpha():
+    for i, (start, end, key, attached) in enumerate(raw):
+        if attached and key in _CLITICS and i > 0 and raw[i - 1][2].isalpha():
             key = _CLITICS[key]
-        elif key in _CLITIC_HOSTS and i + 1 < len(raw) and raw[i + 1][4] and raw[i + 1][1] == "nt":
+        elif key in _CLITIC_HOSTS and i + 1 < len(raw) and raw[i + 1][3] and raw[i + 1][2] == "nt":
             key = _CLITIC_HOSTS[key]
         if key:
             result.append(Tok(text[start:end], key, start, end, attached))
