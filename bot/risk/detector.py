@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from bot.nlp import blank_english
+from bot.risk.anchors import AnchoredMatcher
 from bot.risk.canon import Canonicaliser
 from bot.risk.lexicon import ExceptionRule, Lexicon, RiskPattern, compile_pattern, literal_phrase, load_lexicon
 from bot.risk.subject import OTHER, SELF, resolve_subject
@@ -27,9 +28,9 @@ logger = logging.getLogger(__name__)
 #: window stays bounded and a risk phrase near the end of a long paste is still seen.
 WINDOW_CHARS = 1200
 WINDOW_OVERLAP = 200
-#: Beyond this the rest of a message is not scanned at all (a 100 000-character paste is not a chat
-#: message); the cut is logged as a WARNING with the length only.
-MAX_CHARS = 200_000
+#: Beyond this only the first and last MAX_CHARS / 2 characters are scanned (a longer paste is not a
+#: chat message, and a disclosure tends to open or close it); the cut is logged as a WARNING, length only.
+MAX_CHARS = 100_000
 _REFERENT = "__other_referent__"
 _EXCEPTION_PREFIX = "__exception__:"
 
@@ -73,7 +74,7 @@ class RiskMatcher:
         nlp = blank_english()
         self._vocab = nlp.vocab
         self._canon = Canonicaliser(lexicon, nlp)
-        self._matcher = Matcher(nlp.vocab)
+        self._matcher = AnchoredMatcher(nlp.vocab, lexicon.sets.get("common_words", []))
         self._phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._patterns: Dict[str, RiskPattern] = {}
         self._exceptions: Dict[str, ExceptionRule] = {}
@@ -97,15 +98,12 @@ class RiskMatcher:
         return cls(load_lexicon(path))
 
     def _add(self, key: str, matches: Sequence[str]) -> None:
-        token_patterns = []
         for text in matches:
             words = literal_phrase(text)
             if words is not None:
                 self._phrases.add(key, [Doc(self._vocab, words=words)])
             else:
-                token_patterns.append(compile_pattern(text, self.lexicon.sets))
-        if token_patterns:
-            self._matcher.add(key, token_patterns)
+                self._matcher.add(key, compile_pattern(text, self.lexicon.sets))
 
     # ------------------------------------------------------------------ public API
 
@@ -117,12 +115,17 @@ class RiskMatcher:
         """Detection plus the ids of exceptions seen and of risk patterns they suppressed."""
         prepared = self._canon.prepare(text if isinstance(text, str) else "")
         if len(prepared) > MAX_CHARS:
-            logger.warning("risk detector: message of %d characters cut to %d", len(prepared), MAX_CHARS)
-            prepared = prepared[:MAX_CHARS]
+            logger.warning("risk detector: message of %d characters, scanning its first and last %d",
+                           len(prepared), MAX_CHARS // 2)
+            prepared = prepared[:MAX_CHARS // 2] + " . " + prepared[-(MAX_CHARS // 2):]
         hits: List[Tuple[_Hit, str]] = []
         exceptions: Set[str] = set()
         suppressed: Set[str] = set()
+        seen: Set[str] = set()
         for window in _windows(prepared):
+            if window in seen:  # a repeated stretch of a long paste adds nothing new
+                continue
+            seen.add(window)
             self._scan(window, hits, exceptions, suppressed)
         result = self._decide(hits)
         if result is not None:
@@ -138,8 +141,8 @@ class RiskMatcher:
         words, _ = self._canon.tokens(self._canon.prepare(text)[-WINDOW_CHARS:])
         doc = Doc(self._vocab, words=words)
         other_mask = [False] * len(words)
-        for match_id, start, end in list(self._matcher(doc)) + list(self._phrases(doc)):
-            if self._vocab.strings[match_id] == _REFERENT:
+        for key, start, end in self._matches(doc):
+            if key == _REFERENT:
                 for i in range(start, end):
                     other_mask[i] = True
         return resolve_subject(words, len(words), len(words), other_mask, self._self_words, self._other_words)
@@ -150,14 +153,17 @@ class RiskMatcher:
 
     # ------------------------------------------------------------------ internals
 
+    def _matches(self, doc: Doc) -> List[Tuple[str, int, int]]:
+        strings = self._vocab.strings
+        return self._matcher(doc) + [(strings[m], s, e) for m, s, e in self._phrases(doc)]
+
     def _scan(self, prepared: str, hits: List[Tuple[_Hit, str]], exceptions: Set[str], suppressed: Set[str]) -> None:
         words, values = self._canon.tokens(prepared)
         doc = Doc(self._vocab, words=words)
         risk: List[_Hit] = []
         blocks: List[Tuple[ExceptionRule, int, int]] = []
         other_mask = [False] * len(words)
-        for match_id, start, end in list(self._matcher(doc)) + list(self._phrases(doc)):
-            key = self._vocab.strings[match_id]
+        for key, start, end in self._matches(doc):
             if key == _REFERENT:
                 for i in range(start, end):
                     other_mask[i] = True

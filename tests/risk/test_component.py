@@ -93,7 +93,8 @@ def test_ordinary_message_is_untouched(component: RiskDetector) -> None:
     assert not risk_entities(message)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\x00\x07", "🙂" * 500, "x" * 100_000, "Ελληνικά", None])
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x07", "🙂" * 500, "x" * 100_000, "Ελληνικά", None],
+                         ids=["empty", "spaces", "control", "emoji", "long", "greek", "none"])
 def test_odd_messages_never_raise(component: RiskDetector, text) -> None:
     component.process([parsed(text)])
 

@@ -160,11 +160,14 @@ def test_exceptions_are_reported_for_the_ml_check(matcher: RiskMatcher) -> None:
     assert not matcher.analyse("can you help me find a counsellor").hyperbole
 
 
-@pytest.mark.parametrize("text", [
+ODD = [
     "", "   ", "\x00\x01\x02", "💀💀💀", "😭", "\u202e\u200b", "こんにちは", "Привет", "مرحبا",
     "a" * 100_000, "kill " * 20_000, "\n" * 5000, "🔪" * 3000, "1234567890" * 100, "'''''\"\"\"",
-    "@@@@ $$$ !!! ???", "#num #many", None, 12345,
-])
+    "@@@@ $$$ !!! ???", "#num #many", None, 12345, "x " * 150_000,
+]
+
+
+@pytest.mark.parametrize("text", ODD, ids=[f"odd{i}" for i in range(len(ODD))])
 def test_odd_input_never_raises(matcher: RiskMatcher, text) -> None:
     matcher.analyse(text)
 
@@ -172,6 +175,12 @@ def test_odd_input_never_raises(matcher: RiskMatcher, text) -> None:
 def test_risk_at_the_end_of_a_very_long_message_is_found(matcher: RiskMatcher) -> None:
     text = "blah " * 20_000 + "i want to kill myself"
     assert verdict(matcher, text)[1] == "suicide"
+
+
+def test_risk_at_either_end_of_an_over_long_paste_is_found(matcher: RiskMatcher) -> None:
+    filler = "and then we went to the shops " * 10_000
+    assert verdict(matcher, "i took a load of pills " + filler)[1] == "overdose"
+    assert verdict(matcher, filler + " i took a load of pills")[1] == "overdose"
 
 
 def test_risk_across_a_window_boundary_is_found(matcher: RiskMatcher) -> None:
