@@ -97,12 +97,25 @@ class AgeReader:
             return []
         used = [False] * len(toks)
         found = self._stages(toks, used) + self._school_years(toks, used) + self._numbers(toks, used)
-        ages = [f for f in found if f.kind == "age"]
-        if any(f.subject == OTHER for f in ages):
-            found = [f for f in found if not (f.kind == "age" and f.subject == SELF)]
         if not any(f.kind == "age" for f in found):
             found += self._young_child(toks)
         return _dedupe(sorted(found, key=lambda f: f.start))
+
+    def primary(self, text: str) -> Optional[AgeFound]:
+        """The one finding a single-valued slot should get (Rasa keeps only one value per slot).
+
+        The age of whoever the help is for (docs/contracts.md): a young person's own age (25 or under)
+        first, then a child someone else talks about ("I'm 40 and my son is 14" gives 14), then the first
+        age; with no age, the first band-only stage, then the first bare number.
+        """
+        found = self.read(text)
+        ages = [f for f in found if f.kind == "age"]
+        own = [f for f in ages if f.subject == SELF and f.value is not None and f.value <= 25]
+        others = [f for f in ages if f.subject == OTHER]
+        for group in (own, others, ages, [f for f in found if f.kind == "band"], found):
+            if group:
+                return group[0]
+        return None
 
     def _age(self, value: int, toks: Sequence[Tok], first: int, last: int, subject: str) -> AgeFound:
         return AgeFound("age", value, self.band(value), toks[first].start, toks[last - 1].end, subject)
@@ -261,6 +274,8 @@ class AgeReader:
         previous_age = self._continues(toks, i, found)
         if previous_age is not None:
             return self._age(value, toks, i, last, previous_age.subject), last
+        if _is_number(toks[i]) and self._leading(toks, i, last):
+            return self._age(value, toks, i, last, UNKNOWN), last
         if self._bare_number(toks, i, last):
             return AgeFound("number", value, None, toks[i].start, toks[last - 1].end), last
         return None
@@ -274,12 +289,20 @@ class AgeReader:
             return None
         return found[-1] if found[-1].end == toks[i - 2].end else None
 
+    def _leading(self, toks: Sequence[Tok], i: int, last: int) -> bool:
+        """A number opening a longer one-message answer: "15, hackney, anxiety", "17 and live in E8"."""
+        if any(t.is_word for t in toks[:i]) or last >= len(toks) - 1:
+            return False
+        after, then = toks[last].key, toks[last + 1].key
+        return after == "," or (after in _AND and then in self.number_ok_after)
+
     def _bare_number(self, toks: Sequence[Tok], i: int, last: int) -> bool:
         before = toks[i - 1].key if i > 0 else ""
         after = toks[last].key if last < len(toks) else ""
+        first = not any(t.is_word for t in toks[:i])
         if before in self.number_not_after:
             return False
-        if after and after.isalnum() and after not in self.number_ok_after:
+        if after and after.isalnum() and after not in self.number_ok_after and not first:
             return False
         if _is_number(toks[i]):
             return True

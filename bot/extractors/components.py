@@ -94,14 +94,15 @@ class AgeExtractor(_RuleBasedExtractor):
         self._reader = AgeReader.from_file(path if path.is_absolute() or path.exists() else PROJECT_ROOT / path)
 
     def extract(self, text: Text) -> List[Dict[Text, Any]]:
+        """One age (with its band), else one band, else one number: Rasa keeps one value per slot."""
+        found = self._reader.primary(text)
+        if found is None:
+            return []
         entities = []
-        for found in self._reader.read(text):
-            if found.kind == "age":
-                entities.append(entity("age", str(found.value), found.start, found.end))
-            if found.kind == "number":
-                entities.append(entity("number", str(found.value), found.start, found.end))
-            if found.band and found.kind in ("age", "band"):
-                entities.append(entity("age_band", found.band, found.start, found.end))
+        if found.kind in ("age", "number"):
+            entities.append(entity(found.kind, str(found.value), found.start, found.end))
+        if found.band and found.kind in ("age", "band"):
+            entities.append(entity("age_band", found.band, found.start, found.end))
         return entities
 
 

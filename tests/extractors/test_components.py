@@ -89,6 +89,20 @@ def test_bare_number_and_over_25(pipeline: List[Any]) -> None:
     assert triples(run(pipeline, "I'm 40")) == [("age", "40", "AgeExtractor")]
 
 
+def test_one_age_per_message_because_rasa_keeps_one_slot_value(pipeline: List[Any]) -> None:
+    assert triples(run(pipeline, "they are 7 and 12")) == [("age", "7", "AgeExtractor"),
+                                                           ("age_band", "child", "AgeExtractor")]
+    assert [e["value"] for e in run(pipeline, "I'm 40 and my son is 14") if e["entity"] == "age"] == ["14"]
+    assert [e["entity"] for e in run(pipeline, "no i'm 14 not 15") if e["extractor"] == "AgeExtractor"] == [
+        "age", "age_band"]
+
+
+def test_band_without_age(pipeline: List[Any]) -> None:
+    assert triples(run(pipeline, "my toddler won't sleep")) == [
+        ("age_band", "child", "AgeExtractor"), ("concern", "sleep", "LexiconEntityExtractor"),
+        ("role", "parent", "LexiconEntityExtractor")]
+
+
 def test_unsure_answer(pipeline: List[Any]) -> None:
     assert triples(run(pipeline, "not sure")) == [("concern_unsure", "general", "LexiconEntityExtractor")]
 

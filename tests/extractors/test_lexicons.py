@@ -194,3 +194,29 @@ def test_never_raises(concerns: Lexicon, roles: Lexicon, text: str) -> None:
 def test_hyphens_join_nothing(roles: Lexicon, concerns: Lexicon) -> None:
     assert values(roles, "my 3-year-old", "role") == ["parent"]
     assert values(concerns, "break-up", "concern") == ["relationships_family"]
+
+
+@pytest.mark.parametrize("text", [
+    "my laptop died", "omg i literally died when he said hi", "i nearly died when the teacher called my name",
+    "got killed in fortnite", "i'm cutting back on sugar", "im cutting down on sugar for lent", "i cut my hair",
+    "i found out my girlfriend took an overdose", "i've got the pills ready", "my friend's stepdad hurts her",
+    "i want to talk to a person", "talk to someone real",
+])
+def test_everyday_uses_of_concern_words(concerns: Lexicon, text: str) -> None:
+    assert values(concerns, text, "concern") == [], concerns.find(text)
+
+
+@pytest.mark.parametrize("text", ["my grandad died last week", "my dog died yesterday", "my nan passed",
+                                  "since she died i can't cope", "lost my nan"])
+def test_bereavement_needs_someone_who_died(concerns: Lexicon, text: str) -> None:
+    assert "bereavement" in values(concerns, text, "concern")
+
+
+@pytest.mark.parametrize("text", ["i've started cutting my thighs", "she's been cutting herself", "cutting",
+                                  "i cut myself again"])
+def test_cutting_as_self_harm(concerns: Lexicon, text: str) -> None:
+    assert values(concerns, text, "concern") == ["self_harm"]
+
+
+def test_a_classmate_is_not_a_professional(roles: Lexicon) -> None:
+    assert values(roles, "a boy in my class bullies me", "role") == []
