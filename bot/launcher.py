@@ -38,14 +38,21 @@ def start_action_server(port: str) -> subprocess.Popen:
 
 
 def start_rasa_server(model: str, port: str, cors: str) -> subprocess.Popen:
+    """Rasa with the REST and socket.io channels. Its HTTP API is on only for /status, behind a token."""
     return subprocess.Popen(
         [sys.executable, "-m", "rasa", "run", "--model", model, "--port", port,
-         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--cors", cors],
+         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--cors", cors,
+         "--enable-api", "--auth-token", os.environ["RASA_API_TOKEN"]],
         cwd=ROOT, env=_python_env())
 
 
+def rasa_status_url(port: str) -> str:
+    """Answers 200 only once the model is loaded (Rasa keeps serving, silently, when loading failed)."""
+    return f"http://127.0.0.1:{port}/status?token={os.environ['RASA_API_TOKEN']}"
+
+
 def wait_until_up(url: str, processes: List[subprocess.Popen], timeout_s: float = STARTUP_TIMEOUT_S) -> None:
-    """Poll `url` until it answers; fail early if one of the processes died."""
+    """Poll `url` until it answers 200; fail early if a process died or the server says it cannot serve."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for process in processes:
@@ -54,23 +61,43 @@ def wait_until_up(url: str, processes: List[subprocess.Popen], timeout_s: float 
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
+        except urllib.error.HTTPError as error:
+            # Rasa starts listening only after loading the model, so a 409 here means loading failed.
+            raise RuntimeError(f"server answered {error.code} during start-up: the model did not load "
+                               f"(see the Rasa log above)") from None
         except (urllib.error.URLError, OSError):
             time.sleep(1)
-    raise RuntimeError(f"{url} did not answer within {timeout_s:.0f} s")
+    raise RuntimeError(f"server did not answer within {timeout_s:.0f} s")
 
 
 def stop(processes: List[subprocess.Popen]) -> None:
+    """SIGTERM (servers shut down cleanly on it), then SIGKILL for anything still running after 15 s."""
     for process in processes:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)
+            process.terminate()
     for process in processes:
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and a platform's SIGTERM both end `run` cleanly.
+
+    A launcher started in the background by a script has SIGINT ignored, and Python then installs no
+    handler of its own, so both handlers are set explicitly.
+    """
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def run() -> int:
+    _stop_on_signals()
     settings = load_settings()
     load_directory()
     model = str(ensure_model())
@@ -79,7 +106,7 @@ def run() -> int:
         processes.append(start_action_server(settings["ACTION_PORT"]))
         processes.append(start_rasa_server(model, settings["RASA_PORT"], settings["CORS_ORIGINS"]))
         wait_until_up(f"http://127.0.0.1:{settings['ACTION_PORT']}/health", processes)
-        wait_until_up(f"http://127.0.0.1:{settings['RASA_PORT']}/", processes)
+        wait_until_up(rasa_status_url(settings["RASA_PORT"]), processes)
         print(f"\nThe assistant is running. Talk to it with:\n"
               f"  curl -s -X POST http://localhost:{settings['RASA_PORT']}/webhooks/rest/webhook "
               f"-H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"hi\"}}'\n"

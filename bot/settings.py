@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Dict
 
@@ -18,18 +19,15 @@ DEFAULTS: Dict[str, str] = {
     "RASA_PORT": "5005",
     "ACTION_PORT": "5055",
     "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
-    "TRACKER_DB_DIALECT": "sqlite",
-    "TRACKER_DB_HOST": "",
-    "TRACKER_DB_PORT": "",
-    "TRACKER_DB_NAME": str(ROOT / ".rasa" / "tracker.db"),
-    "TRACKER_DB_USER": "",
-    "TRACKER_DB_PASSWORD": "",
+    "TRACKER_DB_URL": f"sqlite:///{ROOT / '.rasa' / 'tracker.db'}",
     "LOCK_STORE_TYPE": "in_memory",
     "REDIS_HOST": "127.0.0.1",
     "REDIS_PORT": "6379",
     "REDIS_DB": "1",
     "REDIS_PASSWORD": "",
     "CORS_ORIGINS": "*",
+    # Protects Rasa's HTTP API (only /status is used, for health checks). Empty: a random one per start.
+    "RASA_API_TOKEN": "",
     "LOG_LEVEL": "INFO",
 }
 
@@ -39,5 +37,7 @@ def load_settings() -> Dict[str, str]:
     load_dotenv(ROOT / ".env", override=False)
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    if not os.environ["RASA_API_TOKEN"]:
+        os.environ["RASA_API_TOKEN"] = secrets.token_urlsafe(24)
     (ROOT / ".rasa").mkdir(exist_ok=True)
     return {key: os.environ[key] for key in DEFAULTS}

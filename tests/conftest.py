@@ -28,8 +28,8 @@ def trained_model() -> Path:
 def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistantProcesses]:
     """The action server and Rasa server, running until the end of the test session."""
     processes = AssistantProcesses(trained_model, tmp_path_factory.mktemp("assistant"))
-    processes.start()
     try:
+        processes.start()
         yield processes
     finally:
         processes.stop()

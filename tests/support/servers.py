@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
-from bot.launcher import start_action_server, start_rasa_server, stop, wait_until_up
+from bot.launcher import rasa_status_url, start_action_server, start_rasa_server, stop, wait_until_up
 from bot.settings import ROOT, load_settings
 
 
@@ -42,8 +42,7 @@ class AssistantProcesses:
         overrides = {
             "DATABASE_URL": f"sqlite:///{self.workdir / 'directory.db'}",
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-            "TRACKER_DB_DIALECT": "sqlite",
-            "TRACKER_DB_NAME": str(self.workdir / "tracker.db"),
+            "TRACKER_DB_URL": f"sqlite:///{self.workdir / 'tracker.db'}",
             "LOCK_STORE_TYPE": "in_memory",
         }
         for key, value in overrides.items():
@@ -57,7 +56,7 @@ class AssistantProcesses:
                        env={**os.environ, "PYTHONPATH": str(ROOT)})
         self.start_action_server()
         self.rasa_server = start_rasa_server(str(self.model), self.rasa_port, "*")
-        wait_until_up(f"{self.url}/", [self.rasa_server])
+        wait_until_up(rasa_status_url(self.rasa_port), [self.rasa_server])
 
     def start_action_server(self) -> None:
         self.action_server = start_action_server(self.action_port)

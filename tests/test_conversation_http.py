@@ -1,0 +1,152 @@
+"""Whole conversations over the REST channel, against the trained model and the real servers.
+
+These are the conversations the README promises: one for each of the four boroughs the seeds cover, one for
+someone outside them, the one-message path, corrections, and crisis messages in the middle of the form.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+
+from tests.support.servers import AssistantProcesses, dump, escalation, services_payload, texts
+
+pytestmark = [pytest.mark.model, pytest.mark.server]
+
+PAYLOAD_FIELDS = {"id", "name", "summary", "age_min", "age_max", "areas", "concerns", "how_to_refer",
+                  "phone", "website", "hours"}
+
+
+def converse(assistant: AssistantProcesses, messages: List[str]) -> List[List[Dict[str, Any]]]:
+    sender = assistant.new_sender()
+    return [assistant.say(sender, message) for message in messages]
+
+
+def assert_services(replies: List[Dict[str, Any]], *, area: str, age: int) -> Dict[str, Any]:
+    """The answer lists 3-5 services as text and as a payload, all usable at this age and place."""
+    payload = services_payload(replies)
+    assert payload is not None, dump(replies)
+    services = payload["services"]
+    assert 3 <= len(services) <= 5, dump(replies)
+    for service in services:
+        assert PAYLOAD_FIELDS <= set(service), service
+        assert service["age_min"] is None or service["age_min"] <= age, service
+        assert service["age_max"] is None or age <= service["age_max"], service
+        assert set(service["areas"]) & {area, "National", "Online"}, service
+        assert service["name"] in " ".join(texts(replies)), "every service is also listed as text"
+    assert escalation(replies) is None
+    return payload
+
+
+def test_opening_says_what_it_is_and_asks_who_is_asking(assistant: AssistantProcesses) -> None:
+    replies = assistant.say(assistant.new_sender(), "hi")
+    said = " ".join(texts(replies)).lower()
+    assert "not a counsellor" in said and "emergency" in said and "999" in said
+    assert "stop" in said
+    assert any(r.get("buttons") for r in replies), "who-is-asking question offers buttons"
+
+
+@pytest.mark.parametrize("borough_text, area, nearby_service_word", [
+    ("hackney", "Hackney", "Hackney"),
+    ("I live in Westminster", "Westminster", None),
+    ("notting hill", "Kensington and Chelsea", None),
+    ("EC2", "City of London", None),
+])
+def test_young_person_in_each_core_borough_gets_local_services_first(
+        assistant: AssistantProcesses, borough_text: str, area: str, nearby_service_word: str) -> None:
+    turns = converse(assistant, ["hello", '/inform{"role":"young_person"}', "15", borough_text,
+                                 "i've been feeling really anxious"])
+    payload = assert_services(turns[-1], area=area, age=15)
+    first = payload["services"][0]
+    assert area in first["areas"], f"a local service comes first for {area}: {payload}"
+
+
+def test_someone_outside_london_gets_national_and_online_services(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "17", "I live in Manchester",
+                                 "low mood"])
+    payload = assert_services(turns[-1], area="Outside London", age=17)
+    for service in payload["services"]:
+        assert set(service["areas"]) <= {"National", "Online"}, service
+
+
+def test_everything_in_one_message_is_not_asked_again(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["I'm 15, live in Hackney and feel really low"])
+    said = " ".join(texts(turns[0])).lower()
+    assert "how old" not in said and "which part of london" not in said
+    assert_services(turns[0], area="Hackney", age=15)
+
+
+def test_parent_in_postcode_area_gets_services_for_their_child(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", "my son is 9 and we live in E8 1DY, he gets really angry"])
+    payload = assert_services(turns[-1], area="Hackney", age=9)
+    assert any("Hackney" in s["areas"] for s in payload["services"])
+
+
+def test_rather_not_say_gives_national_options(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "16", "/prefer_not_say",
+                                 "exam stress"])
+    payload = assert_services(turns[-1], area="Not given", age=16)
+    for service in payload["services"]:
+        assert set(service["areas"]) <= {"National", "Online"}, service
+
+
+def test_unknown_place_is_asked_again_kindly(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "14", "narnia"])
+    said = " ".join(texts(turns[-1])).lower()
+    assert "don't know that place" in said
+    assert services_payload(turns[-1]) is None
+
+
+def test_changing_an_answer_searches_again(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["I'm 15, live in Hackney and feel really low", "actually I'm 19"])
+    first = assert_services(turns[0], area="Hackney", age=15)
+    second = assert_services(turns[1], area="Hackney", age=19)
+    assert first != second
+
+
+@pytest.mark.parametrize("message, kind", [
+    ("i want to kill myself", "crisis"),
+    ("i took a load of pills", "crisis"),
+    ("my stepdad hits me", "safeguarding"),
+])
+def test_crisis_mid_form_escalates_and_the_person_can_carry_on(
+        assistant: AssistantProcesses, message: str, kind: str) -> None:
+    sender = assistant.new_sender()
+    assistant.say(sender, "hi")
+    assistant.say(sender, '/inform{"role":"young_person"}')
+    replies = assistant.say(sender, message)
+    marker = escalation(replies)
+    assert marker is not None and marker["escalation"] == kind, dump(replies)
+    said = " ".join(texts(replies))
+    assert "999" in said and "safe right now" in said
+    assert services_payload(replies) is None
+    carry_on = assistant.say(sender, "yes")
+    assert escalation(carry_on) is None
+    resumed = assistant.say(sender, "yes")
+    assert "how old" in " ".join(texts(resumed)).lower(), "the form resumes where it was"
+
+
+def test_crisis_answer_containing_the_asked_age_still_escalates(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "im 15 and i want to die"])
+    marker = escalation(turns[-1])
+    assert marker == {"escalation": "crisis", "category": "suicide"}, dump(turns[-1])
+
+
+def test_local_crisis_line_follows_the_borough(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "15", "westminster",
+                                 "i keep thinking about suicide"])
+    said = " ".join(texts(turns[-1]))
+    assert "0800 0234 650" in said, "CNWL's 24/7 line for Westminster"
+    assert "111" in said
+
+
+def test_escalation_works_with_the_action_server_down(assistant: AssistantProcesses) -> None:
+    sender = assistant.new_sender()
+    assistant.say(sender, "hi")
+    assistant.stop_action_server()
+    try:
+        replies = assistant.say(sender, "i want to end my life")
+        assert escalation(replies) == {"escalation": "crisis", "category": "suicide"}, dump(replies)
+        assert "999" in " ".join(texts(replies))
+    finally:
+        assistant.start_action_server()
