@@ -99,6 +99,8 @@ class Places:
     cues_after: FrozenSet[str]
     fuzzy_index: Dict[str, Tuple[str, ...]]
     fuzzy_never: FrozenSet[str]
+    fuzzy_stop_words: FrozenSet[str]
+    name_words: Dict[str, int]
     first_words: Dict[str, int]
     longest_name: int
 
@@ -154,6 +156,15 @@ def _as_list(value: Any) -> List[str]:
     return [value] if isinstance(value, str) else list(value or [])
 
 
+def _texts(values: Iterable[Any]) -> List[str]:
+    """Words from places.yml; unquoted yes/no/on/off load as booleans, which is a data error."""
+    values = list(values or [])
+    for value in values:
+        if not isinstance(value, str):
+            raise ValueError(f"places.yml: {value!r} is not a word (quote yes/no/on/off)")
+    return values
+
+
 def _deletes(word: str) -> Iterable[str]:
     """The word and every string made by deleting one letter of it.
 
@@ -186,7 +197,7 @@ def _damerau(a: str, b: str) -> int:
 
 def _entries(raw: Dict[str, Any]) -> List[Tuple[str, _Entry]]:
     """(phrase, entry) for every name in places.yml, cue flags applied."""
-    needs_cue = {_keys(name) for name in raw.get("needs_cue", [])}
+    needs_cue = {_keys(name) for name in _texts(raw.get("needs_cue", []))}
     found: List[Tuple[str, _Entry]] = []
     for borough, info in raw["boroughs"].items():
         found.append((borough, _Entry(borough, KIND_BOROUGH, borough)))
@@ -215,8 +226,9 @@ def load_places() -> Places:
     raw = _raw()
     phrases: Dict[Tuple[str, ...], _Entry] = {}
     compact: Dict[str, _Entry] = {}
-    fuzzy_never = frozenset(fold(word) for word in raw.get("fuzzy_never", []))
+    fuzzy_never = frozenset(fold(word) for word in _texts(raw.get("fuzzy_never", [])))
     fuzzy_sets: Dict[str, set] = {}
+    name_words: Dict[str, int] = {}
     for phrase, entry in _entries(raw):
         keys = _keys(phrase)
         phrases.setdefault(keys, entry)
@@ -224,6 +236,7 @@ def load_places() -> Places:
         if not joined.isalpha() or entry.needs_cue:
             continue
         compact.setdefault(joined, entry)
+        name_words.setdefault(joined, len(keys))
         if _allowed_distance(len(joined)) == 0:
             continue
         for variant in _deletes(joined):
@@ -237,11 +250,13 @@ def load_places() -> Places:
         districts=districts,
         subdistrict_parents=frozenset(code.upper() for code in raw.get("subdistrict_parents", [])),
         districts_need_cue=frozenset(code.upper() for code in raw.get("districts_need_cue", [])),
-        cues_before=frozenset(fold(word) for word in raw.get("place_cues", [])),
-        cues_after=frozenset(fold(word) for word in raw.get("place_cues_after", [])),
+        cues_before=frozenset(fold(word) for word in _texts(raw.get("place_cues", []))),
+        cues_after=frozenset(fold(word) for word in _texts(raw.get("place_cues_after", []))),
         fuzzy_index={variant: tuple(sorted(names)) for variant, names in fuzzy_sets.items()},
         longest_name=max(len(name) for name in compact),
         fuzzy_never=fuzzy_never,
+        fuzzy_stop_words=frozenset(fold(word) for word in _texts(raw.get("fuzzy_stop_words", []))),
+        name_words=name_words,
         first_words=_first_words(phrases),
     )
 
@@ -340,18 +355,22 @@ def _exact_at(places: Places, tokens: Sequence[_Token], i: int) -> Optional[_Can
 
 
 def _fuzzy_candidates(places: Places, tokens: Sequence[_Token], i: int) -> List[_Candidate]:
-    """Misspelled names starting at token i: one to three words, letters only, no exact match there."""
+    """Misspelled names starting at token i: one to three words, letters only, no exact match there.
+
+    A span of several words only matches a name of as many words, and never contains a stop word, so
+    "old for" is not Old Ford and "old has" is not Oldham; one word may be a name typed without spaces.
+    """
     found: List[_Candidate] = []
     joined = ""
     for j in range(i, min(i + 3, len(tokens))):
         token = tokens[j]
-        if not token.word or not token.key.isalpha() or len(token.key) < 3:
+        if not token.word or not token.key.isalpha() or len(token.key) < 3 or token.key in places.fuzzy_stop_words:
             break
         joined += token.key
         if len(joined) > places.longest_name + 2:
             break
         hit = _fuzzy_lookup(joined)
-        if hit:
+        if hit and (j == i or places.name_words[hit[0]] == j - i + 1):
             entry = places.compact[hit[0]]
             found.append(_Candidate(i, j + 1, entry, True, entry.place))
     return found[-1:]

@@ -32,12 +32,19 @@ class AgeFound:
     subject: str = UNKNOWN  # whose age: the speaker's ("self"), someone else's ("other") or unknown
 
 
+def _word(word: Any) -> str:
+    """A YAML word as text; unquoted yes/no/on/off load as booleans and would silently match nothing."""
+    if isinstance(word, bool) or not isinstance(word, (str, int)):
+        raise ValueError(f"ages.yml: {word!r} is not a word (quote yes/no/on/off)")
+    return str(word)
+
+
 def _seqs(raw: Any) -> Tuple[Tuple[str, ...], ...]:
-    return tuple(tuple(str(word) for word in seq) for seq in raw or [])
+    return tuple(tuple(_word(word) for word in seq) for seq in raw or [])
 
 
 def _words(raw: Any) -> FrozenSet[str]:
-    return frozenset(str(word) for word in raw or [])
+    return frozenset(_word(word) for word in raw or [])
 
 
 class AgeReader:

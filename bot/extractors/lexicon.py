@@ -45,9 +45,9 @@ class Lexicon:
     def __init__(self, config: Dict[str, Any], source: str = "<lexicon>") -> None:
         self.source = source
         self.entity: str = config["entity"]
-        self.ignore: FrozenSet[str] = frozenset(str(w) for w in config.get("ignore", []))
-        self.fillers: FrozenSet[str] = frozenset(str(w) for w in config.get("fillers", []))
-        self.negators: FrozenSet[str] = frozenset(str(w) for w in config.get("negators", []))
+        self.ignore: FrozenSet[str] = frozenset(self._text(w) for w in config.get("ignore", []))
+        self.fillers: FrozenSet[str] = frozenset(self._text(w) for w in config.get("fillers", []))
+        self.negators: FrozenSet[str] = frozenset(self._text(w) for w in config.get("negators", []))
         self.negation_window: int = int(config.get("negation_window", 2))
         self.one_per_message: List[str] = [str(v) for v in config.get("one_per_message", [])]
         self.rules: List[_Rule] = []
@@ -76,6 +76,12 @@ class Lexicon:
         if spec.get("patterns"):
             self.patterns.add(self._label(entity, value, False, negatable), spec["patterns"])
 
+    def _text(self, word: Any) -> str:
+        """A YAML word or phrase as text; unquoted yes/no/on/off load as booleans and would match nothing."""
+        if isinstance(word, bool) or not isinstance(word, (str, int)):
+            raise ValueError(f"{self.source}: {word!r} is not a phrase (quote yes/no/on/off)")
+        return str(word)
+
     def _label(self, entity: str, value: str, whole: bool, negatable: bool) -> str:
         self.rules.append(_Rule(entity, value, whole, negatable))
         return str(len(self.rules) - 1)
@@ -84,7 +90,7 @@ class Lexicon:
         vocab = blank_english().vocab
         docs = []
         for phrase in phrases:
-            words = [tok.key for tok in tokenize(str(phrase)) if not self._skip(tok.key)]
+            words = [tok.key for tok in tokenize(self._text(phrase)) if not self._skip(tok.key)]
             if not words:
                 raise ValueError(f"{self.source}: phrase {phrase!r} has no words left to match")
             docs.append(Doc(vocab, words=words))

@@ -220,3 +220,10 @@ def test_cutting_as_self_harm(concerns: Lexicon, text: str) -> None:
 
 def test_a_classmate_is_not_a_professional(roles: Lexicon) -> None:
     assert values(roles, "a boy in my class bullies me", "role") == []
+
+
+def test_unquoted_yaml_booleans_are_rejected() -> None:
+    with pytest.raises(ValueError):
+        Lexicon({"entity": "x", "fillers": [True], "values": {}})
+    with pytest.raises(ValueError):
+        Lexicon({"entity": "x", "values": {"y": {"phrases": [False]}}})

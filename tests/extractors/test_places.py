@@ -240,3 +240,15 @@ def test_no_everyday_word_is_read_as_a_misspelled_place() -> None:
     wrong = {w: p for w, p in hits.items() if p and w not in ALLOWED_NEAR_MISSES
              and all(m.fuzzy for m in find_places(w))}
     assert not wrong, f"add these to fuzzy_never in places.yml: {sorted(wrong)[:40]}"
+
+
+@pytest.mark.parametrize("text", ["im 22 is that too old for this", "My 15 year old has just admitted it",
+                                  "my 14 year old has gone missing", "new cros", "the old kent"])
+def test_misspelling_tolerance_never_spans_everyday_words(text: str) -> None:
+    assert find_places(text) == []
+
+
+def test_glued_and_split_names() -> None:
+    assert place("stokenewington").borough == "Hackney"
+    assert place("towerhamlet").borough == "Tower Hamlets"
+    assert place("stoke newinton").borough == "Hackney"
