@@ -24,6 +24,7 @@ KIND_ALIAS = "alias"
 KIND_NEIGHBOURHOOD = "neighbourhood"
 KIND_POSTCODE = "postcode"
 KIND_OUTSIDE = "outside_london"
+_NOT_A_PLACE = "not_a_place"
 
 # Longer messages are cut before matching: a place is given early, and this bounds the cost of abuse.
 MAX_CHARS = 2000
@@ -208,6 +209,8 @@ def _entries(raw: Dict[str, Any]) -> List[Tuple[str, _Entry]]:
             found.append((name, _Entry(borough, KIND_NEIGHBOURHOOD, name, also)))
     for name in raw.get("outside_london", []):
         found.append((name, _Entry(OUTSIDE_LONDON, KIND_OUTSIDE, name.title())))
+    for name in _texts(raw.get("not_places", [])):
+        found.append((name, _Entry("", _NOT_A_PLACE, name)))
     return [(phrase, _Entry(e.borough, e.kind, e.place, e.alternatives, _keys(phrase) in needs_cue))
             for phrase, e in found]
 
@@ -233,7 +236,7 @@ def load_places() -> Places:
         keys = _keys(phrase)
         phrases.setdefault(keys, entry)
         joined = "".join(keys)
-        if not joined.isalpha() or entry.needs_cue:
+        if not joined.isalpha() or entry.needs_cue or entry.kind == _NOT_A_PLACE:
             continue
         compact.setdefault(joined, entry)
         name_words.setdefault(joined, len(keys))
@@ -409,6 +412,8 @@ def _find(text: str) -> Tuple[Tuple[PlaceMatch, bool], ...]:
     for cand in _select(places, tokens, _candidates(places, tokens)):
         start, end = tokens[cand.first].start, tokens[cand.last - 1].end
         entry = cand.entry
+        if entry.kind == _NOT_A_PLACE:
+            continue
         match = PlaceMatch(
             borough=entry.borough, nhs_trust=places.trust_for(entry.borough), kind=entry.kind,
             place=cand.place, text=text[start:end], start=start, end=end,
