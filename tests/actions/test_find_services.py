@@ -1,0 +1,75 @@
+"""The signposting action against a real (temporary SQLite) directory, and with the directory down."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import directory_client
+from actions.find_services import ActionFindServices, ActionResetSearch
+from tests.actions.conftest import make_tracker, sent
+
+PAYLOAD_FIELDS = {"id", "name", "summary", "age_min", "age_max", "areas", "concerns", "how_to_refer",
+                  "phone", "website", "hours"}
+
+
+def services_payload(dispatcher: CollectingDispatcher) -> list:
+    payloads = [m["custom"] for m in dispatcher.messages if m.get("custom", {}).get("type") == "services"]
+    assert len(payloads) == 1, dispatcher.messages
+    return payloads[0]["services"]
+
+
+async def run_search(domain, **slots) -> CollectingDispatcher:
+    dispatcher = CollectingDispatcher()
+    events = await ActionFindServices().run(dispatcher, make_tracker(slots), domain)
+    assert events == []
+    return dispatcher
+
+
+async def test_teenager_in_hackney_gets_local_services_first_as_text_and_payload(domain, directory_db) -> None:
+    dispatcher = await run_search(domain, role="young_person", age=15.0, borough="Hackney", concerns=["anxiety"])
+    services = services_payload(dispatcher)
+    assert 3 <= len(services) <= 5
+    assert all(PAYLOAD_FIELDS <= set(s) for s in services)
+    assert "Hackney" in services[0]["areas"]
+    assert all(s["age_min"] is None or s["age_min"] <= 15 for s in services)
+    assert all(set(s["areas"]) & {"Hackney", "National", "Online"} for s in services)
+    assert all("professional" not in s["how_to_refer"] or len(s["how_to_refer"]) > 1 for s in services)
+    items = [m for m in dispatcher.messages if m.get("response") == "utter_service_item"]
+    assert [m["name"] for m in items] == [s["name"] for s in services]
+    assert sent(dispatcher)[0] == "utter_services_intro" and sent(dispatcher)[-1] == "utter_services_check"
+
+
+async def test_service_lines_carry_contacts_rendered_from_the_domain(domain, directory_db) -> None:
+    dispatcher = await run_search(domain, role="young_person", age=16.0, borough="Not given", concerns=["low_mood"])
+    contacts = " ".join(m["contact"] for m in dispatcher.messages if m.get("response") == "utter_service_item")
+    assert "{" not in contacts, "every placeholder was filled"
+    assert re.search(r"Phone: [\d ]+\.|Text: .+\.|Website: \S+\.", contacts)
+
+
+async def test_professional_only_routes_are_mentioned_not_listed(domain, directory_db) -> None:
+    dispatcher = await run_search(domain, role="young_person", age=14.0, borough="Hackney", concerns=["low_mood"])
+    mention = [m for m in dispatcher.messages if m.get("response") == "utter_services_ask_professional"]
+    assert mention and mention[0]["names"]
+    listed = {s["name"] for s in services_payload(dispatcher)}
+    assert not listed & set(mention[0]["names"].split(", "))
+
+
+async def test_directory_down_falls_back_to_national_services(domain, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
+    directory_client._engine.cache_clear()
+    try:
+        dispatcher = await run_search(domain, role="young_person", age=15.0, borough="Hackney",
+                                      concerns=["anxiety"])
+    finally:
+        directory_client._engine.cache_clear()
+    assert sent(dispatcher)[0] == "utter_services_unavailable"
+    services = services_payload(dispatcher)
+    assert services and all(set(s["areas"]) <= {"National", "Online"} for s in services)
+    assert "utter_wellbeing_hub_route" in sent(dispatcher)
+
+
+async def test_reset_forgets_every_answer(domain) -> None:
+    events = await ActionResetSearch().run(CollectingDispatcher(), make_tracker({"age": 15.0}), domain)
+    assert events == [{"event": "reset_slots", "timestamp": None}]

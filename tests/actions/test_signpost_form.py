@@ -1,0 +1,106 @@
+"""The form validation action: age ranges, places, and kind replies when nothing was understood."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.signpost_form import ValidateSignpostForm
+from tests.actions.conftest import make_tracker, sent
+
+form = ValidateSignpostForm()
+
+
+@pytest.mark.parametrize("age, role, expected_age, expected_band, response", [
+    (15, "young_person", 15.0, "young_teen", None),
+    (9, "young_person", 9.0, "child", None),
+    (17, "young_person", 17.0, "older_teen", None),
+    (22, "young_person", 22.0, "young_adult", None),
+    (3, "young_person", None, None, "utter_age_too_young"),
+    (3, "parent", 3.0, "child", None),
+    (0, "professional", 0.0, "child", None),
+    (30, "young_person", 30.0, None, "utter_age_over_25"),
+    ("fifteen", "young_person", None, None, "utter_age_not_understood"),
+])
+def test_validate_age(age, role, expected_age, expected_band, response, domain) -> None:
+    dispatcher = CollectingDispatcher()
+    result = form.validate_age(age, dispatcher, make_tracker({"role": role}), domain)
+    assert result["age"] == expected_age
+    assert result["age_band"] == expected_band
+    assert sent(dispatcher) == ([response] if response else [])
+
+
+@pytest.mark.parametrize("borough, trust, response", [
+    ("Westminster", "cnwl", None),
+    ("Hackney", "elft", None),
+    ("Barnet", "nlft", None),
+    ("Outside London", None, "utter_borough_outside_london"),
+    ("Not given", None, "utter_borough_not_given"),
+])
+def test_validate_borough_sets_the_trust_for_the_crisis_line(borough, trust, response, domain) -> None:
+    dispatcher = CollectingDispatcher()
+    assert form.validate_borough(borough, dispatcher, make_tracker(), domain) == {
+        "borough": borough, "nhs_trust": trust}
+    assert sent(dispatcher) == ([response] if response else [])
+
+
+def test_validate_concerns_dedupes_and_drops_general_next_to_real_concerns(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    result = form.validate_concerns(["anxiety", "general", "anxiety", "sleep"], dispatcher, make_tracker(), domain)
+    assert result == {"concerns": ["anxiety", "sleep"]}
+
+
+async def test_unknown_place_gets_a_kind_reply_and_the_question_again(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({"role": "young_person", "age": 14.0}, requested_slot="borough", text="narnia")
+    assert await form.extract_borough(dispatcher, tracker, domain) == {"borough": None}
+    assert sent(dispatcher) == ["utter_borough_not_understood"]
+
+
+async def test_a_question_while_the_borough_is_asked_is_left_to_the_rules(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(requested_slot="borough", intent="ask_privacy")
+    assert await form.extract_borough(dispatcher, tracker, domain) == {}
+    assert dispatcher.messages == []
+
+
+async def test_an_answer_with_a_place_is_not_second_guessed(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(requested_slot="borough", entities=[{"entity": "borough", "value": "Hackney"}])
+    assert await form.extract_borough(dispatcher, tracker, domain) == {}
+
+
+async def test_unmapped_concern_is_asked_once_then_searched_as_general(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    first = make_tracker(requested_slot="concerns", text="idk just weird")
+    assert await form.extract_concerns(dispatcher, first, domain) == {"concerns": None}
+    assert sent(dispatcher) == ["utter_concerns_not_understood"]
+
+    asked_once = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_concerns_not_understood"}}]
+    second = make_tracker(requested_slot="concerns", text="dunno", events=asked_once)
+    again = CollectingDispatcher()
+    assert await form.extract_concerns(again, second, domain) == {"concerns": ["general"]}
+    assert again.messages == []
+
+
+async def test_missing_age_answer_is_asked_again(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker({"role": "young_person"}, requested_slot="age", text="old enough")
+    assert await form.extract_age(dispatcher, tracker, domain) == {"age": None}
+    assert sent(dispatcher) == ["utter_age_not_understood"]
+
+
+async def test_whole_run_validates_what_the_extractors_filled(domain) -> None:
+    """Through run(): the SlotSets it returns are what Rasa applies."""
+    events = [{"event": "user", "text": "15 hackney"},
+              {"event": "slot", "name": "age", "value": 15.0},
+              {"event": "slot", "name": "borough", "value": "Hackney"}]
+    tracker = make_tracker({"role": "young_person", "age": 15.0, "borough": "Hackney"},
+                           requested_slot="age", entities=[{"entity": "age", "value": "15"},
+                                                           {"entity": "borough", "value": "Hackney"}],
+                           events=events)
+    dispatcher = CollectingDispatcher()
+    result = await form.run(dispatcher, tracker, domain)
+    assert SlotSet("age_band", "young_teen") in result
+    assert SlotSet("nhs_trust", "elft") in result
+    assert dispatcher.messages == []
