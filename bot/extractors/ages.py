@@ -17,7 +17,6 @@ from bot.extractors.tokens import Tok, tokenize
 AGES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "ages.yml"
 SELF, OTHER, UNKNOWN = "self", "other", "unknown"
 _DIGITS = re.compile(r"^\d{1,2}$")
-_AND = frozenset({"and", "&", ",", "or", "n", "an"})
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,10 @@ class AgeReader:
         self.subjects = _words(config["subjects"])
         self.cue_fillers = _words(config["cue_fillers"])
         self.relations = _words(config["relations"])
+        self.owners = _words(config["owners"])
+        self.past_before = _words(config["past_before"])
+        self.list_joiners = _words(config["list_joiners"])
+        self.number_prefixes = _words(config["number_prefixes"])
         self.one_less_before = _seqs(config["one_less_before"])
         self.one_less_after = _seqs(config["one_less_after"])
         self.not_age_after = _words(config["not_age_after"])
@@ -202,7 +205,7 @@ class AgeReader:
 
     def _in_longer_number(self, toks: Sequence[Tok], first: int, last: int) -> bool:
         """Part of a phone number, time, ratio or range: "07700 900 12", "10:30", "24/7", "14-16", "5'4"."""
-        if first > 0 and (_is_number(toks[first - 1]) or toks[first - 1].key in {"+", "£", "$", "€", "#"}):
+        if first > 0 and (_is_number(toks[first - 1]) or toks[first - 1].key in self.number_prefixes):
             return True
         if last < len(toks):
             nxt = toks[last]
@@ -243,7 +246,7 @@ class AgeReader:
                 return subject, k - len(seq)
         if keys and keys[-1] in self.relations:
             return OTHER, k - 1
-        if keys and keys[-1] in {"my", "our", "a"}:
+        if keys and keys[-1] in self.owners:
             return OTHER, k - 1
         if self._one_less(toks, first, first):
             return UNKNOWN, first
@@ -263,7 +266,7 @@ class AgeReader:
         nxt = toks[after].key if after < len(toks) else ""
         subject, cue_start = self._cue(toks, i)
         before = toks[cue_start - 1].key if cue_start > 0 else ""
-        past = any(t.key in {"was", "were", "when"} for t in toks[max(0, cue_start - 3):cue_start])
+        past = any(t.key in self.past_before for t in toks[max(0, cue_start - 3):cue_start])
         if unit in ("months_old", "weeks_old"):
             years = value // 12 if unit == "months_old" else 0
             return self._age(years, toks, i, after, subject or UNKNOWN), after
@@ -292,7 +295,7 @@ class AgeReader:
 
     def _continues(self, toks: Sequence[Tok], i: int, found: List[AgeFound]) -> Optional[AgeFound]:
         """The age this number follows in a list: "they are 7 and 12", "ages 3, 5 and 9"."""
-        if i < 2 or toks[i - 1].key not in _AND or not found or found[-1].kind != "age":
+        if i < 2 or toks[i - 1].key not in self.list_joiners or not found or found[-1].kind != "age":
             return None
         return found[-1] if found[-1].end == toks[i - 2].end else None
 
@@ -301,7 +304,7 @@ class AgeReader:
         if any(t.is_word for t in toks[:i]) or last >= len(toks) - 1:
             return False
         after, then = toks[last].key, toks[last + 1].key
-        return after == "," or (after in _AND and then in self.number_ok_after)
+        return after == "," or (after in self.list_joiners and then in self.number_ok_after)
 
     def _bare_number(self, toks: Sequence[Tok], i: int, last: int) -> bool:
         before = toks[i - 1].key if i > 0 else ""
