@@ -16,6 +16,7 @@ from bot.extractors.tokens import Tok, tokenize
 
 AGES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "ages.yml"
 SELF, OTHER, UNKNOWN = "self", "other", "unknown"
+_OWNED = "owned"  # "my"/"our"/"a" before the number: someone else's child, if a unit of age follows
 _DIGITS = re.compile(r"^\d{1,2}$")
 
 
@@ -247,7 +248,7 @@ class AgeReader:
         if keys and keys[-1] in self.relations:
             return OTHER, k - 1
         if keys and keys[-1] in self.owners:
-            return OTHER, k - 1
+            return _OWNED, k - 1
         if self._one_less(toks, first, first):
             return UNKNOWN, first
         return None, first
@@ -265,6 +266,8 @@ class AgeReader:
         unit, after = self._units(toks, last, glued)
         nxt = toks[after].key if after < len(toks) else ""
         subject, cue_start = self._cue(toks, i)
+        if subject == _OWNED:  # "my 7 year old" is a child's age; "a 2 in maths" is not an age at all
+            subject, cue_start = (OTHER, cue_start) if unit else (None, i)
         before = toks[cue_start - 1].key if cue_start > 0 else ""
         past = any(t.key in self.past_before for t in toks[max(0, cue_start - 3):cue_start])
         if unit in ("months_old", "weeks_old"):

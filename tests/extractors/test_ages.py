@@ -68,6 +68,7 @@ def test_band_only_stages(reader: AgeReader, text: str, band: str) -> None:
     "the reception at the gp was rude", "I spoke to the college counsellor", "last year 9 people left",
     "my baby brother", "14/15", "take 2 tablets", "i'm 5 foot 4", "2 years 9 months", "one of my friends",
     "no one cares", "page 15", "the 15 bus", "it's 15 pounds", "for 6 months", "3 weeks",
+    "i got a 2 in maths", "we have a 3 bed flat", "my 2 cents",
 ])
 def test_not_ages(reader: AgeReader, text: str) -> None:
     assert ages(reader, text) == [], reader.read(text)
