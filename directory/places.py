@@ -35,7 +35,6 @@ _CANONICAL = {"&": "and", "n": "and", "saint": "st", "rd": "road"}
 # Tokens ignored when deciding whether a message is nothing but a place name ("erm, Bow I think").
 _FILLERS = frozenset("i im am we were re live living lives in at near the its it s is um erm uh ok okay "
                      "thanks thank you please pls x xx lol think probably mostly yeah yes my our".split())
-_RESIDENCE_CUES = frozenset("live lives living based from home stay staying moved".split())
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|&|[^\w\s]")
 _JOINERS = frozenset("-'\u2019/")
@@ -102,6 +101,7 @@ class Places:
     fuzzy_never: FrozenSet[str]
     fuzzy_stop_words: FrozenSet[str]
     name_words: Dict[str, int]
+    residence: Dict[str, FrozenSet[str]]
     first_words: Dict[str, int]
     longest_name: int
 
@@ -260,6 +260,8 @@ def load_places() -> Places:
         fuzzy_never=fuzzy_never,
         fuzzy_stop_words=frozenset(fold(word) for word in _texts(raw.get("fuzzy_stop_words", []))),
         name_words=name_words,
+        residence={key: frozenset(fold(w) for w in _texts(words))
+                   for key, words in (raw.get("residence_cues") or {}).items()},
         first_words=_first_words(phrases),
     )
 
@@ -404,8 +406,8 @@ def _select(places: Places, tokens: Sequence[_Token], found: List[_Candidate]) -
 
 
 @lru_cache(maxsize=512)
-def _find(text: str) -> Tuple[Tuple[PlaceMatch, bool], ...]:
-    """(place, said to be where someone lives) for every place in the text."""
+def _find(text: str) -> Tuple[Tuple[PlaceMatch, int], ...]:
+    """(place, how strongly the words around it say someone lives there) for every place in the text."""
     places = load_places()
     tokens = tokenize(text)
     result = []
@@ -418,17 +420,27 @@ def _find(text: str) -> Tuple[Tuple[PlaceMatch, bool], ...]:
             borough=entry.borough, nhs_trust=places.trust_for(entry.borough), kind=entry.kind,
             place=cand.place, text=text[start:end], start=start, end=end,
             alternatives=tuple(a for a in entry.alternatives if a != entry.borough), fuzzy=cand.fuzzy)
-        result.append((match, _lives_there(tokens, cand.first)))
+        result.append((match, _residence_score(places, tokens, cand.first, cand.last)))
     return tuple(result)
 
 
-def _lives_there(tokens: Sequence[_Token], first: int) -> bool:
-    """True when one of the three words before the place says it is where someone lives."""
-    words = [t.key for t in tokens[:first] if t.word][-3:]
-    return any(word in _RESIDENCE_CUES for word in words)
+def _residence_score(places: Places, tokens: Sequence[_Token], first: int, last: int) -> int:
+    """2: "live in X", "moved to X"; 1: "from X"; -1: "moved from X", "X originally"; 0: no cue."""
+    cues = places.residence
+    before = [t.key for t in tokens[max(0, first - 6):first] if t.word]
+    after = tokens[last].key if last < len(tokens) else ""
+    previous = before[-1] if before else ""
+    if after in cues.get("left_after", ()) or (
+            previous in cues.get("from", ()) and len(before) > 1 and before[-2] in cues.get("moved", ())):
+        return -1
+    if any(word in cues.get("live", ()) for word in before[-3:]):
+        return 2
+    if previous in cues.get("to", ()) and any(word in cues.get("moved", ()) for word in before):
+        return 2
+    return 1 if previous in cues.get("from", ()) else 0
 
 
-def _found(text: Any) -> Tuple[Tuple[PlaceMatch, bool], ...]:
+def _found(text: Any) -> Tuple[Tuple[PlaceMatch, int], ...]:
     if not isinstance(text, str) or not text.strip():
         return ()
     return _find(text[:MAX_CHARS])
@@ -440,8 +452,13 @@ def find_places(text: str) -> List[PlaceMatch]:
 
 
 def resolve_place(text: str) -> PlaceMatch | None:
-    """Where the message says someone lives: the first place after "live in"/"from"..., else the first place."""
+    """Where the message says someone lives, or None.
+
+    With several places, the one the words around it most say is home ("live in X", "moved to X" over
+    "from X" over a bare mention over "moved from X"); the first of those on a tie.
+    """
     found = _found(text)
     if not found:
         return None
-    return next((match for match, lives in found if lives), found[0][0])
+    best = max(score for _, score in found)
+    return next(match for match, score in found if score == best)

@@ -227,3 +227,8 @@ def test_unquoted_yaml_booleans_are_rejected() -> None:
         Lexicon({"entity": "x", "fillers": [True], "values": {}})
     with pytest.raises(ValueError):
         Lexicon({"entity": "x", "values": {"y": {"phrases": [False]}}})
+
+
+def test_school_exclusion_is_behaviour_and_being_left_out_is_loneliness(concerns: Lexicon) -> None:
+    assert values(concerns, "he keeps getting excluded", "concern") == ["anger_behaviour"]
+    assert values(concerns, "i feel excluded by my friends", "concern") == ["loneliness"]

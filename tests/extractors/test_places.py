@@ -263,3 +263,14 @@ def test_names_that_contain_a_place_but_are_not_one(text: str) -> None:
 def test_not_places_do_not_hide_real_places() -> None:
     assert place("Greenwich").borough == "Greenwich"
     assert place("we live in west ham").borough == "Newham"
+
+
+@pytest.mark.parametrize("text,borough", [
+    ("we moved from leeds to hackney last year", "Hackney"),
+    ("I'm 22 and at uni in Manchester but from Croydon originally", OUTSIDE_LONDON),
+    ("i'm from Peckham but my school is in Lewisham", "Southwark"),
+    ("my school is in Camden, we're based in Brent", "Brent"),
+    ("Islington, near Camden", "Islington"),
+])
+def test_which_place_is_home(text: str, borough: str) -> None:
+    assert place(text).borough == borough
