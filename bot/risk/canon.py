@@ -9,6 +9,7 @@ comes from the lexicon; this module holds only the procedure.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import List, Optional, Tuple
 
 from spacy.language import Language
@@ -33,6 +34,9 @@ class Canonicaliser:
         known = set(lexicon.literals) | set(lexicon.spelling_protect) | set(lexicon.token_map)
         for words in lexicon.sets.values():
             known.update(words)
+        self._vocabulary = frozenset(known) | frozenset(lexicon.joined) | frozenset(lexicon.spelling_targets)
+        self._risk_words = frozenset(lexicon.risk_literals) | frozenset(lexicon.joined)
+        self._segment = lru_cache(maxsize=20000)(self._segment_uncached)
         self.speller = SpellingCorrector(
             list(lexicon.spelling_targets) + list(lexicon.joined),
             known=known,
@@ -69,14 +73,43 @@ class Canonicaliser:
         value = int(word) if _DIGITS.match(word) else lexicon.numbers.get(word)
         if value is not None:
             return [("#many" if value >= lexicon.many_threshold else "#num", value)]
+        if word in self._vocabulary:
+            return [(word, None)]
         if depth == 0 and _MIXED.match(word):
             return self._word(word.translate(self._leet), depth + 1)
+        if word.endswith("in") and word + "g" in self._vocabulary:  # dropped g: "followin", "bangin"
+            return self._word(word + "g", depth + 1)
         corrected = self.speller.correct(word)
         if corrected is not None:
             if corrected in lexicon.joined:
                 return [(w, None) for w in lexicon.joined[corrected]]
             return [(corrected, None)]
+        if depth == 0:
+            pieces = self._segment(word)
+            if pieces:
+                return [pair for piece in pieces for pair in self._word(piece, depth + 1)]
         return [(word, None)]
+
+    def _segment_uncached(self, word: str) -> Optional[Tuple[str, ...]]:
+        """Split a run-together token ("iwanttodie", "hesfollowingme") into known words, fewest pieces
+        first; only tokens of 7+ letters that are not words themselves, and only when a piece is a risk
+        word, so ordinary long words are left alone."""
+        if len(word) < 7 or len(word) > 40 or not word.isalpha() or word in self._vocabulary:
+            return None
+        best: List[Optional[Tuple[str, ...]]] = [None] * (len(word) + 1)
+        best[0] = ()
+        for end in range(1, len(word) + 1):
+            for begin in range(max(0, end - 16), end):
+                piece = word[begin:end]
+                head = best[begin]
+                if head is None or piece not in self._vocabulary or (len(piece) == 1 and piece not in "ia"):
+                    continue
+                if best[end] is None or len(head) + 1 < len(best[end]):  # type: ignore[arg-type]
+                    best[end] = head + (piece,)
+        pieces = best[-1]
+        if not pieces or len(pieces) < 2 or not any(p in self._risk_words for p in pieces):
+            return None
+        return pieces
 
     def _rewrite(self, words: List[str], values: List[Optional[int]]) -> Tuple[List[str], List[Optional[int]]]:
         rewrites = self._lexicon.rewrites

@@ -20,7 +20,7 @@ from bot.nlp import blank_english
 from bot.risk.anchors import AnchoredMatcher
 from bot.risk.canon import Canonicaliser
 from bot.risk.lexicon import ExceptionRule, Lexicon, RiskPattern, compile_pattern, literal_phrase, load_lexicon
-from bot.risk.subject import OTHER, SELF, resolve_subject
+from bot.risk.subject import OTHER, SELF, SubjectWords, resolve_subject
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ WINDOW_OVERLAP = 200
 #: chat message, and a disclosure tends to open or close it); the cut is logged as a WARNING, length only.
 MAX_CHARS = 100_000
 _REFERENT = "__other_referent__"
+_DISCOVERY = "__discovery_referent__"
 _EXCEPTION_PREFIX = "__exception__:"
 
 
@@ -85,11 +86,19 @@ class RiskMatcher:
             self._exceptions[_EXCEPTION_PREFIX + rule.id] = rule
             self._add(_EXCEPTION_PREFIX + rule.id, matches)
         self._add(_REFERENT, lexicon.other_referents)
+        self._add(_DISCOVERY, lexicon.discovery_referents)
         sets = lexicon.sets
-        self._self_words = frozenset(sets.get("self_word", [])) | {"we", "us", "my"}
-        self._other_words = frozenset(sets.get("other_pron", [])) | frozenset(sets.get("other_noun", []))
-        self._self_objects = frozenset(sets.get("self_object", []))
-        self._other_objects = frozenset(sets.get("other_object", []))
+        self._subject_words = SubjectWords(
+            self_words=frozenset(sets.get("self_word", [])),
+            other_words=frozenset(sets.get("other_pron", [])) | frozenset(sets.get("other_noun", [])),
+            self_objects=frozenset(sets.get("self_object", [])),
+            other_objects=frozenset(sets.get("other_object", [])),
+            her_followers=frozenset(sets.get("her_followers", [])),
+            recipient_verbs=frozenset(sets.get("recipient_verbs", [])),
+            aggressor_words=frozenset(sets.get("aggressor_words", [])),
+            determiners=frozenset(sets.get("determiners", [])),
+            other_pronouns=frozenset(sets.get("other_pron", [])),
+        )
         self._priority = lexicon.priority
 
     @classmethod
@@ -145,7 +154,7 @@ class RiskMatcher:
             if key == _REFERENT:
                 for i in range(start, end):
                     other_mask[i] = True
-        return resolve_subject(words, len(words), len(words), other_mask, self._self_words, self._other_words)
+        return resolve_subject(words, len(words), len(words), other_mask, self._subject_words)
 
     def tokens(self, text: str) -> List[str]:
         """The canonical tokens for `text` (for tests and lexicon work; never logged)."""
@@ -163,10 +172,14 @@ class RiskMatcher:
         risk: List[_Hit] = []
         blocks: List[Tuple[ExceptionRule, int, int]] = []
         other_mask = [False] * len(words)
+        discovery_mask = [False] * len(words)
         for key, start, end in self._matches(doc):
             if key == _REFERENT:
                 for i in range(start, end):
                     other_mask[i] = True
+            elif key == _DISCOVERY:
+                for i in range(start, end):
+                    discovery_mask[i] = True
             elif key in self._exceptions:
                 blocks.append((self._exceptions[key], start, end))
             else:
@@ -182,9 +195,10 @@ class RiskMatcher:
                 suppressed.add(hit.pattern.id)
                 continue
             subject = hit.pattern.subject
-            if subject == "context":
-                subject = resolve_subject(words, hit.start, hit.end, other_mask, self._self_words,
-                                          self._other_words, self._self_objects, self._other_objects)
+            if subject in ("context", "victim"):
+                subject = resolve_subject(words, hit.start, hit.end, other_mask, self._subject_words,
+                                          harm_by_others=hit.pattern.escalation == "safeguarding",
+                                          aggressor_first=subject == "victim", discovery_mask=discovery_mask)
             hits.append((hit, subject))
 
     def _decide(self, hits: List[Tuple[_Hit, str]]) -> Optional[RiskResult]:

@@ -21,7 +21,7 @@ CONTRACT_CATEGORIES: Dict[str, str] = {
     "abuse": "safeguarding",
     "danger": "safeguarding",
 }
-SUBJECTS = ("self", "other", "context")
+SUBJECTS = ("self", "other", "context", "victim")
 CHECKS = ("age_gap",)
 DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "risk.yml"
 
@@ -70,7 +70,10 @@ class Lexicon:
     patterns: List[Tuple[RiskPattern, List[str]]]
     exceptions: List[Tuple[ExceptionRule, List[str]]]
     other_referents: List[str]
+    discovery_referents: List[str]
     literals: FrozenSet[str] = field(default_factory=frozenset)
+    #: Literal words of risk patterns only, minus common words: what makes a token split worthwhile.
+    risk_literals: FrozenSet[str] = field(default_factory=frozenset)
 
     @property
     def priority(self) -> Dict[str, int]:
@@ -150,14 +153,26 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
         patterns=patterns,
         exceptions=exceptions,
         other_referents=[str(r) for r in data.get("other_referents") or []],
+        discovery_referents=[str(r) for r in data.get("discovery_referents") or []],
     )
     literals = set()
     for _, matches in patterns + exceptions:  # type: ignore[operator]
         for text in matches:
             literals.update(_literals(text, sets))
-    for text in lexicon.other_referents:
+    for text in lexicon.other_referents + lexicon.discovery_referents:
         literals.update(_literals(text, sets))
     lexicon.literals = frozenset(literals)
+    risk = set()
+    for _, matches in patterns:
+        for text in matches:
+            risk.update(_literals(text, sets))
+    lexicon.risk_literals = frozenset(risk - set(sets.get("common_words", [])))
+    targets = list(lexicon.spelling_targets)
+    for name in spelling.get("target_sets") or []:
+        if name not in sets:
+            raise LexiconError(f"spelling.target_sets: unknown set {name!r}")
+        targets.extend(sets[name])
+    lexicon.spelling_targets = list(dict.fromkeys(targets))
     return lexicon
 
 

@@ -41,11 +41,12 @@ CRISIS = [
 SAFEGUARDING = [
     ("my stepdad hits me", "abuse", "self"),
     ("he hits me", "abuse", "self"),
-    ("not safe at home", "abuse", "self"),
+    ("not safe at home", "danger", "self"),
     ("someone is touching me", "abuse", "self"),
-    ("scared to go home", "abuse", "self"),
+    ("scared to go home", "danger", "self"),
     ("i'm being forced to sell drugs", "abuse", "self"),
-    ("my dad hits my mum", "abuse", "self"),
+    ("my dad hits my mum and me", "abuse", "self"),
+    ("my dad hits my mum", "abuse", "other"),
     ("he's 25 and i'm 14", "abuse", "self"),
     ("someone is following me", "danger", "self"),
     ("he said he'll kill me", "danger", "self"),
@@ -151,7 +152,7 @@ def test_overdose_outranks_other_categories(matcher: RiskMatcher) -> None:
 
 def test_result_carries_pattern_ids_only(matcher: RiskMatcher) -> None:
     result = matcher.detect("i wanna kms")
-    assert result.pattern_ids == ("suicide.kill_self",)
+    assert result.pattern_ids == ("suicide.kms",)
 
 
 def test_exceptions_are_reported_for_the_ml_check(matcher: RiskMatcher) -> None:
