@@ -15,7 +15,7 @@ import yaml
 from bot.extractors.tokens import Tok, tokenize
 
 AGES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "ages.yml"
-SELF, OTHER, UNKNOWN = "self", "other", "unknown"
+SELF, CHILD, OTHER, UNKNOWN = "self", "child", "other", "unknown"
 _OWNED = "owned"  # "my"/"our"/"a" before the number: someone else's child, if a unit of age follows
 _DIGITS = re.compile(r"^\d{1,2}$")
 
@@ -29,7 +29,8 @@ class AgeFound:
     band: Optional[str]
     start: int
     end: int
-    subject: str = UNKNOWN  # whose age: the speaker's ("self"), someone else's ("other") or unknown
+    subject: str = UNKNOWN  # whose: the speaker's ("self"), a child they care for or teach ("child"),
+    #                         someone else's ("other": "he's 16", "my brother is 8") or unknown
 
 
 def _word(word: Any) -> str:
@@ -64,6 +65,7 @@ class AgeReader:
         self.cues += [(seq, UNKNOWN) for seq in _seqs(config["either_cues"])]
         self.cues.sort(key=lambda cue: -len(cue[0]))
         self.subjects = _words(config["subjects"])
+        self.child_words = _words(config["child_words"])
         self.cue_fillers = _words(config["cue_fillers"])
         self.relations = _words(config["relations"])
         self.owners = _words(config["owners"])
@@ -115,15 +117,17 @@ class AgeReader:
     def primary(self, text: str) -> Optional[AgeFound]:
         """The one finding a single-valued slot should get (Rasa keeps only one value per slot).
 
-        The age of whoever the help is for (docs/contracts.md): a young person's own age (25 or under)
-        first, then a child someone else talks about ("I'm 40 and my son is 14" gives 14), then the first
-        age; with no age, the first band-only stage, then the first bare number.
+        The age of whoever the help is for (docs/contracts.md): a child the speaker cares for or works
+        with ("I'm 40 and my son is 14" gives 14, and so does "I'm 19, my baby is 6 months" give 0), then
+        a young person's own age (25 or under: "he's 16 and I'm 15" gives 15), then anyone else's, then
+        the first age; with no age, the first band-only stage, then the first bare number.
         """
         found = self.read(text)
         ages = [f for f in found if f.kind == "age"]
+        children = [f for f in ages if f.subject == CHILD]
         own = [f for f in ages if f.subject == SELF and f.value is not None and f.value <= 25]
         others = [f for f in ages if f.subject == OTHER]
-        for group in (own, others, ages, [f for f in found if f.kind == "band"], found):
+        for group in (children, own, others, ages, [f for f in found if f.kind == "band"], found):
             if group:
                 return group[0]
         return None
@@ -244,9 +248,11 @@ class AgeReader:
         for seq, subject in self.cues:
             tail = keys[-len(seq):] if len(seq) <= len(keys) else None
             if tail and all(want == got or (want == "*" and got in self.subjects) for want, got in zip(seq, tail)):
+                if subject == OTHER and any(w == "*" and got in self.child_words for w, got in zip(seq, tail)):
+                    subject = CHILD
                 return subject, k - len(seq)
         if keys and keys[-1] in self.relations:
-            return OTHER, k - 1
+            return (CHILD if keys[-1] in self.child_words else OTHER), k - 1
         if keys and keys[-1] in self.owners:
             return _OWNED, k - 1
         if self._one_less(toks, first, first):
@@ -267,7 +273,7 @@ class AgeReader:
         nxt = toks[after].key if after < len(toks) else ""
         subject, cue_start = self._cue(toks, i)
         if subject == _OWNED:  # "my 7 year old" is a child's age; "a 2 in maths" is not an age at all
-            subject, cue_start = (OTHER, cue_start) if unit else (None, i)
+            subject, cue_start = (CHILD, cue_start) if unit else (None, i)
         before = toks[cue_start - 1].key if cue_start > 0 else ""
         past = any(t.key in self.past_before for t in toks[max(0, cue_start - 3):cue_start])
         if unit in ("months_old", "weeks_old"):
@@ -328,7 +334,7 @@ class AgeReader:
             for i in range(len(keys) - len(seq) + 1):
                 end = i + len(seq)
                 if tuple(keys[i:end]) == seq and (end == len(keys) or keys[end] not in self.young_child_not_before):
-                    return [AgeFound("band", None, self.band(0), toks[i].start, toks[end - 1].end, OTHER)]
+                    return [AgeFound("band", None, self.band(0), toks[i].start, toks[end - 1].end, CHILD)]
         return []
 
 
