@@ -146,3 +146,17 @@ def test_a_failing_message_is_skipped_not_raised(pipeline: List[Any], monkeypatc
     message = Message.build(text="im 15")
     assert component.process([message]) == [message]
     assert message.get("entities") is None
+
+
+@pytest.mark.parametrize("text", [
+    "im 15 in E8", "W10 5QJ, 14", "year 9, SW1A", "e81dy 16yo", "i'm 12 and live in N16", "yr 7 in w2",
+    "15 W10", "my son (14) lives in EC2A", "aged 13, se15 4ab",
+])
+def test_ages_and_places_never_share_text(pipeline: List[Any], text: str) -> None:
+    entities = run(pipeline, text)
+    ages = [e for e in entities if e["entity"] in ("age", "number")]
+    places = [e for e in entities if e["entity"] == "borough"]
+    assert ages and places, entities
+    for age in ages:
+        for place in places:
+            assert age["end"] <= place["start"] or place["end"] <= age["start"], (age, place)
