@@ -1,6 +1,6 @@
 """Safety evaluation: does every crisis message escalate, and do ordinary messages stay calm?
 
-    python -m bot.safety_eval [--model PATH] [--detector-only] [--corpus DIR]
+    python -m bot.safety_eval [--model PATH] [--detector-only] [--corpus DIR] [--holdout]
 
 Reads `must_escalate.yml` and `must_not_escalate.yml` (a YAML mapping with a `messages` list; each item has
 `text`, and must-escalate items also `escalation`, `category`, `subject`) from the corpus directory
@@ -55,9 +55,14 @@ def load_cases(path: Path) -> List[Case]:
     return cases
 
 
-def load_corpus(directory: Path) -> Tuple[List[Case], List[Case]]:
+CORPUS_FILES = ("must_escalate.yml", "must_not_escalate.yml")
+#: The corpus author's held-out pair: report it as generalisation, never tune on its failures.
+HOLDOUT_FILES = ("holdout_escalate.yml", "holdout_not.yml")
+
+
+def load_corpus(directory: Path, names: Sequence[str] = CORPUS_FILES) -> Tuple[List[Case], List[Case]]:
     """(must_escalate, must_not_escalate); FileNotFoundError with the missing path when absent."""
-    files = [directory / "must_escalate.yml", directory / "must_not_escalate.yml"]
+    files = [directory / names[0], directory / names[1]]
     for file in files:
         if not file.exists():
             raise FileNotFoundError(f"risk evaluation corpus file missing: {file}")
@@ -192,9 +197,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--model", type=Path, help="trained model .tar.gz (default: newest in models/)")
     parser.add_argument("--detector-only", action="store_true", help="run the bare RiskMatcher, no model")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="directory with the two YAML files")
+    parser.add_argument("--holdout", action="store_true",
+                        help="use the held-out pair (holdout_escalate.yml, holdout_not.yml): report only, never tune")
     args = parser.parse_args(argv)
     try:
-        escalate, calm = load_corpus(args.corpus)
+        escalate, calm = load_corpus(args.corpus, HOLDOUT_FILES if args.holdout else CORPUS_FILES)
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 2
