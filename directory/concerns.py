@@ -55,6 +55,12 @@ def load_concerns() -> Dict[str, Concern]:
         return parse_concerns(yaml.safe_load(handle))
 
 
+def bit_order() -> Tuple[str, ...]:
+    """Concern codes in bit order for the service.concern_bits mask: alphabetical, so file order can change
+    freely; adding or removing a code changes the masks, so reload the directory after that."""
+    return tuple(sorted(load_concerns()))
+
+
 def concern_codes() -> frozenset[str]:
     """The known concern codes, including 'general'."""
     return frozenset(load_concerns())

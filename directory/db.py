@@ -5,19 +5,22 @@ directory uses a SQLite file next to this module (git-ignored), so tests and the
 """
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from directory.models import Base
 
 DEFAULT_SQLITE_PATH = Path(__file__).parent / "directory.db"
+log = logging.getLogger(__name__)
 
 
 def database_url(url: Optional[str] = None) -> str:
@@ -44,8 +47,14 @@ def make_engine(url: Optional[str] = None, **kwargs) -> Engine:
     """A SQLAlchemy 2.0-style engine for the directory database (see database_url for the choice)."""
     resolved = database_url(url)
     if resolved.startswith("postgresql"):
-        kwargs.setdefault("pool_pre_ping", True)
+        # no pool_pre_ping: it costs a round trip per session; a dropped connection fails one call, the
+        # pool is then refreshed, and the bot has directory.fallback for that call.
         kwargs.setdefault("connect_args", {"connect_timeout": 5})
+    if resolved.startswith("sqlite") and ":memory:" not in resolved and resolved != "sqlite://":
+        # SQLAlchemy 1.4 opens a new SQLite connection per session by default (NullPool); reusing
+        # connections saves a connect and a PRAGMA on every query (the pool hands each to one thread at a time).
+        kwargs.setdefault("poolclass", QueuePool)
+        kwargs.setdefault("connect_args", {"check_same_thread": False})
     engine = create_engine(resolved, future=True, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
@@ -57,9 +66,26 @@ def _default_engine(url: Optional[str]) -> Engine:
     return make_engine(url)
 
 
+def _outdated_tables(engine: Engine) -> list:
+    """Directory tables that exist but whose columns differ from the models."""
+    inspector = inspect(engine)
+    existing = set(inspector.get_table_names())
+    return [table.name for table in Base.metadata.sorted_tables if table.name in existing
+            and {c.name for c in table.columns} != {c["name"] for c in inspector.get_columns(table.name)}]
+
+
 def create_schema(engine: Optional[Engine] = None) -> None:
-    """Create any missing directory tables (idempotent)."""
-    Base.metadata.create_all(engine or _default_engine(None))
+    """Create missing directory tables (idempotent).
+
+    There is no migration tool: the directory is rebuilt from YAML on every load, so when a table is
+    whose columns differ from the models, all directory tables are dropped and recreated (empty).
+    """
+    engine = engine or _default_engine(None)
+    outdated = _outdated_tables(engine)
+    if outdated:
+        log.warning("directory schema is out of date (%s): recreating the directory tables", ", ".join(outdated))
+        Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
 
 
 def session_factory(engine: Engine) -> sessionmaker:

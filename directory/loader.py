@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from directory.concerns import load_concerns
+from directory import vocab
+from directory.concerns import bit_order, load_concerns
 from directory.db import create_schema, session_scope
 from directory.models import (TABLES_IN_DELETE_ORDER, ConcernTerm, Contact, Organisation, ReferralRoute, Service,
-                              ServiceArea, ServiceAudience, ServiceConcern)
+                              SearchEntry, ServiceArea, ServiceAudience, ServiceConcern, SupersededArea)
 from directory.records import SERVICES_DIR, ServiceRecord, read_services, slugify
 
 log = logging.getLogger(__name__)
@@ -50,16 +51,36 @@ def _service_row(record: ServiceRecord, organisation_id: str) -> Service:
                   for i, c in enumerate(record.contacts)])
 
 
+def _search_entries(record: ServiceRecord) -> List[SearchEntry]:
+    """The derived search rows for one service: one per area it serves."""
+    low = record.age_min if record.age_min is not None else 0
+    high = record.age_max if record.age_max is not None else vocab.ALL_AGES_MAX
+    common = dict(service_id=record.id, family=record.variant_of or record.id, scope_rank=vocab.SCOPE_RANK[record.scope],
+                  is_24_7=record.is_24_7, age_min=record.age_min, age_max=record.age_max, age_span=high - low,
+                  concern_bits=vocab.bits(record.concerns, bit_order()),
+                  route_bits=vocab.bits(record.how_to_refer, vocab.REFERRAL_ROUTES),
+                  audience_bits=vocab.bits(record.audiences, vocab.AUDIENCES), position=record.position)
+    return [SearchEntry(area=area, **common) for area in record.areas]
+
+
+def _superseded(records: Iterable[ServiceRecord]) -> set:
+    """(national service id, borough) pairs where a local variant takes over."""
+    return {(record.variant_of, area) for record in records if record.variant_of and record.scope == "local"
+            for area in record.areas}
+
+
 def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> LoadSummary:
     """Delete everything and insert these records in the caller's transaction (no commit here)."""
     for table in TABLES_IN_DELETE_ORDER:
         session.execute(delete(table))
-    session.add_all(ConcernTerm(code=c.code, label=c.label, description=c.description)
+    order = bit_order()
+    session.add_all(ConcernTerm(code=c.code, label=c.label, description=c.description, bit=order.index(c.code))
                     for c in load_concerns().values())
     session.flush()
     summary = LoadSummary()
     organisations: Dict[str, Organisation] = {}
     areas: Counter = Counter()
+    records = list(records)
     for record in records:
         org_id = slugify(record.organisation)
         if org_id not in organisations:
@@ -69,6 +90,12 @@ def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> Load
         areas.update(["London"] if record.scope == "london" else record.areas)
         summary.services += 1
     session.flush()
+    session.add_all(SupersededArea(service_id=service_id, area=area)
+                    for service_id, area in sorted(_superseded(records)))
+    session.add_all(entry for record in records for entry in _search_entries(record))
+    session.flush()
+    for table in TABLES_IN_DELETE_ORDER:  # fresh statistics so the planner uses the right indexes
+        session.execute(text(f"ANALYZE {table.__tablename__}"))
     summary.organisations = len(organisations)
     summary.by_area = dict(sorted(areas.items()))
     return summary

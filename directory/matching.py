@@ -30,8 +30,9 @@ Ranking (first difference wins):
 `professional_routes` ranks the same way but prefers wider age ranges, so the front-door service (CAMHS)
 comes before niche teams (an inpatient unit).
 
-Speed: one ranked SQL query over indexed link tables, one small query for variants, then two queries for
-the winners' details: no N+1, whatever the directory size (statements are prebuilt in directory.queries).
+Speed: two queries per call whatever the directory size: one ranked pass over the derived search_entry
+rows of the person's areas (bit masks, no joins) that joins the winners' service rows after the LIMIT,
+then one UNION for their link rows (no N+1). The statements are prebuilt in directory.queries.
 """
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from sqlalchemy.orm import Session
 
 from directory import places, queries, vocab
-from directory.concerns import EXACT, RELATED, expand, is_urgent
+from directory.concerns import EXACT, GENERAL_TIER, RELATED, bit_order, expand, is_urgent
 from directory.records import ContactRecord
 from directory.wording import build_reason
 
@@ -123,55 +124,52 @@ def _plan(query: MatchQuery) -> _Plan:
 
 
 def _params(plan: _Plan) -> dict:
-    """Bound values for queries.ranked."""
-    exact = [code for code, tier in plan.tiers.items() if tier == EXACT]
-    related = [code for code, tier in plan.tiers.items() if tier == RELATED]
+    """Bound values for queries.ranked: concern sets become bit masks."""
+    order = bit_order()
+    pick = lambda wanted: vocab.bits([c for c, t in plan.tiers.items() if t in wanted], order)  # noqa: E731
     params = {"areas": [vocab.NATIONAL, vocab.ONLINE] + ([plan.borough] if plan.borough else []),
-              "wanted": list(plan.tiers), "exact": exact, "related": related}
+              "wanted": pick((EXACT, RELATED, GENERAL_TIER)), "exact": pick((EXACT,)), "related": pick((RELATED,))}
     if plan.age is not None:
         params["age"] = plan.age
+    if plan.borough:
+        params["borough"] = plan.borough
     return params
 
 
-def _ranked_ids(session: Session, plan: _Plan, fetch: int, referral_only: bool) -> List[Tuple[str, str, str, int]]:
-    """(id, scope, family, tier) of eligible services, best first."""
-    stmt = queries.ranked(plan.role, plan.urgent, referral_only, plan.age is not None, fetch)
-    return [tuple(row) for row in session.execute(stmt, _params(plan))]
+def _ranked_rows(session: Session, plan: _Plan, fetch: int, referral_only: bool) -> list:
+    """Eligible services with their result columns, best first (one query)."""
+    stmt = queries.ranked(plan.role, plan.urgent, referral_only, plan.age is not None, plan.borough is not None,
+                          fetch)
+    return session.execute(stmt, _params(plan)).all()
 
 
-def _pick(session: Session, plan: _Plan, rows: List[Tuple[str, str, str, int]], limit: int) -> List[Tuple[str, int]]:
-    """Drop national versions that a local contract replaces, keep one service per family, cut to limit."""
-    nonlocal_families = sorted({family for _id, scope, family, _t in rows if scope != vocab.SCOPE_LOCAL})
-    overridden: set = set()
-    if plan.borough and nonlocal_families:
-        overridden = set(session.execute(queries.local_variants(),
-                                         {"borough": plan.borough, "families": nonlocal_families}).scalars())
+def _pick(rows: list, limit: int) -> list:
+    """One service per family (a service and its local variants), best first, cut to limit."""
     picked, seen = [], set()
-    for service_id, scope, family, tier in rows:
-        if family in seen or (scope != vocab.SCOPE_LOCAL and family in overridden):
+    for row in rows:
+        if row.family in seen or row.id in seen:
             continue
-        seen.add(family)
-        picked.append((service_id, tier))
+        seen.update((row.family, row.id))
+        picked.append(row)
         if len(picked) == limit:
             break
     return picked
 
 
-def _results(session: Session, plan: _Plan, picked: List[Tuple[str, int]]) -> List[MatchResult]:
-    """Full results for the picked ids: two queries whatever the number of results."""
-    if not picked:
+def _results(session: Session, plan: _Plan, rows: list) -> List[MatchResult]:
+    """Full results for the picked rows: one more query whatever the number of results."""
+    if not rows:
         return []
-    ids = [service_id for service_id, _tier in picked]
-    rows = {row.id: row for row in session.execute(queries.service_rows(), {"ids": ids})}
+    ids = [row.id for row in rows]
     links: Dict[str, Dict[str, list]] = {i: {"area": [], "audience": [], "concern": [], "route": [], "contact": []}
                                          for i in ids}
-    for link in sorted(session.execute(queries.link_rows(), {"ids": ids}), key=lambda r: (r[0], r[1], r[5])):
+    for link in sorted(session.execute(queries.link_rows(), {"ids": ids}).all(), key=lambda r: (r[0], r[1], r[5])):
         service_id, what, value, kind, label, _position = link
         links[service_id][what].append(ContactRecord(kind, value, label) if what == "contact" else value)
-    return [_to_result(rows[i], links[i], tier, plan) for i, tier in picked if i in rows]
+    return [_to_result(row, links[row.id], plan) for row in rows]
 
 
-def _to_result(row, links: Dict[str, list], tier: int, plan: _Plan) -> MatchResult:
+def _to_result(row, links: Dict[str, list], plan: _Plan) -> MatchResult:
     areas, routes, audiences = tuple(links["area"]), tuple(links["route"]), tuple(links["audience"])
     contacts: Tuple[ContactRecord, ...] = tuple(links["contact"])
 
@@ -182,11 +180,16 @@ def _to_result(row, links: Dict[str, list], tier: int, plan: _Plan) -> MatchResu
         id=row.id, name=row.name, summary=row.summary, organisation=row.organisation, areas=areas,
         concerns=tuple(links["concern"]), how_to_refer=routes, audiences=audiences, age_min=row.age_min,
         age_max=row.age_max, phone=first("phone"), website=first("website"), email=first("email"), hours=row.hours,
-        is_24_7=bool(row.is_24_7), locality=row.scope, concern_match=CONCERN_MATCH[tier],
+        is_24_7=bool(row.is_24_7), locality=row.scope, concern_match=CONCERN_MATCH[row.tier],
         reason=build_reason(role=plan.role, scope=row.scope, borough=plan.borough, areas=areas,
                             age_min=row.age_min, age_max=row.age_max, routes=routes, audiences=audiences,
                             is_24_7=bool(row.is_24_7)),
-        confidence=row.confidence, notes=row.notes, last_verified=row.last_verified.isoformat(), contacts=contacts)
+        confidence=row.confidence, notes=row.notes, last_verified=_iso(row.last_verified), contacts=contacts)
+
+
+def _iso(value) -> str:
+    """SQLite hands dates back as date objects through SQLAlchemy, PostgreSQL too; keep strings as they are."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _fetch(limit: int) -> int:
@@ -202,8 +205,8 @@ def find_services(session: Session, query: MatchQuery, limit: int = 5) -> List[M
     Raises ValueError for an unknown role or concern code, or an impossible age.
     """
     plan = _plan(query)
-    rows = _ranked_ids(session, plan, fetch=_fetch(limit), referral_only=False)
-    results = _results(session, plan, _pick(session, plan, rows, limit))
+    rows = _ranked_rows(session, plan, fetch=_fetch(limit), referral_only=False)
+    results = _results(session, plan, _pick(rows, limit))
     log.debug("find_services: %d candidates, %d results", len(rows), len(results))
     return results
 
@@ -216,8 +219,8 @@ def professional_routes(session: Session, query: MatchQuery, limit: int = 3) -> 
     plan = _plan(query)
     if plan.role == "professional":
         return []
-    rows = _ranked_ids(session, plan, fetch=_fetch(limit), referral_only=True)
-    return _results(session, plan, _pick(session, plan, rows, limit))
+    rows = _ranked_rows(session, plan, fetch=_fetch(limit), referral_only=True)
+    return _results(session, plan, _pick(rows, limit))
 
 
 def service_payload(result: MatchResult) -> dict:

@@ -3,8 +3,10 @@
 HSDS ideas kept: organisation -> service; service areas; eligibility (ages and audience); a taxonomy of
 concerns; contacts (phone, text, email, website); opening hours; provenance. Simplified on purpose:
 - ages sit on the service row (HSDS has a 1:1 eligibility table; one join fewer keeps matching fast);
-- areas, concerns, audiences and referral routes are one row per value in narrow link tables with an
-  index on (value, service_id), so matching is a handful of indexed IN-subqueries;
+- areas, concerns, audiences and referral routes are one row per value in narrow link tables (the
+  source of truth, indexed on (value, service_id));
+- a derived `search_entry` table repeats, per area, what matching filters and ranks on (concerns, routes
+  and audiences packed into integer bit masks), so a match reads one area's rows and nothing else;
 - opening hours are free text plus an is_24_7 flag: the seeds give no structured schedules.
 Every service records where its facts came from (`source`), how sure we are (`confidence`, `notes`)
 and when they were last checked (`last_verified`).
@@ -70,6 +72,47 @@ class ServiceArea(Base):
     __table_args__ = (Index("ix_service_area_area", "area", "service_id"),)
 
 
+class SearchEntry(Base):
+    """Derived search index: one row per (area, service) with everything matching filters and ranks on.
+
+    Written by the loader from the same records as the tables above, never edited by hand. Matching reads
+    only this table (clustered by area on SQLite) to choose and order candidates, then fetches the few
+    winners' details, so the cost grows with the services in one borough, not with the whole directory.
+    """
+
+    __tablename__ = "search_entry"
+
+    area = Column(String(40), primary_key=True)
+    service_id = Column(String(80), ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
+    family = Column(String(80), nullable=False)  # variant_of, or the service's own id
+    scope_rank = Column(Integer, nullable=False)  # 0 local, 1 London-wide, 2 national/online
+    is_24_7 = Column(Boolean, nullable=False)
+    age_min = Column(Integer, nullable=True)
+    age_max = Column(Integer, nullable=True)
+    age_span = Column(Integer, nullable=False)  # age_max - age_min with unstated ends as 120 and 0
+    concern_bits = Column(Integer, nullable=False)
+    route_bits = Column(Integer, nullable=False)
+    audience_bits = Column(Integer, nullable=False)
+    position = Column(Integer, nullable=False)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+class SupersededArea(Base):
+    """A borough where a national service is replaced by its local variant (derived by the loader).
+
+    Kooth is offered nationally, but in Hackney the local contract (ages 11-19) decides: there the
+    national entry is not offered at all, even when the local one does not fit the person.
+    """
+
+    __tablename__ = "superseded_area"
+
+    service_id = Column(String(80), ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
+    area = Column(String(40), primary_key=True)
+
+    __table_args__ = (Index("ix_superseded_area_area", "area", "service_id"),)
+
+
 class ServiceAudience(Base):
     """Who the service is for: young_person, parent or professional."""
 
@@ -90,6 +133,7 @@ class ConcernTerm(Base):
     code = Column(String(40), primary_key=True)
     label = Column(String(100), nullable=False)
     description = Column(Text, nullable=False)
+    bit = Column(Integer, nullable=False)  # position in search_entry.concern_bits
 
 
 class ServiceConcern(Base):
@@ -130,5 +174,5 @@ class Contact(Base):
 
 
 # Children first when deleting, parents first when inserting.
-TABLES_IN_DELETE_ORDER = (Contact, ReferralRoute, ServiceConcern, ServiceAudience, ServiceArea, Service,
-                          Organisation, ConcernTerm)
+TABLES_IN_DELETE_ORDER = (SearchEntry, Contact, ReferralRoute, ServiceConcern, ServiceAudience, SupersededArea,
+                          ServiceArea, Service, Organisation, ConcernTerm)

@@ -1,96 +1,88 @@
-"""The SQL behind matching, built once per shape and reused with bound parameters.
+"""The SQL behind matching: two prebuilt statements, reused with bound parameters.
 
-Building a SQLAlchemy statement costs milliseconds of Python; running a prepared one against indexed
-tables costs well under one. So each statement shape (role, urgency, referral-only, age known, fetch
-size) is built once and cached, and every value (areas, concerns, ages, ids) is a bound parameter.
-Details for the winners come from two queries (service rows, then all their link rows in one UNION),
-not from per-service lazy loads.
+1. `ranked`: reads only the derived `search_entry` rows of the person's borough plus National/Online
+   (one primary-key range per area, clustered on SQLite). Concerns, referral routes and audiences are
+   tested with integer bit masks, so there are no joins or GROUP BYs; the database sorts the candidates,
+   keeps the top few and only then joins their service and organisation rows.
+2. `link_rows`: the winners' areas, audiences, concerns, routes and contacts in one UNION ALL (no N+1).
+Two round trips per match matter on PostgreSQL, where each statement is also planned afresh.
+Building a SQLAlchemy statement costs more than running it, so each statement shape (role, urgency,
+referral-only, age known, borough known, fetch size) is built once and cached; values are bound.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, bindparam, case, func, literal, null, select, union_all
+from sqlalchemy import Integer, String, bindparam, case, literal, null, select, union_all
 from sqlalchemy.sql import Select
 
 from directory import vocab
-from directory.models import (Contact, Organisation, ReferralRoute, Service, ServiceArea, ServiceAudience,
-                              ServiceConcern)
+from directory.models import (Contact, Organisation, ReferralRoute, SearchEntry, Service, ServiceArea,
+                              ServiceAudience, ServiceConcern, SupersededArea)
 
-SCOPE_RANK = {vocab.SCOPE_LOCAL: 0, vocab.SCOPE_LONDON: 1, vocab.SCOPE_NATIONAL: 2, vocab.SCOPE_ONLINE: 2}
-SELF_RANK = {"self": 0, "online": 0, "drop_in": 0, "parent": 1}
-AUDIENCES_FOR = {"young_person": ("young_person",), "parent": ("parent", "young_person")}
-
-
-def _expanding(name: str):
-    return bindparam(name, expanding=True)
+AUDIENCES_FOR = {"young_person": ("young_person",), "parent": ("parent", "young_person"),
+                 "professional": vocab.AUDIENCES}
+DIRECT_MASK = vocab.bits(sorted(vocab.DIRECT_ROUTES), vocab.REFERRAL_ROUTES)
+SELF_MASK = vocab.bits(sorted(vocab.SELF_ROUTES), vocab.REFERRAL_ROUTES)
+PARENT_MASK = vocab.bits(["parent"], vocab.AUDIENCES)
 
 
-@lru_cache(maxsize=128)
-def ranked(role: str, urgent: bool, referral_only: bool, with_age: bool, fetch: int) -> Select:
-    """(id, scope, family, tier) of eligible services in rank order (see directory.matching for the rules).
+def _has(column, mask) -> object:
+    """column & mask != 0, for an int mask or a bound parameter."""
+    return column.op("&")(mask) != 0
 
-    Parameters: areas, wanted, exact, related (lists) and age (int, when with_age).
+
+@lru_cache(maxsize=256)
+def ranked(role: str, urgent: bool, referral_only: bool, with_age: bool, with_borough: bool, fetch: int) -> Select:
+    """The best `fetch` eligible services in rank order (rules: directory.matching), with the service columns
+    a result needs: id, family, tier, name, summary, age_min, age_max, scope, hours, is_24_7, confidence,
+    notes, last_verified, organisation.
+
+    Parameters: areas (list), wanted, exact, related (concern bit masks), age (when with_age),
+    borough (when with_borough).
     """
-    tier = func.min(case((ServiceConcern.concern.in_(_expanding("exact")), 0),
-                         (ServiceConcern.concern.in_(_expanding("related")), 1), else_=2)).label("tier")
-    ct = (select(ServiceConcern.service_id.label("sid"), tier)
-          .where(ServiceConcern.concern.in_(_expanding("wanted")))
-          .group_by(ServiceConcern.service_id).subquery("ct"))
-    stmt = (select(Service.id, Service.scope, func.coalesce(Service.variant_of, Service.id), ct.c.tier)
-            .join(ct, ct.c.sid == Service.id)
-            .where(Service.id.in_(select(ServiceArea.service_id).where(ServiceArea.area.in_(_expanding("areas"))))))
+    entry = SearchEntry
+    tier = case((_has(entry.concern_bits, bindparam("exact", type_=Integer)), 0),
+                (_has(entry.concern_bits, bindparam("related", type_=Integer)), 1), else_=2)
+    stmt = (select(entry.service_id, entry.family, tier.label("tier"))
+            .where(entry.area.in_(bindparam("areas", expanding=True)),
+                   _has(entry.concern_bits, bindparam("wanted", type_=Integer)),
+                   _has(entry.audience_bits, vocab.bits(AUDIENCES_FOR[role], vocab.AUDIENCES))))
     if with_age:
         age = bindparam("age", type_=Integer)
-        stmt = stmt.where((Service.age_min.is_(None)) | (Service.age_min <= age),
-                          (Service.age_max.is_(None)) | (Service.age_max >= age))
-    if role in AUDIENCES_FOR:
-        stmt = stmt.where(Service.id.in_(select(ServiceAudience.service_id)
-                                         .where(ServiceAudience.audience.in_(AUDIENCES_FOR[role]))))
-    direct_routes = sorted(vocab.DIRECT_ROUTES)
-    order = []
+        stmt = stmt.where(entry.age_min.is_(None) | (entry.age_min <= age),
+                          entry.age_max.is_(None) | (entry.age_max >= age))
+    if with_borough:  # a national service gives way to its local variant in that borough
+        superseded = select(SupersededArea.service_id).where(SupersededArea.area == bindparam("borough", type_=String))
+        stmt = stmt.where(entry.service_id.not_in(superseded))
+    order = []  # (expression, descending)
     if urgent and not referral_only:
-        order.append(case((Service.is_24_7.is_(True), 0), else_=1))
-    order.append(case((ct.c.tier <= 1, 0), else_=1))
+        order.append((case((entry.is_24_7.is_(True), 0), else_=1), False))
+    order.append((case((tier <= 1, 0), else_=1), False))
     if role == "parent":
-        parents = select(ServiceAudience.service_id).where(ServiceAudience.audience == "parent")
-        order.append(case((Service.id.in_(parents), 0), else_=1))
-    order += [case(SCOPE_RANK, value=Service.scope, else_=2), ct.c.tier]
-    span = func.coalesce(Service.age_max, vocab.ALL_AGES_MAX) - func.coalesce(Service.age_min, 0)
+        order.append((case((_has(entry.audience_bits, PARENT_MASK), 0), else_=1), False))
+    order += [(entry.scope_rank, False), (tier, False)]
     if referral_only:
-        direct = select(ReferralRoute.service_id).where(ReferralRoute.route.in_(direct_routes))
-        stmt = stmt.where(Service.id.not_in(direct))
-        order.append(span.desc())
-    elif role in AUDIENCES_FOR:
-        rr = (select(ReferralRoute.service_id.label("sid"),
-                     func.min(case(SELF_RANK, value=ReferralRoute.route, else_=2)).label("route_rank"))
-              .where(ReferralRoute.route.in_(direct_routes))
-              .group_by(ReferralRoute.service_id).subquery("rr"))
-        stmt = stmt.join(rr, rr.c.sid == Service.id)
-        if role == "young_person":
-            order.append(rr.c.route_rank)
-        order.append(span)
+        stmt = stmt.where(entry.route_bits.op("&")(DIRECT_MASK) == 0)
+        order.append((entry.age_span, True))
     else:
-        order.append(span)
-    return stmt.order_by(*order, Service.position).limit(fetch)
-
-
-@lru_cache(maxsize=1)
-def local_variants() -> Select:
-    """Families (variant_of) that have a local variant in a borough. Parameters: borough, families."""
-    return (select(Service.variant_of).join(ServiceArea, ServiceArea.service_id == Service.id)
-            .where(ServiceArea.area == bindparam("borough", type_=String), Service.scope == vocab.SCOPE_LOCAL,
-                   Service.variant_of.in_(_expanding("families"))).distinct())
-
-
-@lru_cache(maxsize=1)
-def service_rows() -> Select:
-    """The service columns a result needs, with the organisation name. Parameter: ids."""
-    return (select(Service.id, Service.name, Service.summary, Service.age_min, Service.age_max, Service.scope,
-                   Service.hours, Service.is_24_7, Service.confidence, Service.notes, Service.last_verified,
-                   Organisation.name.label("organisation"))
+        if role != "professional":
+            stmt = stmt.where(_has(entry.route_bits, DIRECT_MASK))
+        if role == "young_person":
+            order.append((case((_has(entry.route_bits, SELF_MASK), 0), else_=1), False))
+        order.append((entry.age_span, False))
+    order.append((entry.position, False))
+    keys = [expression.label(f"k{i}") for i, (expression, _desc) in enumerate(order)]
+    top = (stmt.add_columns(*keys).order_by(*[e.desc() if d else e for e, d in order]).limit(fetch)
+           .subquery("top"))
+    outer_order = [top.c[f"k{i}"].desc() if desc else top.c[f"k{i}"] for i, (_e, desc) in enumerate(order)]
+    # details for the few winners only: one join after the LIMIT, in the same round trip
+    return (select(top.c.service_id.label("id"), top.c.family, top.c.tier, Service.name, Service.summary,
+                   Service.age_min, Service.age_max, Service.scope, Service.hours, Service.is_24_7,
+                   Service.confidence, Service.notes, Service.last_verified, Organisation.name.label("organisation"))
+            .join(Service, Service.id == top.c.service_id)
             .join(Organisation, Organisation.id == Service.organisation_id)
-            .where(Service.id.in_(_expanding("ids"))))
+            .order_by(*outer_order))
 
 
 @lru_cache(maxsize=1)
@@ -99,18 +91,17 @@ def link_rows():
 
     Columns: service_id, what (area | audience | concern | route | contact), value, kind, label, position.
     """
-    ids = _expanding("ids")
+    ids = bindparam("ids", expanding=True)
+    no_text = null().cast(String)
 
     def simple(model, column, what: str):
         return select(model.service_id, literal(what, String).label("what"), column.label("value"),
-                      null().cast(String).label("kind"), null().cast(String).label("label"),
-                      model.position).where(model.service_id.in_(ids))
+                      no_text.label("kind"), no_text.label("label"), model.position).where(model.service_id.in_(ids))
 
-    parts = [simple(ServiceArea, ServiceArea.area, "area"),
-             simple(ServiceAudience, ServiceAudience.audience, "audience"),
-             simple(ServiceConcern, ServiceConcern.concern, "concern"),
-             simple(ReferralRoute, ReferralRoute.route, "route"),
-             select(Contact.service_id, literal("contact", String).label("what"), Contact.value.label("value"),
-                    Contact.kind.label("kind"), Contact.label.label("label"), Contact.position)
-             .where(Contact.service_id.in_(ids))]
-    return union_all(*parts)
+    contacts = (select(Contact.service_id, literal("contact", String).label("what"), Contact.value.label("value"),
+                       Contact.kind.label("kind"), Contact.label.label("label"), Contact.position)
+                .where(Contact.service_id.in_(ids)))
+    return union_all(simple(ServiceArea, ServiceArea.area, "area"),
+                     simple(ServiceAudience, ServiceAudience.audience, "audience"),
+                     simple(ServiceConcern, ServiceConcern.concern, "concern"),
+                     simple(ReferralRoute, ReferralRoute.route, "route"), contacts)

@@ -16,6 +16,7 @@ NOT_GIVEN = "Not given"
 # Scope of a service, derived from its areas at load time; ranking prefers the most local.
 SCOPE_LOCAL, SCOPE_LONDON, SCOPE_NATIONAL, SCOPE_ONLINE = "local", "london", "national", "online"
 SCOPES: tuple[str, ...] = (SCOPE_LOCAL, SCOPE_LONDON, SCOPE_NATIONAL, SCOPE_ONLINE)
+SCOPE_RANK = {SCOPE_LOCAL: 0, SCOPE_LONDON: 1, SCOPE_NATIONAL: 2, SCOPE_ONLINE: 2}  # lower is shown first
 
 # Ages: a service must start within childhood/young adulthood (age_min <= 25). age_max may go above 25
 # for services that also serve adults (Listening Works 18-27, Papyrus up to 35); ALL_AGES_MAX (120)
@@ -26,3 +27,15 @@ ALL_AGES_MAX = 120
 # Routes a young person or a parent can use without a professional: anything else is "ask your GP or school".
 DIRECT_ROUTES: frozenset[str] = frozenset({"self", "online", "drop_in", "parent"})
 SELF_ROUTES: frozenset[str] = frozenset({"self", "online", "drop_in"})
+
+
+def bits(values, universe) -> int:
+    """Pack a set of vocabulary values into an integer bit mask (position = index in `universe`).
+
+    Matching filters and ranks on these masks (denormalised on the service row) so one indexed scan of
+    service_area does all the work; the link tables stay the readable source of truth.
+    """
+    mask = 0
+    for value in values:
+        mask |= 1 << universe.index(value)
+    return mask
