@@ -175,3 +175,48 @@ def test_integrity_error_from_the_database_rolls_back(empty_engine, tmp_path, se
         load_directory(empty_engine, tmp_path)
     assert "IntegrityError" in type(error.value).__name__
     assert _ids(empty_engine) == before
+
+
+def test_derived_search_rows_agree_with_the_link_tables(empty_engine):
+    """search_entry repeats facts for speed; it must say exactly what the readable tables say."""
+    from directory import vocab
+    from directory.concerns import bit_order
+    from directory.models import ReferralRoute, SearchEntry, ServiceAudience, SupersededArea
+
+    load_directory(empty_engine)
+
+    def decode(mask, universe):
+        return {value for i, value in enumerate(universe) if mask & (1 << i)}
+
+    with session_scope(empty_engine) as session:
+        entries = session.execute(select(SearchEntry)).scalars().all()
+        areas = {(a.service_id, a.area) for a in session.execute(select(ServiceArea)).scalars()}
+        assert {(e.service_id, e.area) for e in entries} == areas
+        concerns, routes, audiences = {}, {}, {}
+        for model, column, into in ((ServiceConcern, "concern", concerns), (ReferralRoute, "route", routes),
+                                    (ServiceAudience, "audience", audiences)):
+            for row in session.execute(select(model)).scalars():
+                into.setdefault(row.service_id, set()).add(getattr(row, column))
+        services = {s.id: s for s in session.execute(select(Service)).scalars()}
+        for entry in entries:
+            service = services[entry.service_id]
+            assert decode(entry.concern_bits, bit_order()) == concerns[entry.service_id]
+            assert decode(entry.route_bits, vocab.REFERRAL_ROUTES) == routes.get(entry.service_id, set())
+            assert decode(entry.audience_bits, vocab.AUDIENCES) == audiences[entry.service_id]
+            assert (entry.age_min, entry.age_max, entry.is_24_7) == (service.age_min, service.age_max, service.is_24_7)
+            assert entry.scope_rank == vocab.SCOPE_RANK[service.scope]
+        superseded = {(s.service_id, s.area) for s in session.execute(select(SupersededArea)).scalars()}
+    assert ("kooth", "Hackney") in superseded and ("kooth", "Westminster") in superseded
+    assert {service_id for service_id, _area in superseded} == {"kooth"}
+
+
+def test_outdated_schema_is_rebuilt_before_loading(tmp_path):
+    from sqlalchemy import text
+
+    from directory.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE service (id VARCHAR(80) PRIMARY KEY, old_column INTEGER)"))
+    assert load_directory(engine).services >= 80
+    engine.dispose()
