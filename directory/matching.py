@@ -126,7 +126,10 @@ def _plan(query: MatchQuery) -> _Plan:
 def _params(plan: _Plan) -> dict:
     """Bound values for queries.ranked: concern sets become bit masks."""
     order = bit_order()
-    pick = lambda wanted: vocab.bits([c for c, t in plan.tiers.items() if t in wanted], order)  # noqa: E731
+
+    def pick(tiers: Tuple[int, ...]) -> int:
+        return vocab.bits([code for code, tier in plan.tiers.items() if tier in tiers], order)
+
     params = {"areas": [vocab.NATIONAL, vocab.ONLINE] + ([plan.borough] if plan.borough else []),
               "wanted": pick((EXACT, RELATED, GENERAL_TIER)), "exact": pick((EXACT,)), "related": pick((RELATED,))}
     if plan.age is not None:
