@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections import defaultdict
@@ -103,7 +104,11 @@ def model_classifier(model_path: Path) -> Callable[[str], Verdict]:
     """Classify with the full trained NLU pipeline through rasa.core.agent.Agent."""
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    # Rasa's own DEBUG logging prints every parsed text; this tool prints only its report.
+    configure_structlog(logging.WARNING)
+    logging.getLogger().setLevel(logging.WARNING)
     agent = Agent.load(str(model_path))
     loop = asyncio.new_event_loop()
 
