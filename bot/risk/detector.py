@@ -98,6 +98,7 @@ class RiskMatcher:
             aggressor_words=frozenset(sets.get("aggressor_words", [])),
             determiners=frozenset(sets.get("determiners", [])),
             other_pronouns=frozenset(sets.get("other_pron", [])),
+            possessives=frozenset(sets.get("possessives", [])),
         )
         self._priority = lexicon.priority
 
@@ -195,8 +196,9 @@ class RiskMatcher:
                 suppressed.add(hit.pattern.id)
                 continue
             subject = hit.pattern.subject
-            if subject in ("context", "victim"):
-                subject = resolve_subject(words, hit.start, hit.end, other_mask, self._subject_words,
+            if subject in ("context", "victim", "context_end"):
+                start = hit.end - 1 if subject == "context_end" else hit.start  # loose nets: judge by the risk word
+                subject = resolve_subject(words, start, hit.end, other_mask, self._subject_words,
                                           harm_by_others=hit.pattern.escalation == "safeguarding",
                                           aggressor_first=subject == "victim", discovery_mask=discovery_mask)
             hits.append((hit, subject))

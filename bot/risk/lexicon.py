@@ -21,7 +21,7 @@ CONTRACT_CATEGORIES: Dict[str, str] = {
     "abuse": "safeguarding",
     "danger": "safeguarding",
 }
-SUBJECTS = ("self", "other", "context", "victim")
+SUBJECTS = ("self", "other", "context", "victim", "context_end")
 CHECKS = ("age_gap",)
 DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "risk.yml"
 

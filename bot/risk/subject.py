@@ -37,6 +37,7 @@ class SubjectWords:
     aggressor_words: FrozenSet[str] = frozenset()
     determiners: FrozenSet[str] = frozenset()
     other_pronouns: FrozenSet[str] = frozenset()
+    possessives: FrozenSet[str] = frozenset()
 
 
 def resolve_subject(tokens: Sequence[str], start: int, end: int, other_mask: Sequence[bool],
@@ -66,6 +67,8 @@ def resolve_subject(tokens: Sequence[str], start: int, end: int, other_mask: Seq
     for i in range(start - 1, -1, -1):
         token = tokens[i]
         if aggressor_first and token in words.other_pronouns:
+            continue
+        if harm_by_others and token in words.possessives:  # "their story", "his car": not the victim
             continue
         if harm_by_others and (token in words.aggressor_words or (
                 token in words.determiners and i + 1 < len(tokens) and tokens[i + 1] in words.aggressor_words)):
