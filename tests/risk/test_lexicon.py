@@ -45,3 +45,12 @@ def test_broken_lexicon_fails_loudly(tmp_path: Path, broken: str) -> None:
 def test_unknown_set_fails_loudly() -> None:
     with pytest.raises(LexiconError):
         compile_pattern("@nope", {})
+
+
+def test_speller_never_turns_a_dictionary_word_into_a_risk_word() -> None:
+    """Every real word one edit from a risk word must be in spelling.protect ("races" is not "rapes")."""
+    from bot.risk.protect_words import DEFAULT_WORDS, words_to_protect
+
+    if not DEFAULT_WORDS.exists():
+        pytest.skip(f"{DEFAULT_WORDS} not installed (Debian package wbritish)")
+    assert words_to_protect(DEFAULT_WORDS) == []
