@@ -20,14 +20,13 @@ DEFAULTS: Dict[str, str] = {
     "ACTION_PORT": "5055",
     "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
     "TRACKER_DB_URL": f"sqlite:///{ROOT / '.rasa' / 'tracker.db'}",
-    "LOCK_STORE_TYPE": "in_memory",
-    "REDIS_HOST": "127.0.0.1",
-    "REDIS_PORT": "6379",
-    "REDIS_DB": "1",
-    "REDIS_PASSWORD": "",
+    # Conversation locks (bot/lock_store.py): empty = in-process (one Rasa process); redis://host:6379/1 (or
+    # rediss:// for TLS) when several replicas share conversations.
+    "REDIS_URL": "",
     "CORS_ORIGINS": "*",
     # Protects Rasa's HTTP API (only /status is used, for health checks). Empty: a random one per start.
     "RASA_API_TOKEN": "",
+    # INFO and above never carry message text (tests/ops/test_privacy.py); DEBUG does (Rasa logs every parse).
     "LOG_LEVEL": "INFO",
 }
 
