@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from typing import Dict, List, Optional
+from typing import IO, Dict, List, Optional
 
 from bot.model_cache import ensure_model
 from bot.settings import ROOT, load_settings
@@ -22,8 +22,8 @@ from bot.settings import ROOT, load_settings
 STARTUP_TIMEOUT_S = 180
 
 
-def _python_env() -> Dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
+def _python_env(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    return {**os.environ, **(overrides or {}), "PYTHONPATH": str(ROOT)}
 
 
 def load_directory() -> None:
@@ -31,19 +31,26 @@ def load_directory() -> None:
     subprocess.run([sys.executable, "-m", "directory", "load"], cwd=ROOT, check=True, env=_python_env())
 
 
-def start_action_server(port: str) -> subprocess.Popen:
+def start_action_server(port: str, env: Optional[Dict[str, str]] = None,
+                        output: Optional[IO[bytes]] = None) -> subprocess.Popen:
+    """The rasa-sdk server behind bot.action_server: only POST /webhook and GET /health answer."""
     return subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", port],
-        cwd=ROOT, env=_python_env())
+        [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", port],
+        cwd=ROOT, env=_python_env(env), stdout=output, stderr=subprocess.STDOUT if output else None)
 
 
-def start_rasa_server(model: str, port: str, cors: str) -> subprocess.Popen:
-    """Rasa with the REST and socket.io channels. Its HTTP API is on only for /status, behind a token."""
+def start_rasa_server(model: str, port: str, cors: str, env: Optional[Dict[str, str]] = None,
+                      output: Optional[IO[bytes]] = None) -> subprocess.Popen:
+    """Rasa with the REST and socket.io channels. Its HTTP API is on only for /status, behind a token.
+
+    `env` adds to this process's environment (tests run several differently configured servers); `output`
+    receives the server's log instead of the terminal.
+    """
     return subprocess.Popen(
         [sys.executable, "-m", "rasa", "run", "--model", model, "--port", port,
          "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--cors", cors,
          "--enable-api", "--auth-token", os.environ["RASA_API_TOKEN"]],
-        cwd=ROOT, env=_python_env())
+        cwd=ROOT, env=_python_env(env), stdout=output, stderr=subprocess.STDOUT if output else None)
 
 
 def rasa_status_url(port: str) -> str:
