@@ -14,12 +14,17 @@ Who sees what (a service that fails any rule never appears):
 - Professional: every service in the area and age range, including referral-only and professional-facing
   ones, because a professional can refer.
 - Concerns: services tagged with a requested concern (exact), a related concern (data/concerns.yml), or
-  "general". An empty list or ["general"] asks for general services only.
+  "general". An empty list or ["general"] asks for general services only. Free text ("panic", "not eating")
+  becomes a code through the synonyms in data/concerns.yml (directory.concerns.resolve_concern), never code.
+- Referral filter (optional, the API's `referral`): self keeps services you can get into yourself (self,
+  online, drop-in), parent those a parent can contact for their child, professional those a GP, school or
+  other professional can refer to; asking for professional routes also shows referral-only services.
 - A national service with a local variant (`variant_of`, e.g. Kooth) is replaced by the local variant
   in that borough, and dropped there when the local variant does not fit (e.g. age): local contracts win.
 
 Ranking (first difference wins):
-1. urgent concerns (self_harm): services open 24/7 first;
+1. urgent concerns (those with `urgent: true` in data/concerns.yml; today only self_harm): services open
+   24/7 first. Opening hours are free text, so "open now" can only mean "open 24/7";
 2. exact or related concern before general-only services (so national specialists beat local generalists);
 3. for parents, services meant for parents before young people's services (a parents' helpline is more
    use to a worried parent than a youth club, even if the youth club is local);
@@ -29,6 +34,13 @@ Ranking (first difference wins):
 7. tighter age range first (an unstated range counts as 0-120); then file order.
 `professional_routes` ranks the same way but prefers wider age ranges, so the front-door service (CAMHS)
 comes before niche teams (an inpatient unit).
+
+Every result carries a plain reason (directory.wording, data/reasons.yml): where, which ages, the easiest
+way in for this person, and "open 24/7" when it is; plus `concern_match` (exact | related | general) and
+`locality`, the two facts the ranking turned on.
+
+Paging: `find_services(..., limit, offset)` returns one page of the same ranked list and `count_services`
+the size of the whole list (one per family, as shown), so an API can page without re-ranking differently.
 
 Speed: two queries per call whatever the directory size: one ranked pass over the derived search_entry
 rows of the person's areas (bit masks, no joins) that joins the winners' service rows after the LIMIT,
@@ -62,6 +74,7 @@ class MatchQuery:
     borough: Optional[str] = None
     concerns: Sequence[str] = ()
     role: Optional[str] = None
+    referral: Optional[str] = None  # None, or a key of vocab.REFERRAL_FILTERS: self | parent | professional
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,7 @@ class _Plan:
     borough: Optional[str]
     tiers: Dict[str, int]
     urgent: bool
+    referral: Optional[str]
 
 
 def canonical_borough(text: Optional[str]) -> Optional[str]:
@@ -118,9 +132,11 @@ def _plan(query: MatchQuery) -> _Plan:
         if isinstance(age, bool) or not isinstance(age, (int, float)) or not 0 <= age <= vocab.ALL_AGES_MAX:
             raise ValueError(f"age must be a number from 0 to {vocab.ALL_AGES_MAX}, got {age!r}")
         age = int(age)
+    if query.referral is not None and query.referral not in vocab.REFERRAL_FILTERS:
+        raise ValueError(f"unknown referral {query.referral!r}; use one of {tuple(vocab.REFERRAL_FILTERS)}")
     concerns = list(query.concerns or ())
     return _Plan(role=role, age=age, borough=canonical_borough(query.borough), tiers=expand(concerns),
-                 urgent=is_urgent(concerns))
+                 urgent=is_urgent(concerns), referral=query.referral)
 
 
 def _params(plan: _Plan) -> dict:
@@ -142,7 +158,7 @@ def _params(plan: _Plan) -> dict:
 def _ranked_rows(session: Session, plan: _Plan, fetch: int, referral_only: bool) -> list:
     """Eligible services with their result columns, best first (one query)."""
     stmt = queries.ranked(plan.role, plan.urgent, referral_only, plan.age is not None, plan.borough is not None,
-                          fetch)
+                          fetch, plan.referral)
     return session.execute(stmt, _params(plan)).all()
 
 
@@ -202,16 +218,26 @@ def _fetch(limit: int) -> int:
     return max(20, -(-limit * 4 // 20) * 20)
 
 
-def find_services(session: Session, query: MatchQuery, limit: int = 5) -> List[MatchResult]:
+def find_services(session: Session, query: MatchQuery, limit: int = 5, offset: int = 0) -> List[MatchResult]:
     """Services this person can use, best first (see the module docstring for the rules and ranking).
 
-    Raises ValueError for an unknown role or concern code, or an impossible age.
+    `offset` skips that many of the best ones (paging). Raises ValueError for an unknown role, concern code
+    or referral filter, an impossible age, or a negative offset.
     """
+    if offset < 0:
+        raise ValueError("offset must not be negative")
     plan = _plan(query)
-    rows = _ranked_rows(session, plan, fetch=_fetch(limit), referral_only=False)
-    results = _results(session, plan, _pick(rows, limit))
+    rows = _ranked_rows(session, plan, fetch=_fetch(offset + limit), referral_only=False)
+    results = _results(session, plan, _pick(rows, offset + limit)[offset:])
     log.debug("find_services: %d candidates, %d results", len(rows), len(results))
     return results
+
+
+def count_services(session: Session, query: MatchQuery) -> int:
+    """How many services find_services can list for this person in all (one per family, as it shows them)."""
+    plan = _plan(query)
+    stmt = queries.eligible_count(plan.role, False, plan.age is not None, plan.borough is not None, plan.referral)
+    return int(session.execute(stmt, _params(plan)).scalar_one())
 
 
 def professional_routes(session: Session, query: MatchQuery, limit: int = 3) -> List[MatchResult]:

@@ -1,19 +1,21 @@
-"""The SQL behind matching: two prebuilt statements, reused with bound parameters.
+"""The SQL behind matching: prebuilt statements, reused with bound parameters.
 
 1. `ranked`: reads only the derived `search_entry` rows of the person's borough plus National/Online
    (one primary-key range per area, clustered on SQLite). Concerns, referral routes and audiences are
    tested with integer bit masks, so there are no joins or GROUP BYs; the database sorts the candidates,
    keeps the top few and only then joins their service and organisation rows.
 2. `link_rows`: the winners' areas, audiences, concerns, routes and contacts in one UNION ALL (no N+1).
+3. `eligible_count`: how many services (one per family) pass the same filters as `ranked`, for paging.
 Two round trips per match matter on PostgreSQL, where each statement is also planned afresh.
 Building a SQLAlchemy statement costs more than running it, so each statement shape (role, urgency,
-referral-only, age known, borough known, fetch size) is built once and cached; values are bound.
+referral-only, age known, borough known, referral filter, fetch size) is built once and cached; values are bound.
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Optional
 
-from sqlalchemy import Integer, String, bindparam, case, literal, null, select, union_all
+from sqlalchemy import Integer, String, bindparam, case, distinct, func, literal, null, select, union_all
 from sqlalchemy.sql import Select
 
 from directory import vocab
@@ -25,6 +27,8 @@ AUDIENCES_FOR = {"young_person": ("young_person",), "parent": ("parent", "young_
 DIRECT_MASK = vocab.bits(sorted(vocab.DIRECT_ROUTES), vocab.REFERRAL_ROUTES)
 SELF_MASK = vocab.bits(sorted(vocab.SELF_ROUTES), vocab.REFERRAL_ROUTES)
 PARENT_MASK = vocab.bits(["parent"], vocab.AUDIENCES)
+REFERRAL_MASKS = {name: vocab.bits(sorted(routes), vocab.REFERRAL_ROUTES)
+                  for name, routes in vocab.REFERRAL_FILTERS.items()}
 
 
 def _has(column, mask) -> object:
@@ -32,19 +36,15 @@ def _has(column, mask) -> object:
     return column.op("&")(mask) != 0
 
 
-@lru_cache(maxsize=256)
-def ranked(role: str, urgent: bool, referral_only: bool, with_age: bool, with_borough: bool, fetch: int) -> Select:
-    """The best `fetch` eligible services in rank order (rules: directory.matching), with the service columns
-    a result needs: id, family, tier, name, summary, age_min, age_max, scope, hours, is_24_7, confidence,
-    notes, last_verified, organisation.
+def _eligible(columns, role: str, referral_only: bool, with_age: bool, with_borough: bool,
+              referral: Optional[str]) -> Select:
+    """`columns` from the search rows that pass every eligibility rule (directory.matching); shared by
+    `ranked` and `eligible_count` so the count always agrees with the list.
 
-    Parameters: areas (list), wanted, exact, related (concern bit masks), age (when with_age),
-    borough (when with_borough).
+    Parameters: areas (list), wanted (concern bit mask), age (when with_age), borough (when with_borough).
     """
     entry = SearchEntry
-    tier = case((_has(entry.concern_bits, bindparam("exact", type_=Integer)), 0),
-                (_has(entry.concern_bits, bindparam("related", type_=Integer)), 1), else_=2)
-    stmt = (select(entry.service_id, entry.family, tier.label("tier"))
+    stmt = (select(*columns)
             .where(entry.area.in_(bindparam("areas", expanding=True)),
                    _has(entry.concern_bits, bindparam("wanted", type_=Integer)),
                    _has(entry.audience_bits, vocab.bits(AUDIENCES_FOR[role], vocab.AUDIENCES))))
@@ -55,6 +55,40 @@ def ranked(role: str, urgent: bool, referral_only: bool, with_age: bool, with_bo
     if with_borough:  # a national service gives way to its local variant in that borough
         superseded = select(SupersededArea.service_id).where(SupersededArea.area == bindparam("borough", type_=String))
         stmt = stmt.where(entry.service_id.not_in(superseded))
+    if referral_only:
+        stmt = stmt.where(entry.route_bits.op("&")(DIRECT_MASK) == 0)
+    elif role != "professional" and referral != "professional":
+        # asking for professional routes explicitly shows the referral-only services too
+        stmt = stmt.where(_has(entry.route_bits, DIRECT_MASK))
+    if referral is not None:
+        stmt = stmt.where(_has(entry.route_bits, REFERRAL_MASKS[referral]))
+    return stmt
+
+
+@lru_cache(maxsize=64)
+def eligible_count(role: str, referral_only: bool, with_age: bool, with_borough: bool,
+                   referral: Optional[str] = None) -> Select:
+    """The number of eligible services, counting a service and its local variants once (as matching
+    shows one per family). Same parameters as `ranked` (exact and related are not needed)."""
+    return _eligible([func.count(distinct(SearchEntry.family))], role, referral_only, with_age, with_borough,
+                     referral)
+
+
+@lru_cache(maxsize=256)
+def ranked(role: str, urgent: bool, referral_only: bool, with_age: bool, with_borough: bool, fetch: int,
+           referral: Optional[str] = None) -> Select:
+    """The best `fetch` eligible services in rank order (rules: directory.matching), with the service columns
+    a result needs: id, family, tier, name, summary, age_min, age_max, scope, hours, is_24_7, confidence,
+    notes, last_verified, organisation.
+
+    Parameters: areas (list), wanted, exact, related (concern bit masks), age (when with_age),
+    borough (when with_borough). `referral` (self | parent | professional) keeps services with such a route.
+    """
+    entry = SearchEntry
+    tier = case((_has(entry.concern_bits, bindparam("exact", type_=Integer)), 0),
+                (_has(entry.concern_bits, bindparam("related", type_=Integer)), 1), else_=2)
+    stmt = _eligible([entry.service_id, entry.family, tier.label("tier")], role, referral_only, with_age,
+                     with_borough, referral)
     order = []  # (expression, descending)
     if urgent and not referral_only:
         order.append((case((entry.is_24_7.is_(True), 0), else_=1), False))
@@ -63,11 +97,8 @@ def ranked(role: str, urgent: bool, referral_only: bool, with_age: bool, with_bo
         order.append((case((_has(entry.audience_bits, PARENT_MASK), 0), else_=1), False))
     order += [(entry.scope_rank, False), (tier, False)]
     if referral_only:
-        stmt = stmt.where(entry.route_bits.op("&")(DIRECT_MASK) == 0)
         order.append((entry.age_span, True))
     else:
-        if role != "professional":
-            stmt = stmt.where(_has(entry.route_bits, DIRECT_MASK))
         if role == "young_person":
             order.append((case((_has(entry.route_bits, SELF_MASK), 0), else_=1), False))
         order.append((entry.age_span, False))

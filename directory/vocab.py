@@ -27,6 +27,12 @@ ALL_AGES_MAX = 120
 # Routes a young person or a parent can use without a professional: anything else is "ask your GP or school".
 DIRECT_ROUTES: frozenset[str] = frozenset({"self", "online", "drop_in", "parent"})
 SELF_ROUTES: frozenset[str] = frozenset({"self", "online", "drop_in"})
+# The `referral` filter of the API ("how do I get in?"): each value stands for these routes.
+REFERRAL_FILTERS: dict[str, frozenset[str]] = {
+    "self": SELF_ROUTES,
+    "parent": frozenset({"parent"}),
+    "professional": frozenset({"professional", "gp", "school"}),
+}
 
 
 def bits(values, universe) -> int:

@@ -9,7 +9,8 @@ from sqlalchemy import event
 from directory import vocab
 from directory.db import session_scope
 from directory.loader import load_directory
-from directory.matching import (PAYLOAD_KEYS, MatchQuery, find_services, professional_routes, service_payload)
+from directory.matching import (PAYLOAD_KEYS, MatchQuery, count_services, find_services, professional_routes,
+                                service_payload)
 
 AGES = [None, 0, 4, 9, 11, 14, 16, 18, 21, 25]
 BOROUGHS = ["Hackney", "City of London", "Westminster", "Kensington and Chelsea", "Lambeth", "Outside London",
@@ -276,3 +277,81 @@ def test_unstated_route_is_only_a_professional_route(empty_engine, tmp_path, ser
     assert ids(routes) == ["unknown-way-in"]
     assert routes[0].reason == "in Hackney, for ages up to 18, ask your GP or school how to get help here"
     assert ids(find(empty_engine, role="professional", **query)) == ["unknown-way-in"]
+
+
+# --- referral filter, paging and counting (used by the API) -----------------------------------------------
+
+def test_referral_filter_keeps_only_that_way_in(loaded_engine):
+    base = dict(age=14, borough="Hackney", concerns=["anxiety"])
+    for referral, routes in vocab.REFERRAL_FILTERS.items():
+        for role in ("young_person", "parent", "professional"):
+            results = find(loaded_engine, limit=50, role=role, referral=referral, **base)
+            assert all(set(r.how_to_refer) & routes for r in results), (referral, role, ids(results))
+    self_only = ids(find(loaded_engine, limit=50, referral="self", **base))
+    assert "kooth-city-hackney" in self_only and "elft-specialist-camhs-city-hackney" not in self_only
+
+
+def test_asking_for_professional_routes_shows_referral_only_services_to_a_young_person(loaded_engine):
+    results = find(loaded_engine, limit=50, age=14, borough="Hackney", concerns=["anxiety"], referral="professional")
+    assert "elft-specialist-camhs-city-hackney" in ids(results)  # referral-only: hidden without the filter
+    assert "first-steps" in ids(results)  # self, drop-in and professional
+    assert "kooth-city-hackney" not in ids(results)  # online and self only
+
+
+def test_pages_are_slices_of_one_ranking_and_the_count_matches(loaded_engine):
+    query = MatchQuery(age=14, borough="Westminster", concerns=["anxiety"], role="parent")
+    with session_scope(loaded_engine) as session:
+        everything = find_services(session, query, limit=200)
+        total = count_services(session, query)
+        pages = [find_services(session, query, limit=4, offset=offset) for offset in range(0, total + 4, 4)]
+    assert total == len(everything) > 8
+    assert [r.id for page in pages for r in page] == ids(everything)
+    assert pages[-1] == []
+
+
+@pytest.mark.parametrize("query", [MatchQuery(age=15, borough="Hackney", concerns=["self_harm"]),
+                                   MatchQuery(borough="Outside London"),
+                                   MatchQuery(age=9, borough="Lambeth", role="parent", referral="parent"),
+                                   MatchQuery(age=17, borough="Kensington and Chelsea", role="professional")])
+def test_count_agrees_with_the_full_list(loaded_engine, query):
+    with session_scope(loaded_engine) as session:
+        assert count_services(session, query) == len(find_services(session, query, limit=500))
+
+
+def test_bad_referral_and_offset_fail_loudly(loaded_engine):
+    with session_scope(loaded_engine) as session:
+        with pytest.raises(ValueError):
+            find_services(session, MatchQuery(referral="email"))
+        with pytest.raises(ValueError):
+            find_services(session, MatchQuery(), offset=-1)
+
+
+def test_urgency_comes_from_concerns_yml_not_code(empty_engine, tmp_path, service_factory, services_writer,
+                                                   monkeypatch):
+    """Marking a concern urgent in the data is enough to put 24/7 services first for it."""
+    import dataclasses
+
+    from directory import concerns as concerns_module
+
+    _load(empty_engine, tmp_path, services_writer, [
+        service_factory(id="local-daytime", areas=["Hackney"]),
+        service_factory(id="national-24-7", areas=["National"], is_24_7=True)])
+    query = dict(age=14, borough="Hackney", concerns=["anxiety"])
+    assert ids(find(empty_engine, **query)) == ["local-daytime", "national-24-7"]
+    real = concerns_module.load_concerns()
+    patched = {code: dataclasses.replace(c, urgent=(code == "anxiety")) for code, c in real.items()}
+    monkeypatch.setattr(concerns_module, "load_concerns", lambda: patched)
+    assert ids(find(empty_engine, **query)) == ["national-24-7", "local-daytime"]
+
+
+def test_rank_local_related_before_national_exact(empty_engine, tmp_path, service_factory, services_writer):
+    """Documented choice: a local service for a related concern comes before a national one for the exact
+    concern (rule 4 before rule 5); general-only local services do not (rule 2)."""
+    _load(empty_engine, tmp_path, services_writer, [
+        service_factory(id="national-exact", areas=["National"], concerns=["anxiety"]),
+        service_factory(id="local-related", areas=["Hackney"], concerns=["school_stress"]),
+        service_factory(id="local-general", areas=["Hackney"], concerns=["general"])])
+    results = find(empty_engine, age=14, borough="Hackney", concerns=["anxiety"])
+    assert ids(results) == ["local-related", "national-exact", "local-general"]
+    assert [r.concern_match for r in results] == ["related", "exact", "general"]
+    assert [r.locality for r in results] == ["local", "national", "local"]
