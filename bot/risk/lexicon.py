@@ -99,7 +99,16 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
     if categories != {k: CONTRACT_CATEGORIES[k] for k in categories} or set(categories) != set(CONTRACT_CATEGORIES):
         raise LexiconError("`categories` must list exactly the five contract categories with their escalation")
 
-    sets = {name: [str(w) for w in words] for name, words in (data.get("sets") or {}).items()}
+    raw_sets = data.get("sets") or {}
+    for name, words in raw_sets.items():
+        for word in words:
+            if not isinstance(word, (str, int)) or isinstance(word, bool):
+                raise LexiconError(f"set {name!r}: {word!r} is not a word (YAML reads bare on/off/no/yes as "
+                                   "booleans: quote them)")
+    for key, value in (data.get("token_map") or {}).items():
+        if isinstance(key, bool) or isinstance(value, bool):
+            raise LexiconError(f"token_map: {key!r}: {value!r} (quote on/off/no/yes)")
+    sets = {name: [str(w) for w in words] for name, words in raw_sets.items()}
     for name, words in sets.items():
         for word in words:
             if " " in word:
@@ -119,7 +128,9 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
             raise LexiconError(f"{pid}: subject must be one of {SUBJECTS}")
         if check is not None and check not in CHECKS:
             raise LexiconError(f"{pid}: unknown check {check!r}")
-        matches = [str(m) for m in entry.get("match") or []]
+        matches = [m for m in entry.get("match") or [] if isinstance(m, str)]
+        if len(matches) != len(entry.get("match") or []):
+            raise LexiconError(f"{pid}: every match must be a quoted string")
         if not matches:
             raise LexiconError(f"{pid}: no match strings")
         patterns.append((RiskPattern(pid, category, categories[category], subject, check), matches))

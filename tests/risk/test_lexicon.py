@@ -54,3 +54,14 @@ def test_speller_never_turns_a_dictionary_word_into_a_risk_word() -> None:
     if not DEFAULT_WORDS.exists():
         pytest.skip(f"{DEFAULT_WORDS} not installed (Debian package wbritish)")
     assert words_to_protect(DEFAULT_WORDS) == []
+
+
+def test_yaml_booleans_are_rejected(tmp_path: Path) -> None:
+    """Bare on/off/no in a YAML flow list become booleans; the loader must refuse them."""
+    from bot.risk.lexicon import DEFAULT_LEXICON
+
+    text = DEFAULT_LEXICON.read_text().replace("  common_words: [", "  common_words: [off, ", 1)
+    path = tmp_path / "risk.yml"
+    path.write_text(text)
+    with pytest.raises(LexiconError):
+        load_lexicon(path)
