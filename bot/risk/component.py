@@ -10,10 +10,10 @@ to the next non-risk intent, so "this homework is killing me" cannot cry wolf th
 Threshold 0.99, by measurement (DIET trained with this project's pipeline minus RiskDetector, run on 508
 must-escalate and 387 must-not-escalate messages it never saw: tests/data/risk main files plus
 tests/risk/data). DIET is over-confident on unseen topics: it put `crisis`/`safeguarding` on top for 95 of
-the 387 ordinary messages, 45 of them hyperbole the exceptions catch. DIET-only risk intents that would be
-kept without an exception: 3.9% of ordinary messages at 0.90, 2.8% at 0.95, 2.1% at 0.97, 0.5% at 0.99.
-At 0.99 DIET alone still recognises about a third of the risk messages, a backstop for wordings the rules
-do not know. Re-measure when the training data changes (confidences move with it).
+the 387 ordinary messages, 55 of them flagged by the exceptions. DIET-only risk intents that would be kept
+(no exception matched): 3.6% of ordinary messages at 0.90, 2.6% at 0.95, 1.8% at 0.97, 0.5% at 0.99.
+At 0.99 DIET alone still keeps 33% of the risk messages, a backstop for wordings the rules do not know.
+Re-measure when the training data changes (confidences move with it).
 
 Failure mode: if the detector raises on a message (it is built not to), the component logs at ERROR
 (no text) and escalates as crisis/suicide/self. A crisis reply offered to someone who is not in crisis
