@@ -1,4 +1,4 @@
-"""Load the YAML service data into the database, all or nothing.
+"""Load the YAML service data (or an Open Referral UK feed) into the database, all or nothing.
 
 Every record is validated before the database is touched (see directory.records). The old content is
 then deleted and the new content inserted inside ONE transaction, so readers see either the previous
@@ -10,7 +10,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
@@ -21,6 +21,7 @@ from directory.concerns import bit_order, load_concerns
 from directory.db import create_schema, session_scope
 from directory.models import (TABLES_IN_DELETE_ORDER, ConcernTerm, Contact, Organisation, ReferralRoute, Service,
                               SearchEntry, ServiceArea, ServiceAudience, ServiceConcern, SupersededArea)
+from directory.oruk.importer import FeedImport, read_feed_file
 from directory.records import SERVICES_DIR, ServiceRecord, read_services, slugify
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,13 @@ def load_records(engine: Engine, records: List[ServiceRecord]) -> LoadSummary:
         summary = replace_contents(session, records)
     log.info("directory loaded: %d services, %d organisations", summary.services, summary.organisations)
     return summary
+
+
+def load_feed(engine: Engine, path: Path) -> Tuple[LoadSummary, FeedImport]:
+    """Validate an Open Referral UK feed file, then replace the database content with it (all or nothing:
+    raises DirectoryDataError naming every bad record and field before the database is touched)."""
+    feed = read_feed_file(path)
+    return load_records(engine, feed.records), feed
 
 
 def load_directory(engine: Engine, services_dir: Optional[Path] = None) -> LoadSummary:

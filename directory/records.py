@@ -86,7 +86,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-class _Checker:
+class Checker:
     """Collects errors for one record so validation reads as a flat list of field checks."""
 
     def __init__(self, file: str, label: str, errors: List[str]):
@@ -137,7 +137,7 @@ class _Checker:
         return value
 
 
-def _check_contacts(check: _Checker, raw: Any) -> Tuple[ContactRecord, ...]:
+def _check_contacts(check: Checker, raw: Any) -> Tuple[ContactRecord, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -168,7 +168,7 @@ def _check_contacts(check: _Checker, raw: Any) -> Tuple[ContactRecord, ...]:
     return tuple(result)
 
 
-def _scope(check: _Checker, areas: Tuple[str, ...]) -> Tuple[Tuple[str, ...], str]:
+def _scope(check: Checker, areas: Tuple[str, ...]) -> Tuple[Tuple[str, ...], str]:
     """Expand the 'London' shorthand and decide whether the service is local, London-wide or national."""
     special = [a for a in areas if a in (vocab.NATIONAL, vocab.ONLINE, vocab.LONDON)]
     if special and len(areas) > 1:
@@ -187,7 +187,7 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
         errors.append(f"{file}: service #{position + 1}: must be a mapping, got {raw!r}")
         return None
     ident = raw.get("id")
-    check = _Checker(file, f"'{ident}'" if isinstance(ident, str) else f"#{position + 1}", errors)
+    check = Checker(file, f"'{ident}'" if isinstance(ident, str) else f"#{position + 1}", errors)
     before = len(errors)
     for key in sorted(set(raw) - set(REQUIRED) - set(OPTIONAL)):
         check.fail(key, "is not a known field")
