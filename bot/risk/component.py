@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import traceback
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -103,13 +104,13 @@ class RiskDetector(GraphComponent):
         for message in messages:
             try:
                 self._process_one(message)
-            except Exception:  # noqa: BLE001 - a safety component must not take the conversation down
-                logger.error("risk detector failed on a message; escalating as %s/%s/%s", *ERROR_VERDICT,
-                             exc_info=True)
+            except Exception as error:  # noqa: BLE001 - a safety component must not take the conversation down
+                logger.error("risk detector failed on a message (%s); escalating as %s/%s/%s",
+                             _where(error), *ERROR_VERDICT)
                 try:
                     _escalate(message, *ERROR_VERDICT)
-                except Exception:  # noqa: BLE001
-                    logger.error("risk detector could not mark the message", exc_info=True)
+                except Exception as second:  # noqa: BLE001
+                    logger.error("risk detector could not mark the message (%s)", _where(second))
         return messages
 
     # ------------------------------------------------------------------ internals
@@ -136,6 +137,13 @@ class RiskDetector(GraphComponent):
             logger.debug("risk intent from ML classifier demoted (confidence %.3f, exceptions %s)",
                          confidence, ",".join(analysis.exception_ids) or "-")
             _demote(message)
+
+
+def _where(error: BaseException) -> str:
+    """Exception type and innermost code location, never its message (which could quote the text)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{place}"
 
 
 def _escalate(message: Message, escalation: str, category: str, subject: str, confidence: float = 1.0) -> None:
