@@ -1,0 +1,71 @@
+"""Keep what people type out of Rasa's structured logs, at every level.
+
+Rasa 3.6 logs through structlog and passes message text, slot values and events as fields (`text`,
+`parse_data_text`, `values`, ...). Most of those lines are DEBUG, but some are ERROR: the REST channel logs
+the message text when handling fails, and the response interpolator logs the slot values (age, borough,
+concerns) every time a button payload such as `/inform{"role":"parent"}` looks like a placeholder to it,
+because its JSON tracebacks include each frame's local variables. Production runs at INFO, which does not
+stop ERROR lines.
+
+`install()` puts a processor in front of Rasa's own that withholds those fields, renders tracebacks
+without local variables, and drops the interpolator's false errors about button payloads. Rasa configures structlog before it loads input channels, and our channel module
+calls `install()` when Rasa imports it; loggers already created share the same processor list, which is
+changed in place.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import structlog
+from structlog.processors import ExceptionRenderer
+from structlog.tracebacks import ExceptionDictTransformer
+
+WITHHELD = "[withheld]"
+
+#: Fields that may carry message text, slot values or events. Rasa's own anonymisation key list (Rasa
+#: Pro only) plus the interpolator's `values` and request metadata.
+PRIVATE_FIELDS = frozenset({
+    "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
+    "prediction_events", "tracker_latest_message", "prefilled_slots", "message", "response",
+    "slot_candidates", "rasa_event", "rasa_events", "tracker_states", "current_states", "old_states",
+    "successes", "current_entity", "next_entity", "states", "entity", "token_text", "user_message",
+    "json_message", "values", "metadata", "events", "tracker", "slots", "parse_data",
+})
+
+
+def withhold_private_fields(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+    """structlog processor: replace every private field's value, whatever the level."""
+    for key in PRIVATE_FIELDS.intersection(event_dict):
+        event_dict[key] = WITHHELD
+    return event_dict
+
+
+def drop_button_payload_noise(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
+    """structlog processor: drop the interpolator's false error for button payloads with entities.
+
+    Rasa reads `{"role":"parent"}` in a payload such as `/inform{"role":"parent"}` as a slot placeholder,
+    fails to fill it, logs an ERROR with a traceback and then uses the payload unchanged, which is right.
+    Three of those on every question with buttons would bury real errors.
+    """
+    if event_dict.get("event") == "interpolator.interpolate.text" and \
+            str(event_dict.get("placeholder_key", "")).startswith('"'):
+        raise structlog.DropEvent
+    return event_dict
+
+
+_TRACEBACKS_WITHOUT_LOCALS = ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
+
+
+def install() -> bool:
+    """Add the processor to structlog's configuration (once); True if it was added now."""
+    processors: List[Any] = structlog.get_config()["processors"]
+    if withhold_private_fields in processors:
+        return False
+    for index, processor in enumerate(processors):
+        if processor is structlog.processors.dict_tracebacks:
+            processors[index] = _TRACEBACKS_WITHOUT_LOCALS
+        elif isinstance(processor, structlog.dev.ConsoleRenderer):
+            processor._exception_formatter = structlog.dev.plain_traceback  # rich would print locals
+    processors.insert(0, withhold_private_fields)
+    processors.insert(0, drop_button_payload_noise)
+    return True
