@@ -23,7 +23,11 @@ STARTUP_TIMEOUT_S = 180
 
 
 def _python_env(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
-    return {**os.environ, **(overrides or {}), "PYTHONPATH": str(ROOT)}
+    """This environment plus `overrides`, with the project first on PYTHONPATH (an override's path after it)."""
+    env = {**os.environ, **(overrides or {})}
+    extra = (overrides or {}).get("PYTHONPATH")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), extra] if extra else [str(ROOT)])
+    return env
 
 
 def load_directory() -> None:
