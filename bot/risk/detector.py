@@ -28,9 +28,10 @@ logger = logging.getLogger(__name__)
 #: window stays bounded and a risk phrase near the end of a long paste is still seen.
 WINDOW_CHARS = 1200
 WINDOW_OVERLAP = 200
-#: Beyond this only the first and last MAX_CHARS / 2 characters are scanned (a longer paste is not a
-#: chat message, and a disclosure tends to open or close it); the cut is logged as a WARNING, length only.
-MAX_CHARS = 100_000
+#: Beyond this only the first and last MAX_CHARS / 2 characters are scanned: no chat message is that long,
+#: scanning 100 000 dense characters takes the better part of a second (a way to stall the server), and a
+#: disclosure in a paste tends to open or close it. The cut is logged as a WARNING with the length only.
+MAX_CHARS = 20_000
 _REFERENT = "__other_referent__"
 _DISCOVERY = "__discovery_referent__"
 _EXCEPTION_PREFIX = "__exception__:"
