@@ -1,33 +1,26 @@
-"""Command line: `python -m directory load|check|search`, for loading data and trying matches by hand."""
+"""Command line: `python -m directory load|import|export|check|search|serve`.
+
+load/import replace the database content (YAML seed data, or an Open Referral UK feed), all or nothing;
+export writes the database as an Open Referral UK feed; check prints the data-quality report (exit 1 on
+errors, 2 when the data does not even validate); search tries a match by hand; serve runs the HTTP API.
+"""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
+from pathlib import Path
 from typing import List, Optional, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from directory import places, vocab
+from directory import vocab
 from directory.concerns import resolve_concern
 from directory.db import make_engine, session_scope
-from directory.loader import load_directory
-from directory.matching import MatchQuery, MatchResult, canonical_borough, find_services, professional_routes
-from directory.records import DirectoryDataError, read_services
-
-
-def normalise_borough(text: Optional[str]) -> Optional[str]:
-    """A borough name, "Outside London" or "Not given" from whatever was typed ("hackney", "E8", "Dalston")."""
-    if not text:
-        return None
-    for special in (vocab.OUTSIDE_LONDON, vocab.NOT_GIVEN):
-        if text.strip().casefold() == special.casefold():
-            return special
-    exact = canonical_borough(text)
-    if exact:
-        return exact
-    resolve = getattr(places, "resolve_place", None)
-    match = resolve(text) if resolve else None
-    return getattr(match, "borough", None)
+from directory.loader import load_directory, load_feed
+from directory.matching import MatchQuery, MatchResult, find_services, normalise_borough, professional_routes
+from directory.records import SERVICES_DIR, DirectoryDataError, read_services
 
 
 def _print_result(index: int, result: MatchResult) -> None:
@@ -66,27 +59,97 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace) -> int:
-    summary = load_directory(make_engine(args.database_url))
+def _print_summary(summary) -> None:
     print(f"loaded {summary.services} services from {summary.organisations} organisations")
     for area, count in summary.by_area.items():
         print(f"  {area}: {count}")
+
+
+def _load(args: argparse.Namespace) -> int:
+    _print_summary(load_directory(make_engine(args.database_url)))
     return 0
 
 
-def _check(_args: argparse.Namespace) -> int:
-    records = read_services()
-    print(f"ok: {len(records)} services")
+def _import(args: argparse.Namespace) -> int:
+    if args.dry_run:
+        from directory.oruk.importer import read_feed_file
+
+        feed = read_feed_file(args.feed)
+        print(f"ok: {len(feed.records)} services in {args.feed.name}; nothing was loaded (--dry-run)")
+    else:
+        summary, feed = load_feed(make_engine(args.database_url), args.feed)
+        _print_summary(summary)
+    if feed.skipped:
+        print(f"left out as not running (status inactive, defunct or temporarily closed): {', '.join(feed.skipped)}")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from directory.oruk.export import feed_json
+    from directory.store import read_records
+
+    with session_scope(make_engine(args.database_url)) as session:
+        document = feed_json(read_records(session))
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {document['totalElements']} services to {args.out}", file=sys.stderr)
+    else:
+        print(text)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from directory.quality import check_records
+
+    if args.oruk:
+        from directory.oruk.importer import read_feed_file
+
+        records = read_feed_file(args.oruk).records
+    else:
+        records = read_services(args.services_dir)
+    report = check_records(records, today=args.today, reach=not args.no_reach)
+    print("\n".join(report.lines()))
+    return report.exit_code
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from directory.api import serve
+
+    serve(host=args.host, port=args.port, database_url=args.database_url)
+    return 0
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date like 2026-11-25: {text!r}") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m directory", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m directory", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    database_help = "default: DATABASE_URL or the SQLite file directory/directory.db"
     load = sub.add_parser("load", help="validate the YAML and replace the database content (all or nothing)")
-    load.add_argument("--database-url", help="default: DATABASE_URL or the SQLite file directory/directory.db")
+    load.add_argument("--database-url", help=database_help)
     load.set_defaults(func=_load)
-    check = sub.add_parser("check", help="validate the YAML without touching a database")
+    feed = sub.add_parser("import", help="validate an Open Referral UK feed (JSON) and replace the database "
+                                         "content with it (all or nothing)")
+    feed.add_argument("feed", type=Path, help="an ORUK page {\"content\": [...]} or a list of services")
+    feed.add_argument("--dry-run", action="store_true", help="validate only; do not touch the database")
+    feed.add_argument("--database-url", help=database_help)
+    feed.set_defaults(func=_import)
+    export = sub.add_parser("export", help="write the database as an Open Referral UK feed (JSON)")
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--database-url", help=database_help)
+    export.set_defaults(func=_export)
+    check = sub.add_parser("check", help="data-quality report: exit 1 on errors, 2 when the data is invalid "
+                                         "(see directory/quality.py for what is an error)")
+    check.add_argument("--today", type=_date, help="the date to measure staleness from (default: today)")
+    check.add_argument("--oruk", type=Path, help="check an Open Referral UK feed instead of the YAML")
+    check.add_argument("--services-dir", type=Path, default=SERVICES_DIR, help="YAML folder (default: the seed data)")
+    check.add_argument("--no-reach", action="store_true", help="skip the never-shown check (it runs matching)")
     check.set_defaults(func=_check)
     search = sub.add_parser("search", help="show the ranked matches for a person")
     search.add_argument("--age", type=int)
@@ -96,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=5)
     search.add_argument("--database-url")
     search.set_defaults(func=_search)
+    serve = sub.add_parser("serve", help="run the HTTP API (Open Referral UK shaped JSON)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8081)
+    serve.add_argument("--database-url", help=database_help)
+    serve.set_defaults(func=_serve)
     return parser
 
 

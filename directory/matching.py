@@ -123,6 +123,21 @@ def canonical_borough(text: Optional[str]) -> Optional[str]:
     return next((b for b in places.london_boroughs() if b.casefold() == wanted), None)
 
 
+def normalise_borough(text: Optional[str]) -> Optional[str]:
+    """A borough name, "Outside London" or "Not given" from whatever was typed ("hackney", "E8", "Dalston",
+    "Camdem"), through the spellings, neighbourhoods and postcodes in directory.places; None if unknown."""
+    if not text:
+        return None
+    for special in (vocab.OUTSIDE_LONDON, vocab.NOT_GIVEN):
+        if text.strip().casefold() == special.casefold():
+            return special
+    exact = canonical_borough(text)
+    if exact:
+        return exact
+    match = places.resolve_place(text)
+    return match.borough if match else None
+
+
 def _plan(query: MatchQuery) -> _Plan:
     role = query.role or "young_person"
     if role not in vocab.ROLES:

@@ -386,7 +386,8 @@ def read_feed(document: Any, feed: str = "feed.json") -> FeedImport:
     """Validate a parsed ORUK feed and return its records, or raise DirectoryDataError listing every problem."""
     mapping, errors = load_mapping(), []
     raws, skipped = [], []
-    for index, service in enumerate(_services(document, feed, errors)):
+    services = _services(document, feed, errors)
+    for index, service in enumerate(services):
         if isinstance(service, dict) and normalise(str(service.get("status") or "")) in INACTIVE:
             skipped.append(str(service.get("id")))
             continue
@@ -403,8 +404,24 @@ def read_feed(document: Any, feed: str = "feed.json") -> FeedImport:
     if not records and not errors:
         errors.append(f"{feed}: has no services")
     if errors:
-        raise DirectoryDataError(errors)
+        raise DirectoryDataError(_in_feed_order(errors, services))
     return FeedImport(records, skipped)
+
+
+def _in_feed_order(errors: List[str], services: List[Any]) -> List[str]:
+    """Shape errors and validator errors together, ordered by the service they are about (stable)."""
+    order: Dict[str, int] = {}
+    for index, service in enumerate(services):
+        order.setdefault(f"#{index + 1}", index)
+        if isinstance(service, dict) and isinstance(service.get("id"), (str, int)):
+            order.setdefault(f"'{service['id']}'", index)
+            order.setdefault(f"'{_ident(Checker('', '', []), service['id'])}'", index)
+
+    def position(message: str) -> int:
+        match = re.search(r": service ('[^']*'|#\d+): ", message)
+        return order.get(match[1], len(services)) if match else -1
+
+    return sorted(errors, key=position)
 
 
 def read_feed_file(path: Path) -> FeedImport:

@@ -240,6 +240,8 @@ def test_rank_self_referral_before_parent_route_for_young_people(empty_engine, t
     results = find(empty_engine, age=14, borough="Hackney", concerns=["anxiety"])
     assert ids(results) == ["self-one", "via-parent"]
     assert results[1].reason.endswith("a parent or carer can get in touch for you")
+    assert ids(find(empty_engine, age=14, borough="Hackney", concerns=["anxiety"], referral="parent")) == ["via-parent"]
+    assert ids(find(empty_engine, age=14, borough="Hackney", concerns=["anxiety"], referral="self")) == ["self-one"]
 
 
 def test_rank_tighter_age_fit_first(empty_engine, tmp_path, service_factory, services_writer):

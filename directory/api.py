@@ -1,0 +1,260 @@
+"""HTTP API for the service directory (aiohttp), shaped like Open Referral UK v1.
+
+    python -m directory serve [--host 127.0.0.1] [--port 8081] [--database-url URL]
+    curl -s localhost:8081/health
+
+Routes (full description: data/openapi.yml, served at /openapi.json):
+    GET /health            one cheap query; 200, or 503 when the database cannot be reached
+    GET /services          the directory, or with person filters the services a person can use, ranked
+    GET /services/{id}     one service; 404 JSON for an unknown id
+    PUT /services          replace the directory with an ORUK feed (bearer token from DIRECTORY_API_TOKEN)
+    GET /openapi.json      the OpenAPI 3.1 description
+
+Why it is built this way:
+- The engine is made when the app starts (not at import) and disposed when it stops; SQLAlchemy is
+  blocking, so every database call runs in a small thread pool and the event loop never waits on it.
+- The JSON comes from the same builder as the ORUK export and the ranking from directory.matching, so the
+  API, the export and the bot cannot disagree.
+- Queries can hold a child's age and borough: the access log records method, path (no query string),
+  status and time only, and database errors are logged by class name (the engine hides bound parameters).
+- Anything unexpected is a JSON 500 with no stack trace; a database error is a JSON 503.
+- Open data: GET answers carry Access-Control-Allow-Origin: * because Open Referral UK asks publishers to
+  (browser apps read feeds directly). PUT gets no CORS: writes come from scripts, not web pages.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import hmac
+import logging
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+import yaml
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from directory.api_params import ParamError, ServiceQuery, parse_service_query
+from directory.db import make_engine, session_factory
+from directory.loader import load_records
+from directory.matching import count_services, find_services
+from directory.oruk.export import page_json, service_json
+from directory.oruk.importer import read_feed
+from directory.records import DirectoryDataError
+from directory.store import count_all, read_records
+
+log = logging.getLogger(__name__)
+
+OPENAPI_FILE = Path(__file__).parent / "data" / "openapi.yml"
+TOKEN_ENV = "DIRECTORY_API_TOKEN"
+DEFAULT_PORT = 8081
+WORKERS = 4  # threads for database calls; the engine's pool (5 connections) covers them
+MAX_BODY = 64 * 1024 * 1024  # a 10 000-service feed is about 30 MB of JSON
+
+ENGINE = web.AppKey("engine", Engine)
+SESSIONS = web.AppKey("sessions", object)
+EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
+TOKEN = web.AppKey("token", str)
+ROUTES = web.RouteTableDef()
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> Dict[str, Any]:
+    """The OpenAPI description (read once per process)."""
+    with OPENAPI_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> web.Response:
+    return web.json_response({"error": code, "message": message, **extra}, status=status)
+
+
+async def _in_thread(request: web.Request, function: Callable[..., Any], *args: Any) -> Any:
+    """Run a blocking database call in the app's thread pool."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(request.app[EXECUTOR], functools.partial(function, *args))
+
+
+def _session(request: web.Request):
+    return request.app[SESSIONS]()
+
+
+@ROUTES.get("/health")
+async def health(request: web.Request) -> web.Response:
+    def probe() -> None:
+        with request.app[ENGINE].connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    try:
+        await _in_thread(request, probe)
+    except (SQLAlchemyError, OSError) as exc:
+        log.error("health check: database unreachable (%s)", type(exc).__name__)
+        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok", "database": "ok"})
+
+
+def _service_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
+    """One page of services: the directory in load order, or this person's ranked matches."""
+    with _session(request) as session:
+        if query.match is None:
+            total = count_all(session)
+            records = read_records(session, offset=query.offset, limit=query.per_page)
+            content = [service_json(record) for record in records]
+        else:
+            total = count_services(session, query.match)
+            results = (find_services(session, query.match, limit=query.per_page, offset=query.offset)
+                       if query.offset < total else [])
+            records = read_records(session, [result.id for result in results])
+            content = []
+            for rank, (result, record) in enumerate(zip(results, records), start=query.offset + 1):
+                item = service_json(record)
+                item["x-match"] = {"rank": rank, "reason": result.reason, "concern_match": result.concern_match,
+                                   "locality": result.locality}
+                content.append(item)
+    return page_json(content, total, query.page, query.per_page)
+
+
+@ROUTES.get("/services")
+async def list_services(request: web.Request) -> web.Response:
+    query = parse_service_query(request.query)
+    return web.json_response(await _in_thread(request, _service_page, request, query))
+
+
+@ROUTES.get("/services/{id}")
+async def get_service(request: web.Request) -> web.Response:
+    service_id = request.match_info["id"]
+
+    def fetch():
+        with _session(request) as session:
+            return read_records(session, [service_id])
+
+    records = await _in_thread(request, fetch)
+    if not records:
+        return _error(404, "not_found", f"no service with id {service_id!r}")
+    return web.json_response(service_json(records[0]))
+
+
+def _authorised(request: web.Request) -> Optional[web.Response]:
+    """None when the request carries the right bearer token, else the refusal to send."""
+    token = request.app[TOKEN]
+    if not token:
+        return _error(403, "forbidden", f"writes are switched off: {TOKEN_ENV} is not set")
+    scheme, _sep, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        response = _error(401, "unauthorized", "a valid bearer token is needed to change the directory")
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    return None
+
+
+@ROUTES.put("/services")
+async def replace_services(request: web.Request) -> web.Response:
+    refusal = _authorised(request)
+    if refusal is not None:
+        return refusal
+    try:
+        document = await request.json()
+    except ValueError:
+        return _error(400, "invalid_feed", "the body must be JSON: an Open Referral UK page or a list of services")
+
+    def load() -> Dict[str, Any]:
+        feed = read_feed(document, "request body")
+        summary = load_records(request.app[ENGINE], feed.records)
+        return {"loaded": summary.services, "organisations": summary.organisations, "skipped": feed.skipped}
+
+    try:
+        result = await _in_thread(request, load)
+    except DirectoryDataError as exc:
+        return _error(400, "invalid_feed", f"the feed has {len(exc.errors)} problems; nothing was loaded",
+                      errors=exc.errors)
+    log.info("directory replaced through the API: %d services", result["loaded"])
+    return web.json_response(result)
+
+
+@ROUTES.get("/openapi.json")
+async def openapi(_request: web.Request) -> web.Response:
+    return web.json_response(openapi_document())
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+    """Every failure as JSON: bad parameters 400, unknown routes 404/405, database 503, anything else 500."""
+    try:
+        response = await handler(request)
+    except ParamError as exc:
+        response = _error(400, "bad_request", exc.message, parameter=exc.parameter)
+    except web.HTTPNotFound:
+        response = _error(404, "not_found", "no such route; see /openapi.json")
+    except web.HTTPMethodNotAllowed as exc:
+        response = _error(405, "method_not_allowed", f"{request.method} is not allowed here")
+        response.headers["Allow"] = ", ".join(sorted(exc.allowed_methods))
+    except web.HTTPException as exc:  # anything else aiohttp raises (413 too large, 400 bad request ...)
+        response = _error(exc.status, "http_error", exc.reason)
+    except (SQLAlchemyError, OSError) as exc:
+        log.error("%s %s: database error (%s)", request.method, request.path, type(exc).__name__)
+        response = _error(503, "database_unavailable", "the directory database cannot be used right now")
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a stack trace to the caller
+        log.error("%s %s: unexpected %s", request.method, request.path, type(exc).__name__)
+        response = _error(500, "internal_error", "something went wrong on our side")
+    if request.method in ("GET", "HEAD"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+class PathOnlyAccessLogger(AbstractAccessLogger):
+    """Access log without query strings (they can hold a child's age and borough)."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, duration: float) -> None:
+        self.logger.info("%s %s %s %.1fms", request.method, request.path, response.status, duration * 1000)
+
+
+def _warm_up() -> None:
+    """Read the YAML look-ups now rather than on the first request (places alone take a few hundred ms)."""
+    from directory.concerns import load_concerns
+    from directory.oruk.mapping import load_mapping
+    from directory.places import load_places
+    from directory.wording import load_wording
+
+    load_places(), load_concerns(), load_mapping(), load_wording(), openapi_document()
+
+
+def create_app(engine: Optional[Engine] = None, *, database_url: Optional[str] = None, token: Optional[str] = None,
+               workers: int = WORKERS) -> web.Application:
+    """The API application. Without `engine`, one is made at start-up from `database_url` (else DATABASE_URL or
+    the SQLite file) and disposed at shutdown; a given engine belongs to the caller. `token` defaults to
+    DIRECTORY_API_TOKEN; empty or unset means writes are refused."""
+    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY)
+    app[TOKEN] = token if token is not None else os.environ.get(TOKEN_ENV, "")
+    app.add_routes(ROUTES)
+
+    async def start(app: web.Application) -> None:
+        app[ENGINE] = engine if engine is not None else make_engine(database_url, hide_parameters=True)
+        app[SESSIONS] = session_factory(app[ENGINE])
+        app[EXECUTOR] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="directory-db")
+        _warm_up()
+
+    async def stop(app: web.Application) -> None:
+        app[EXECUTOR].shutdown(wait=True)
+        if engine is None:
+            app[ENGINE].dispose()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = DEFAULT_PORT, database_url: Optional[str] = None) -> None:
+    """Run the API until interrupted (python -m directory serve)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    started = time.monotonic()
+    log.info("directory API on http://%s:%d (health: /health, description: /openapi.json)", host, port)
+    web.run_app(create_app(database_url=database_url), host=host, port=port,
+                access_log_class=PathOnlyAccessLogger, print=None)
+    log.info("directory API stopped after %.0fs", time.monotonic() - started)
