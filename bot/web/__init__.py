@@ -1,0 +1,1 @@
+"""The web chat widget (static files) and the socket.io channel it talks to."""
