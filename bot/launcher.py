@@ -57,6 +57,12 @@ def start_rasa_server(model: str, port: str, cors: str, env: Optional[Dict[str, 
         cwd=ROOT, env=_python_env(env), stdout=output, stderr=subprocess.STDOUT if output else None)
 
 
+def start_demo_page(port: str, rasa_port: str) -> subprocess.Popen:
+    """The demo page with the chat widget (bot/web/), talking to the Rasa server on `rasa_port`."""
+    return subprocess.Popen([sys.executable, "-m", "bot.web.demo_server", "--port", port, "--rasa-port", rasa_port],
+                            cwd=ROOT, env=_python_env())
+
+
 def rasa_status_url(port: str) -> str:
     """Answers 200 only once the model is loaded (Rasa keeps serving, silently, when loading failed)."""
     return f"http://127.0.0.1:{port}/status?token={os.environ['RASA_API_TOKEN']}"
@@ -118,9 +124,12 @@ def run() -> int:
         processes.append(start_rasa_server(model, settings["RASA_PORT"], settings["CORS_ORIGINS"]))
         wait_until_up(f"http://127.0.0.1:{settings['ACTION_PORT']}/health", processes)
         wait_until_up(rasa_status_url(settings["RASA_PORT"]), processes)
+        demo_port = os.environ.get("DEMO_PORT", "8080")
+        processes.append(start_demo_page(demo_port, settings["RASA_PORT"]))
         print(f"\nThe assistant is running. Talk to it with:\n"
               f"  curl -s -X POST http://localhost:{settings['RASA_PORT']}/webhooks/rest/webhook "
               f"-H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"hi\"}}'\n"
+              f"or open the demo page with the chat widget: http://localhost:{demo_port}\n"
               f"Press Ctrl-C to stop.\n", flush=True)
         while all(process.poll() is None for process in processes):
             time.sleep(1)
