@@ -1,5 +1,5 @@
 # The two commands of the README. Both set up .venv (Python 3.10, pinned requirements) first.
-.PHONY: run test train setup
+.PHONY: run test train setup browser
 export RASA_TELEMETRY_ENABLED := false
 
 setup:
@@ -8,8 +8,12 @@ setup:
 run: setup
 	.venv/bin/python -m bot.launcher run
 
-test: setup
+test: setup browser
 	.venv/bin/python -m bot.launcher test
+
+# Debian's Chromium for the web widget's end-to-end tests (tests/e2e/), installed when missing and root.
+browser:
+	bash tests/e2e/install_chromium.sh
 
 train: setup
 	.venv/bin/python -m bot.launcher train
