@@ -465,7 +465,8 @@
           el("h2", { id: "cw-title", className: "cw-title" }, [config.title]),
           el("p", { className: "cw-subtitle" }, [STRINGS.subtitle]),
         ]),
-        el("div", { className: "cw-header-actions" }, [helpButton, exitButton, closeButton]),
+        closeButton,
+        el("div", { className: "cw-header-actions" }, [helpButton, exitButton]),
       ]),
       help,
       el("p", { className: "cw-notice" }, [STRINGS.notice]),
@@ -524,6 +525,7 @@
         }
       });
       showStartOf(log.children[firstNew]);
+      host.dataset.turns = String(Number(host.dataset.turns || 0) + 1); // for tests and debugging
     }
 
     // --- receiving: a turn is rendered once its messages stop arriving (or at once over REST)
@@ -602,8 +604,11 @@
       launcher.focus();
     }
 
+    // While open, the help card takes the place of the conversation (kept, only hidden), so it has room
+    // on a phone or at high zoom.
     function toggleHelp(show) {
       help.hidden = !show;
+      panel.classList.toggle("cw-panel--help", show);
       helpButton.setAttribute("aria-expanded", String(show));
       if (show) root.getElementById("cw-help-heading").focus();
       else helpButton.focus();
