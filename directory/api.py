@@ -48,7 +48,7 @@ from directory.matching import count_services, find_services
 from directory.oruk.export import page_json, service_json
 from directory.oruk.importer import read_feed
 from directory.records import DirectoryDataError
-from directory.store import count_all, read_records
+from directory.store import count_all, read_records, records_for
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +108,11 @@ def _service_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
             records = read_records(session, offset=query.offset, limit=query.per_page)
             content = [service_json(record) for record in records]
         else:
-            total = count_services(session, query.match)
-            results = (find_services(session, query.match, limit=query.per_page, offset=query.offset)
-                       if query.offset < total else [])
-            records = read_records(session, [result.id for result in results])
+            results = find_services(session, query.match, limit=query.per_page, offset=query.offset)
+            # a first page that is not full is the whole list: no need to count
+            partial_first = query.offset == 0 and len(results) < query.per_page
+            total = len(results) if partial_first else count_services(session, query.match)
+            records = records_for(session, results)
             content = []
             for rank, (result, record) in enumerate(zip(results, records), start=query.offset + 1):
                 item = service_json(record)

@@ -16,6 +16,11 @@ from directory import queries
 from directory.models import Organisation, Service
 from directory.records import ContactRecord, ServiceRecord
 
+_COLUMNS = (Service.id, Service.name, Service.summary, Service.scope, Service.age_min, Service.age_max,
+            Service.hours, Service.is_24_7, Service.confidence, Service.notes, Service.source,
+            Service.last_verified, Service.variant_of, Service.source_file, Service.position,
+            Organisation.name.label("organisation"))
+
 CHUNK = 400  # ids per link query: 5 UNION branches x 400 stays far below SQLite's 32 766 parameters
 
 
@@ -35,33 +40,45 @@ def _links(session: Session, ids: Sequence[str]) -> Dict[str, Dict[str, list]]:
     return links
 
 
-def _record(service: Service, organisation: str, links: Dict[str, list]) -> ServiceRecord:
+def _record(row, links: Dict[str, Sequence]) -> ServiceRecord:
     return ServiceRecord(
-        id=service.id, name=service.name, summary=service.summary, organisation=organisation,
-        areas=tuple(links["area"]), scope=service.scope, age_min=service.age_min, age_max=service.age_max,
+        id=row.id, name=row.name, summary=row.summary, organisation=row.organisation,
+        areas=tuple(links["area"]), scope=row.scope, age_min=row.age_min, age_max=row.age_max,
         audiences=tuple(links["audience"]), concerns=tuple(links["concern"]), how_to_refer=tuple(links["route"]),
-        contacts=tuple(links["contact"]), hours=service.hours, is_24_7=bool(service.is_24_7),
-        confidence=service.confidence, notes=service.notes, source=service.source,
-        last_verified=service.last_verified, variant_of=service.variant_of, source_file=service.source_file,
-        position=service.position)
+        contacts=tuple(links["contact"]), hours=row.hours, is_24_7=bool(row.is_24_7), confidence=row.confidence,
+        notes=row.notes, source=row.source, last_verified=row.last_verified, variant_of=row.variant_of,
+        source_file=row.source_file, position=row.position)
+
+
+def _rows(session: Session, ids: Optional[Sequence[str]], offset: int = 0, limit: Optional[int] = None) -> list:
+    """Service columns (plain rows, no ORM objects: cheaper) for these ids in this order, or a page of all."""
+    stmt = select(*_COLUMNS).join(Organisation, Organisation.id == Service.organisation_id)
+    if ids is None:
+        stmt = stmt.order_by(Service.position).offset(offset)
+        return session.execute(stmt if limit is None else stmt.limit(limit)).all()
+    rows = []
+    for start in range(0, len(ids), CHUNK):
+        rows += session.execute(stmt.where(Service.id.in_(ids[start:start + CHUNK]))).all()
+    order = {service_id: i for i, service_id in enumerate(ids)}
+    return sorted(rows, key=lambda row: order[row.id])
 
 
 def read_records(session: Session, ids: Optional[Iterable[str]] = None, offset: int = 0,
                  limit: Optional[int] = None) -> List[ServiceRecord]:
     """Services as records: the given ids in that order (unknown ids are skipped), or else every service in
     load order, optionally one page of them (offset, limit)."""
-    stmt = (select(Service, Organisation.name).join(Organisation, Organisation.id == Service.organisation_id))
     wanted = None if ids is None else list(dict.fromkeys(ids))
-    if wanted is not None:
-        if not wanted:
-            return []
-        rows = []
-        for start in range(0, len(wanted), CHUNK):
-            rows += session.execute(stmt.where(Service.id.in_(wanted[start:start + CHUNK]))).all()
-        order = {service_id: i for i, service_id in enumerate(wanted)}
-        rows.sort(key=lambda row: order[row[0].id])
-    else:
-        stmt = stmt.order_by(Service.position).offset(offset)
-        rows = session.execute(stmt if limit is None else stmt.limit(limit)).all()
-    links = _links(session, [row[0].id for row in rows])
-    return [_record(service, organisation, links[service.id]) for service, organisation in rows]
+    if wanted == []:
+        return []
+    rows = _rows(session, wanted, offset, limit)
+    links = _links(session, [row.id for row in rows])
+    return [_record(row, links[row.id]) for row in rows]
+
+
+def records_for(session: Session, results: Sequence) -> List[ServiceRecord]:
+    """Records for matching results (directory.matching.MatchResult), in their order: the link values come
+    from the results themselves, so this costs one light query instead of fetching them again."""
+    rows = {row.id: row for row in _rows(session, [r.id for r in results])} if results else {}
+    return [_record(rows[r.id], {"area": r.areas, "audience": r.audiences, "concern": r.concerns,
+                                 "route": r.how_to_refer, "contact": r.contacts})
+            for r in results if r.id in rows]

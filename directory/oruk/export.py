@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional
 
 from directory import vocab
@@ -22,6 +23,7 @@ OPENS_24_7, CLOSES_24_7 = "00:00", "23:59"
 _ORG_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://openreferraluk.org/camhs-hub/organisation")
 
 
+@lru_cache(maxsize=4096)
 def organisation_id(name: str) -> str:
     """ORUK v1 wants a UUID for organisations: a stable one derived from our organisation slug."""
     return str(uuid.uuid5(_ORG_NAMESPACE, slugify(name)))
@@ -32,9 +34,16 @@ def web_url(value: str) -> str:
     return value if "://" in value else f"https://{value}"
 
 
+def _set(target: Dict[str, Any], **values: Any) -> Dict[str, Any]:
+    """Add the fields that are known: ORUK validators type-check present fields, and an absent field means
+    "not known" (null would need every consumer to expect it)."""
+    target.update((key, value) for key, value in values.items() if value is not None)
+    return target
+
+
 def _taxonomy(service_id: str, index: int, vocabulary: str, code: str, name: str) -> Dict[str, Any]:
     return {"id": f"{service_id}:taxonomy:{index}",
-            "taxonomy": {"id": f"{vocabulary}:{code}", "name": name, "vocabulary": vocabulary, "parent": None}}
+            "taxonomy": {"id": f"{vocabulary}:{code}", "name": name, "vocabulary": vocabulary}}
 
 
 def _taxonomies(record: ServiceRecord) -> List[Dict[str, Any]]:
@@ -49,7 +58,7 @@ def _contacts(record: ServiceRecord) -> List[Dict[str, Any]]:
     """Phones, text numbers and emails as ORUK contacts, in their order; the label is the contact's name."""
     result = []
     for i, contact in enumerate(c for c in record.contacts if c.kind != "website"):
-        item: Dict[str, Any] = {"id": f"{record.id}:contact:{i}", "name": contact.label, "title": None}
+        item = _set({"id": f"{record.id}:contact:{i}"}, name=contact.label)
         if contact.kind == "email":
             item["email"] = contact.value  # HSDS 1.1 contact.email
             item["phones"] = []
@@ -64,7 +73,7 @@ def _schedules(record: ServiceRecord) -> List[Dict[str, Any]]:
     """Free-text hours as the schedule description; 24/7 also as a structured every-day, all-day schedule."""
     if record.hours is None and not record.is_24_7:
         return []
-    schedule: Dict[str, Any] = {"id": f"{record.id}:schedule:0", "description": record.hours}
+    schedule = _set({"id": f"{record.id}:schedule:0"}, description=record.hours)
     if record.is_24_7:
         schedule.update(freq="WEEKLY", byday=ALL_DAYS, opens_at=OPENS_24_7, closes_at=CLOSES_24_7)
     return [schedule]
@@ -99,34 +108,21 @@ def _attending_access(record: ServiceRecord) -> Optional[str]:
 
 def _extension(record: ServiceRecord) -> Dict[str, Any]:
     websites = [c for c in record.contacts if c.kind == "website"]
-    extension: Dict[str, Any] = {"source": record.source, "confidence": record.confidence, "notes": record.notes,
-                                 "variant_of": record.variant_of}
+    extension = _set({"source": record.source, "confidence": record.confidence}, notes=record.notes,
+                     variant_of=record.variant_of)
     if len(websites) > 1 or any(c.label for c in websites):  # `url` holds one address and no label
         extension["websites"] = [{"value": c.value, "label": c.label} for c in websites]
     return extension
 
 
-def _compact(value: Any) -> Any:
-    """Drop null fields (ORUK validators type-check present fields; an absent field means "not known")."""
-    if isinstance(value, dict):
-        return {key: _compact(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list):
-        return [_compact(item) for item in value]
-    return value
-
-
 def service_json(record: ServiceRecord) -> Dict[str, Any]:
     """One service in the ORUK v1 service_details shape (what GET /services/{id} returns)."""
-    website, email = record.first("website"), record.first("email")
-    service: Dict[str, Any] = {
-        "id": record.id,
-        "name": record.name,
-        "description": record.summary,
-        "url": web_url(website) if website else None,
-        "email": email,
-        "status": "active",
-        "assured_date": record.last_verified.isoformat(),
-        "attending_access": _attending_access(record),
+    website = record.first("website")
+    service = _set({"id": record.id, "name": record.name, "description": record.summary},
+                   url=web_url(website) if website else None, email=record.first("email"))
+    service.update(status="active", assured_date=record.last_verified.isoformat())
+    _set(service, attending_access=_attending_access(record))
+    service.update({
         "organization": {"id": organisation_id(record.organisation), "name": record.organisation,
                          "description": ""},
         "eligibilitys": _eligibilitys(record),
@@ -137,8 +133,8 @@ def service_json(record: ServiceRecord) -> Dict[str, Any]:
         "regular_schedules": _schedules(record),
         "service_at_locations": [],  # the sources give no addresses; nothing is made up
         EXTENSION: _extension(record),
-    }
-    return _compact(service)
+    })
+    return service
 
 
 def page_json(content: List[Dict[str, Any]], total: int, page: int, per_page: int) -> Dict[str, Any]:
