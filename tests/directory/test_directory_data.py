@@ -163,3 +163,13 @@ def test_concern_relations_are_data_driven():
     assert expand([]) == {"general": 0} == expand(["general"])
     with pytest.raises(ValueError):
         expand(["not_a_code"])
+
+
+@pytest.mark.parametrize("text, code", [
+    ("panic", "anxiety"), ("Panic attacks", "anxiety"), ("anxiety attack", "anxiety"), ("overthinking", "anxiety"),
+    ("not eating", "eating"), ("making myself sick", "eating"), ("can't stop eating", "eating"),
+    ("feeling down", "low_mood"), ("self harming", "self_harm"), ("suicidal thoughts", "self_harm"),
+    ("someone died", "bereavement"), ("no one to talk to", "loneliness"), ("someone to talk to", "general"),
+])
+def test_everyday_words_reach_a_concern_through_the_data(text, code):
+    assert resolve_concern(text) == code
