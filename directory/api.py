@@ -4,7 +4,7 @@
     curl -s localhost:8081/health
 
 Routes (full description: data/openapi.yml, served at /openapi.json):
-    GET /health            one cheap query; 200, or 503 when the database cannot be reached
+    GET /health            cheap queries; 200, or 503 when the database cannot be reached or is not loaded
     GET /services          the directory, or with person filters the services a person can use, ranked
     GET /services/{id}     one service; 404 JSON for an unknown id
     PUT /services          replace the directory with an ORUK feed (bearer token from DIRECTORY_API_TOKEN)
@@ -37,7 +37,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 import yaml
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,6 +45,7 @@ from directory.api_params import ParamError, ServiceQuery, parse_service_query
 from directory.db import make_engine, session_factory
 from directory.loader import load_records
 from directory.matching import count_services, find_services
+from directory.models import Service
 from directory.oruk.export import page_json, service_json
 from directory.oruk.importer import read_feed
 from directory.records import DirectoryDataError
@@ -88,15 +89,23 @@ def _session(request: web.Request):
 
 @ROUTES.get("/health")
 async def health(request: web.Request) -> web.Response:
-    def probe() -> None:
+    """Two cheap queries: can we reach the database, and does it hold the directory tables."""
+    def probe() -> str:
         with request.app[ENGINE].connect() as connection:
             connection.execute(text("SELECT 1"))
+            try:
+                connection.execute(select(Service.id).limit(1)).first()
+            except SQLAlchemyError:
+                return "not_loaded"
+        return "ok"
 
     try:
-        await _in_thread(request, probe)
+        state = await _in_thread(request, probe)
     except (SQLAlchemyError, OSError) as exc:
         log.error("health check: database unreachable (%s)", type(exc).__name__)
-        return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+        state = "unreachable"
+    if state != "ok":
+        return web.json_response({"status": "unavailable", "database": state}, status=503)
     return web.json_response({"status": "ok", "database": "ok"})
 
 

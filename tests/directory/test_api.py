@@ -71,6 +71,14 @@ async def test_unreachable_database_is_503_json(tmp_path):
     engine.dispose()
 
 
+async def test_a_database_without_the_directory_is_503_not_loaded(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    async with TestClient(TestServer(create_app(engine))) as client:
+        assert await get_json(client, "/health", 503) == {"status": "unavailable", "database": "not_loaded"}
+        assert (await get_json(client, "/services", 503, age=14))["error"] == "database_unavailable"
+    engine.dispose()
+
+
 async def test_without_person_filters_it_lists_the_whole_directory_in_pages(client):
     seed = [r.id for r in read_services()]
     first = await get_json(client, "/services")

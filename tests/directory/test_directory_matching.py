@@ -357,3 +357,17 @@ def test_rank_local_related_before_national_exact(empty_engine, tmp_path, servic
     assert ids(results) == ["local-related", "national-exact", "local-general"]
     assert [r.concern_match for r in results] == ["related", "exact", "general"]
     assert [r.locality for r in results] == ["local", "national", "local"]
+
+
+def test_rank_self_referral_before_professional_only_when_a_young_person_asks_for_referrals(
+        empty_engine, tmp_path, service_factory, services_writer):
+    """Without the filter a young person never sees professional-only services; asking for professional routes
+    shows them, still after services they could also get into by themselves."""
+    _load(empty_engine, tmp_path, services_writer, [
+        service_factory(id="professional-only", how_to_refer=["professional"], age_min=12, age_max=16),
+        service_factory(id="self-or-professional", how_to_refer=["self", "professional"])])
+    query = dict(age=14, borough="Hackney", concerns=["anxiety"])
+    assert ids(find(empty_engine, **query)) == ["self-or-professional"]
+    assert ids(find(empty_engine, referral="professional", **query)) == ["self-or-professional", "professional-only"]
+    assert ids(find(empty_engine, referral="professional", role="professional", **query)) == \
+        ["professional-only", "self-or-professional"]  # professionals: tighter age fit decides
