@@ -8,12 +8,17 @@ because its JSON tracebacks include each frame's local variables. Production run
 stop ERROR lines.
 
 `install()` puts a processor in front of Rasa's own that withholds those fields, renders tracebacks
-without local variables, and drops the interpolator's false errors about button payloads. Rasa configures structlog before it loads input channels, and our channel module
+without local variables, and drops the interpolator's false errors about button payloads. It also adds a
+filter to the standard logging handlers that cuts the `[parameters: ...]` part of SQLAlchemy errors: Rasa's
+FailSafeTrackerStore logs the tracker store's error at ERROR, and when a database connection drops in the
+middle of saving a turn, those parameters are the events, message text included. Rasa configures structlog before it loads input channels, and our channel module
 calls `install()` when Rasa imports it; loggers already created share the same processor list, which is
 changed in place.
 """
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any, Dict, List
 
 import structlog
@@ -56,8 +61,41 @@ def drop_button_payload_noise(_logger: Any, _method: str, event_dict: Dict[str, 
 _TRACEBACKS_WITHOUT_LOCALS = ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
 
 
+_SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n\(Background on this error|\Z|\n)", re.DOTALL)
+
+
+def without_sql_parameters(text: str) -> str:
+    """`text` with the bound values of any SQLAlchemy error in it replaced."""
+    return _SQL_PARAMETERS.sub(f"[parameters: {WITHHELD}]", text)
+
+
+class SqlParametersFilter(logging.Filter):
+    """Standard-logging filter: the same cut for messages and formatted tracebacks, on every handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "[parameters: " in message:
+            record.msg, record.args = without_sql_parameters(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and "[parameters: " in record.exc_text:
+            record.exc_text = without_sql_parameters(record.exc_text)
+        return True
+
+
+_SQL_FILTER = SqlParametersFilter()
+
+
+def install_sql_filter(logger: logging.Logger) -> None:
+    """Add the filter to each handler of `logger` (the root logger: Rasa's lines propagate there)."""
+    for handler in logger.handlers:
+        if _SQL_FILTER not in handler.filters:
+            handler.addFilter(_SQL_FILTER)
+
+
 def install() -> bool:
-    """Add the processor to structlog's configuration (once); True if it was added now."""
+    """Add the processors to structlog's configuration (once); True if they were added now."""
+    install_sql_filter(logging.getLogger())
     processors: List[Any] = structlog.get_config()["processors"]
     if withhold_private_fields in processors:
         return False

@@ -81,3 +81,34 @@ def test_the_channel_module_installs_it() -> None:
     import bot.channels  # noqa: F401
 
     assert log_privacy.withhold_private_fields in structlog.get_config()["processors"]
+
+
+def test_sqlalchemy_error_parameters_are_cut_from_standard_log_lines() -> None:
+    """Rasa's FailSafeTrackerStore logs f"...{error}" at ERROR; a statement error carries the saved events."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine("sqlite://")
+    event = {"data": '{"text": "I am 14, Hackney"}'}  # tracebacks quote the failing line only: not this one
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("INSERT INTO events VALUES (:data)"), event)
+    except sa.exc.OperationalError as caught:
+        error = caught
+    stream = io.StringIO()
+    logger = logging.getLogger("test.sql.privacy")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        log_privacy.install_sql_filter(logger)
+        logger.error(f"Error happened when trying to save conversation tracker: {error}.")
+        try:
+            raise error
+        except sa.exc.OperationalError:
+            logger.exception("while saving")
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert "Hackney" not in output
+    assert output.count(f"[parameters: {log_privacy.WITHHELD}]") == 2
+    assert "no such table: events" in output and "[SQL: INSERT INTO events" in output, "the rest stays useful"
