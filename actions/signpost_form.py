@@ -17,17 +17,18 @@ from directory.places import NOT_GIVEN, OUTSIDE_LONDON, trust_for
 
 # Intents whose message is an answer attempt. Other intents (questions, thanks, crisis) are left for rules.
 ANSWER_INTENTS = frozenset({"inform", "nlu_fallback", "ask_for_help"})
+# Entities that answer one of the form's questions. A message with any of them was understood, even if it
+# answered a different question than the one asked ("actually I'm 16" when asked where they live).
+FORM_ENTITIES = ("role", "age", "number", "age_band", "borough", "concern", "concern_unsure")
 MAX_CONCERN_RETRIES = 1
 
 
-def _answering(tracker: Tracker, slot: str) -> bool:
-    """True when the form asked for `slot` and the user's message looks like an answer to it."""
+def _not_understood(tracker: Tracker, slot: str) -> bool:
+    """True when the form asked for `slot` and got an answer attempt in which nothing was recognised."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    return tracker.get_slot("requested_slot") == slot and intent in ANSWER_INTENTS
-
-
-def _has_entity(tracker: Tracker, *names: str) -> bool:
-    return any(e.get("entity") in names for e in tracker.latest_message.get("entities") or [])
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+    return (tracker.get_slot("requested_slot") == slot and intent in ANSWER_INTENTS
+            and not entities.intersection(FORM_ENTITIES))
 
 
 def _times_said_since_set(tracker: Tracker, response: str, slot: str) -> int:
@@ -54,20 +55,20 @@ class ValidateSignpostForm(FormValidationAction):
     async def extract_role(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[Text, Any]:
         """Asked who it is for and got something else: ask again (the question has buttons)."""
-        if _answering(tracker, "role") and not _has_entity(tracker, "role"):
+        if _not_understood(tracker, "role"):
             return {"role": None}
         return {}
 
     async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:
-        if _answering(tracker, "age") and not _has_entity(tracker, "age", "number"):
+        if _not_understood(tracker, "age"):
             dispatcher.utter_message(response="utter_age_not_understood")
             return {"age": None}
         return {}
 
     async def extract_borough(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
-        if _answering(tracker, "borough") and not _has_entity(tracker, "borough"):
+        if _not_understood(tracker, "borough"):
             dispatcher.utter_message(response="utter_borough_not_understood")
             return {"borough": None}
         return {}
@@ -75,7 +76,7 @@ class ValidateSignpostForm(FormValidationAction):
     async def extract_concerns(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
         """Free text that maps to no concern: ask once more, then search for general support."""
-        if not _answering(tracker, "concerns") or _has_entity(tracker, "concern"):
+        if not _not_understood(tracker, "concerns"):
             return {}
         if _times_said_since_set(tracker, "utter_concerns_not_understood", "concerns") >= MAX_CONCERN_RETRIES:
             return {"concerns": ["general"]}

@@ -16,6 +16,10 @@ from bot.settings import ROOT
 
 RESULTS = ROOT / "results"
 UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
+# Rasa merges the retrieval intents it finds in the NLU data into the domain and reports them as duplicates
+# of the same intents listed in domain.yml, which its own docs require. That notice, and only that, is allowed.
+RETRIEVAL_INTENT_MERGE = re.compile(r"duplicated intents have been found across multiple domain files: "
+                                    r"(chitchat, faq|faq, chitchat)$")
 
 
 def _rasa(*args: str) -> subprocess.CompletedProcess:
@@ -42,8 +46,8 @@ def test_training_data_validates_cleanly() -> None:
     allowed = set(_responses_sent_outside_rules())
     unused = set(UNUSED_UTTERANCE.findall(output))
     assert unused <= allowed, f"responses nothing sends: {sorted(unused - allowed)}"
-    other_warnings = [line for line in output.splitlines()
-                      if "UserWarning" in line and not UNUSED_UTTERANCE.search(line)]
+    other_warnings = [line for line in output.splitlines() if "UserWarning" in line
+                      and not UNUSED_UTTERANCE.search(line) and not RETRIEVAL_INTENT_MERGE.search(line)]
     assert not other_warnings, "\n".join(other_warnings)
 
 

@@ -104,3 +104,11 @@ async def test_whole_run_validates_what_the_extractors_filled(domain) -> None:
     assert SlotSet("age_band", "young_teen") in result
     assert SlotSet("nhs_trust", "elft") in result
     assert dispatcher.messages == []
+
+
+async def test_an_answer_to_another_question_is_not_called_a_misunderstanding(domain) -> None:
+    """"actually I'm 16" while the form asks where they live: the age changes, no complaint."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(requested_slot="borough", entities=[{"entity": "age", "value": "16"}])
+    assert await form.extract_borough(dispatcher, tracker, domain) == {}
+    assert dispatcher.messages == []

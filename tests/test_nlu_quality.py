@@ -1,0 +1,19 @@
+"""NLU quality on the held-out set (tests/data/nlu/holdout.yml), which is never trained on."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.nlu_eval import evaluate_holdout
+
+MACRO_F1 = 0.95
+WORST_F1 = 0.85
+
+
+@pytest.mark.model
+def test_held_out_intents_and_answers_meet_the_bar(trained_model: Path) -> None:
+    for scores in evaluate_holdout(trained_model):
+        assert scores.f1, f"{scores.name}: no labels scored"
+        assert scores.macro_f1 >= MACRO_F1, f"{scores.name}: macro-F1 {scores.macro_f1:.3f}"
+        assert not scores.below(WORST_F1), f"{scores.name}: below {WORST_F1}: {scores.below(WORST_F1)}"
