@@ -239,7 +239,8 @@ def create_app(engine: Optional[Engine] = None, *, database_url: Optional[str] =
                workers: int = WORKERS) -> web.Application:
     """The API application. Without `engine`, one is made at start-up from `database_url` (else DATABASE_URL or
     the SQLite file) and disposed at shutdown; a given engine belongs to the caller. `token` defaults to
-    DIRECTORY_API_TOKEN; empty or unset means writes are refused."""
+    DIRECTORY_API_TOKEN; empty or unset means writes are refused. Run it with
+    access_log_class=PathOnlyAccessLogger (as `serve` does): aiohttp's default access log includes query strings."""
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY)
     app[TOKEN] = token if token is not None else os.environ.get(TOKEN_ENV, "")
     app.add_routes(ROUTES)
