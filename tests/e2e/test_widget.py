@@ -128,6 +128,26 @@ def test_rest_fallback_when_socketio_cannot_connect(page: Page, demo: Any, probl
     assert not problems.errors, problems.errors
 
 
+def test_the_conversation_continues_on_the_next_page_without_showing_it(page: Page, demo: Any) -> None:
+    """The session id in session storage carries the conversation across pages; no messages are stored."""
+    page.goto(demo.url)
+    chat = Chat(page)
+    chat.open()
+    chat.choose(ROLE_YOUNG_PERSON)
+    session = session_storage(page)
+    assert list(session) == [STORAGE_KEY]
+    assert page.evaluate("() => localStorage.length") == 0, "nothing in local storage"
+
+    page.reload()
+    assert session_storage(page) == session
+    chat = Chat(page)
+    chat.launcher.click()
+    expect(page.locator(".cw-msg--bot", has_text="carry on where you left off")).to_be_visible()
+    expect(page.locator(".cw-msg--user")).to_have_count(0)
+    chat.say("15")
+    assert any("London" in text for text in chat.bot_texts()), "the form goes on to ask where they live"
+
+
 # ---------------------------------------------------------------------------------------------------- quick exit
 
 def _start_a_conversation(page: Page, demo: Any) -> Chat:

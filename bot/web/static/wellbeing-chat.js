@@ -30,6 +30,9 @@
     closeHelp: "Close help",
     quickExit: "Quick exit",
     quickExitHint: "Leave this site now",
+    conversation: "Conversation",
+    resumed: "You can carry on where you left off. Your earlier messages are not shown here, " +
+      "to keep them private.",
     inputLabel: "Type your message",
     inputPlaceholder: "Type your message…",
     send: "Send",
@@ -449,7 +452,7 @@
       el("button", { type: "button", className: "cw-help-close" }, [STRINGS.closeHelp]),
     ]);
     const log = el("div", { className: "cw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
-      "aria-label": config.title, tabIndex: 0 });
+      "aria-label": STRINGS.conversation, tabIndex: 0 });
     const status = el("p", { className: "cw-status", role: "status" });
     const input = el("input", { type: "text", id: "cw-input", className: "cw-input", autocomplete: "off",
       maxLength: 2000, placeholder: STRINGS.inputPlaceholder, enterKeyHint: "send" });
@@ -593,8 +596,13 @@
       launcher.setAttribute("aria-expanded", "true");
       launcher.hidden = true;
       input.focus();
-      if (firstTime) send("/greet", null); // the bot introduces itself; nothing is shown as said by the person
-      else ensureTransport();
+      if (firstTime) {
+        send("/greet", null); // the bot introduces itself; nothing is shown as said by the person
+        return;
+      }
+      // Back on another page of the site: Rasa still has the conversation, this page has none of it.
+      if (!log.childElementCount) addBubble("bot", STRINGS.resumed);
+      ensureTransport();
     }
 
     function close() {
