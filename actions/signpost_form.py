@@ -15,8 +15,13 @@ from rasa_sdk.types import DomainDict
 from bot import audience
 from directory.places import NOT_GIVEN, OUTSIDE_LONDON, trust_for
 
-# Intents whose message is an answer attempt. Other intents (questions, thanks, crisis) are left for rules.
+# Intents whose message is an answer attempt (an unrecognised word right after a question is one too).
+# Other intents (questions, thanks, crisis) are left for the rules.
 ANSWER_INTENTS = frozenset({"inform", "nlu_fallback", "ask_for_help"})
+# Replies that say an answer was not understood. The second in a row becomes utter_default_twice, which
+# offers buttons and the Wellbeing Hub route instead of asking the same thing a third time.
+NOT_UNDERSTOOD = {"role": "utter_role_not_understood", "age": "utter_age_not_understood",
+                  "borough": "utter_borough_not_understood", "concerns": "utter_concerns_not_understood"}
 # Entities that answer one of the form's questions. A message with any of them was understood, even if it
 # answered a different question than the one asked ("actually I'm 16" when asked where they live).
 FORM_ENTITIES = ("role", "age", "number", "age_band", "borough", "concern", "concern_unsure")
@@ -31,18 +36,26 @@ def _not_understood(tracker: Tracker, slot: str) -> bool:
             and not entities.intersection(FORM_ENTITIES))
 
 
-def _times_said_since_set(tracker: Tracker, response: str, slot: str) -> int:
-    """How often the bot has used `response` since `slot` last had a value (or the search was reset)."""
+def _times_not_understood(tracker: Tracker, slot: str) -> int:
+    """How often an answer to `slot` was not understood since it last had a value (or the search reset)."""
+    replies = {NOT_UNDERSTOOD[slot], "utter_default_twice"}
     count = 0
     for event in reversed(tracker.events):
         kind = event.get("event")
-        if kind == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+        if kind == "bot" and (event.get("metadata") or {}).get("utter_action") in replies:
             count += 1
         elif kind == "slot" and event.get("name") == slot and event.get("value"):
             break
         elif kind in ("reset_slots", "session_started", "restart"):
             break
     return count
+
+
+def _say_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[Text, Any]:
+    """A kind reply for an answer that was not understood; the form then asks again."""
+    twice = _times_not_understood(tracker, slot) >= 1
+    dispatcher.utter_message(response="utter_default_twice" if twice else NOT_UNDERSTOOD[slot])
+    return {slot: None}
 
 
 class ValidateSignpostForm(FormValidationAction):
@@ -54,36 +67,32 @@ class ValidateSignpostForm(FormValidationAction):
     # ------------------------------------------------------------------ answers that found no entity
     async def extract_role(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[Text, Any]:
-        """Asked who it is for and got something else: ask again (the question has buttons)."""
-        if _not_understood(tracker, "role"):
-            return {"role": None}
-        return {}
+        """Asked who it is for and got something else: say so and ask again (the question has buttons)."""
+        return _say_not_understood(dispatcher, tracker, "role") if _not_understood(tracker, "role") else {}
 
     async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:
-        if _not_understood(tracker, "age"):
-            dispatcher.utter_message(response="utter_age_not_understood")
-            return {"age": None}
-        return {}
+        return _say_not_understood(dispatcher, tracker, "age") if _not_understood(tracker, "age") else {}
 
     async def extract_borough(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
-        if _not_understood(tracker, "borough"):
-            dispatcher.utter_message(response="utter_borough_not_understood")
-            return {"borough": None}
-        return {}
+        return _say_not_understood(dispatcher, tracker, "borough") if _not_understood(tracker, "borough") else {}
 
     async def extract_concerns(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[Text, Any]:
         """Free text that maps to no concern: ask once more, then search for general support."""
         if not _not_understood(tracker, "concerns"):
             return {}
-        if _times_said_since_set(tracker, "utter_concerns_not_understood", "concerns") >= MAX_CONCERN_RETRIES:
+        if _times_not_understood(tracker, "concerns") >= MAX_CONCERN_RETRIES:
             return {"concerns": ["general"]}
-        dispatcher.utter_message(response="utter_concerns_not_understood")
-        return {"concerns": None}
+        return _say_not_understood(dispatcher, tracker, "concerns")
 
     # ------------------------------------------------------------------ values that were found
+    def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: DomainDict) -> Dict[Text, Any]:
+        """The lexicon and the buttons only ever give known roles."""
+        return {"role": value}
+
     def validate_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                      domain: DomainDict) -> Dict[Text, Any]:
         age = _as_age(value)

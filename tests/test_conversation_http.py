@@ -43,7 +43,8 @@ def test_opening_says_what_it_is_and_asks_who_is_asking(assistant: AssistantProc
     said = " ".join(texts(replies)).lower()
     assert "not a counsellor" in said and "emergency" in said and "999" in said
     assert "stop" in said
-    assert any(r.get("buttons") for r in replies), "who-is-asking question offers buttons"
+    payloads = [b["payload"] for r in replies for b in r.get("buttons") or []]
+    assert '/inform{"role":"young_person"}' in payloads, payloads
 
 
 @pytest.mark.parametrize("borough_text, area, nearby_service_word", [
@@ -150,3 +151,35 @@ def test_escalation_works_with_the_action_server_down(assistant: AssistantProces
         assert "999" in " ".join(texts(replies))
     finally:
         assistant.start_action_server()
+
+
+@pytest.mark.parametrize("opening, age, expected_question", [
+    ('/inform{"role":"young_person"}', "9", "What has been making you feel bad?"),
+    ('/inform{"role":"young_person"}', "14", "What's been on your mind?"),
+    ('/inform{"role":"parent"}', "14", "What's worrying you about your child?"),
+    ('/inform{"role":"professional"}', "14", "What are the main concerns?"),
+])
+def test_each_audience_gets_its_own_wording(assistant: AssistantProcesses, opening: str, age: str,
+                                            expected_question: str) -> None:
+    turns = converse(assistant, ["hi", opening, age, "hackney"])
+    assert expected_question in " ".join(texts(turns[-1])), dump(turns[-1])
+
+
+def test_parent_of_an_under_five_gets_services_for_that_age(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"parent"}', "my daughter is 3", "westminster",
+                                 "she has huge tantrums"])
+    assert_services(turns[-1], area="Westminster", age=3)
+
+
+def test_question_mid_form_is_answered_and_the_form_carries_on(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "what is camhs?"])
+    said = " ".join(texts(turns[-1]))
+    assert "Child and Adolescent Mental Health Services" in said
+    assert "How old are you?" in said, "the form asks its question again"
+
+
+def test_two_misunderstandings_offer_buttons_and_the_wellbeing_hub(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", "🙃", "🙃"])
+    said = " ".join(texts(turns[-1]))
+    assert "Wellbeing Hub" in said
+    assert any(r.get("buttons") for r in turns[-1])

@@ -112,3 +112,11 @@ async def test_an_answer_to_another_question_is_not_called_a_misunderstanding(do
     tracker = make_tracker(requested_slot="borough", entities=[{"entity": "age", "value": "16"}])
     assert await form.extract_borough(dispatcher, tracker, domain) == {}
     assert dispatcher.messages == []
+
+
+async def test_second_misunderstanding_in_a_row_offers_a_way_out(domain) -> None:
+    asked_before = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_borough_not_understood"}}]
+    tracker = make_tracker(requested_slot="borough", intent="nlu_fallback", events=asked_before)
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_borough(dispatcher, tracker, domain) == {"borough": None}
+    assert sent(dispatcher) == ["utter_default_twice"]
