@@ -25,9 +25,12 @@ def render_response(domain: Mapping[str, Any], response: str, **values: Any) -> 
 
 
 def render_parts(domain: Mapping[str, Any], parts: Dict[str, Any]) -> str:
-    """Join the templates `utter_service_<key>` for every non-empty value in `parts`."""
+    """Join the templates `utter_service_<key>` for every non-empty value in `parts`.
+
+    The templates end their sentence themselves, so a value's own full stop is dropped ("...weekends.").
+    """
     return "".join(
-        render_response(domain, f"utter_service_{key}", **{key: value})
+        render_response(domain, f"utter_service_{key}", **{key: str(value).rstrip(". ")})
         for key, value in parts.items()
         if value
     )

@@ -57,6 +57,12 @@ def start_rasa_server(model: str, port: str, cors: str, env: Optional[Dict[str, 
         cwd=ROOT, env=_python_env(env), stdout=output, stderr=subprocess.STDOUT if output else None)
 
 
+def start_directory_api(port: str) -> subprocess.Popen:
+    """The service directory's read-only HTTP API (Open Referral UK shaped JSON; docs/directory-api.md)."""
+    return subprocess.Popen([sys.executable, "-m", "directory", "serve", "--host", "127.0.0.1", "--port", port],
+                            cwd=ROOT, env=_python_env())
+
+
 def start_demo_page(port: str, rasa_port: str) -> subprocess.Popen:
     """The demo page with the chat widget (bot/web/), talking to the Rasa server on `rasa_port`."""
     return subprocess.Popen([sys.executable, "-m", "bot.web.demo_server", "--port", port, "--rasa-port", rasa_port],
@@ -126,10 +132,13 @@ def run() -> int:
         wait_until_up(rasa_status_url(settings["RASA_PORT"]), processes)
         demo_port = os.environ.get("DEMO_PORT", "8080")
         processes.append(start_demo_page(demo_port, settings["RASA_PORT"]))
+        processes.append(start_directory_api(settings["DIRECTORY_API_PORT"]))
+        wait_until_up(f"http://127.0.0.1:{settings['DIRECTORY_API_PORT']}/health", processes)
         print(f"\nThe assistant is running. Talk to it with:\n"
               f"  curl -s -X POST http://localhost:{settings['RASA_PORT']}/webhooks/rest/webhook "
               f"-H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"hi\"}}'\n"
               f"or open the demo page with the chat widget: http://localhost:{demo_port}\n"
+              f"The service directory's API: http://localhost:{settings['DIRECTORY_API_PORT']}/services\n"
               f"Press Ctrl-C to stop.\n", flush=True)
         while all(process.poll() is None for process in processes):
             time.sleep(1)

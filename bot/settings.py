@@ -18,6 +18,7 @@ DEFAULTS: Dict[str, str] = {
     "RASA_TELEMETRY_ENABLED": "false",  # a service for children sends nothing to third parties
     "RASA_PORT": "5005",
     "ACTION_PORT": "5055",
+    "DIRECTORY_API_PORT": "8081",
     "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
     "TRACKER_DB_URL": f"sqlite:///{ROOT / '.rasa' / 'tracker.db'}",
     # Conversation locks (bot/lock_store.py): empty = in-process (one Rasa process); redis://host:6379/1 (or

@@ -45,6 +45,7 @@ async def test_service_lines_carry_contacts_rendered_from_the_domain(domain, dir
     dispatcher = await run_search(domain, role="young_person", age=16.0, borough="Not given", concerns=["low_mood"])
     contacts = " ".join(m["contact"] for m in dispatcher.messages if m.get("response") == "utter_service_item")
     assert "{" not in contacts, "every placeholder was filled"
+    assert ".." not in contacts, "one full stop per sentence"
     assert re.search(r"Phone: [\d ]+\.|Text: .+\.|Website: \S+\.", contacts)
 
 
