@@ -12,9 +12,10 @@ import yaml
 from directory import vocab
 from directory.concerns import expand, load_concerns, resolve_concern
 from directory.records import SERVICES_DIR, read_services
+from tests.support.reference import check_numbers_script, reference_dir
 
-REFERENCE_DIR = Path("/work/shared/reference")
-CHECK_NUMBERS = Path("/work/shared/tools/check_numbers.py")
+REFERENCE_DIR = reference_dir()
+CHECK_NUMBERS = check_numbers_script()
 DATA_DIR = Path(__file__).resolve().parents[2] / "directory" / "data"
 CONTRACT_CONCERNS = {"anxiety", "low_mood", "self_harm", "eating", "sleep", "anger_behaviour", "bereavement",
                      "bullying", "relationships_family", "school_stress", "identity", "body_image", "substance_use",

@@ -9,18 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.settings import ROOT
+from tests.support.reference import check_numbers_script, reference_dir
 
-SHARED = ROOT.parent / "shared"
 WIDGET_TEXT = [ROOT / "bot/web/static/wellbeing-chat.js", ROOT / "bot/web/demo/index.html"]
 
 
 def test_every_number_in_the_widget_is_in_the_reference(tmp_path: Path) -> None:
-    tool, reference = SHARED / "tools" / "check_numbers.py", SHARED / "reference"
-    if not tool.exists() or not reference.exists():
-        pytest.skip(f"{SHARED} (the shared reference and its checker) is not beside the project")
+    tool, reference = check_numbers_script(), reference_dir()
     for source in WIDGET_TEXT:
         (tmp_path / f"{source.name}.json").write_text(source.read_text())
     result = subprocess.run([sys.executable, str(tool), str(reference), str(tmp_path)], capture_output=True,
