@@ -65,11 +65,15 @@ def _action_name(request: Request) -> str:
 
 
 def configure_logging(level: str) -> None:
-    """The SDK's log format at `level`; Sanic's access log stays off (it would list every call)."""
+    """The SDK's log format at `level`; Sanic's access log stays off (it would list every call); SQLAlchemy
+    error parameters (which could hold what someone typed) are cut from every line (bot.log_privacy)."""
     from rasa_sdk import utils
+
+    from bot import log_privacy
 
     utils.configure_colored_logging(level)
     utils.update_sanic_log_level()
+    log_privacy.install_sql_filter(logging.getLogger())
 
 
 def main(argv: Optional[List[str]] = None) -> None:

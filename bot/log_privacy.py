@@ -8,22 +8,20 @@ because its JSON tracebacks include each frame's local variables. Production run
 stop ERROR lines.
 
 `install()` puts a processor in front of Rasa's own that withholds those fields, renders tracebacks
-without local variables, and drops the interpolator's false errors about button payloads. It also adds a
-filter to the standard logging handlers that cuts the `[parameters: ...]` part of SQLAlchemy errors: Rasa's
+without local variables, and drops the interpolator's false errors about button payloads. Rasa configures
+structlog before it loads input channels, and our channel module calls `install()` when Rasa imports it;
+loggers already created share the same processor list, which is changed in place.
+
+`install_sql_filter()` (part of `install()`, and used alone by the action server) adds a filter to the
+standard logging handlers that cuts the `[parameters: ...]` part of SQLAlchemy errors: Rasa's
 FailSafeTrackerStore logs the tracker store's error at ERROR, and when a database connection drops in the
-middle of saving a turn, those parameters are the events, message text included. Rasa configures structlog before it loads input channels, and our channel module
-calls `install()` when Rasa imports it; loggers already created share the same processor list, which is
-changed in place.
+middle of saving a turn, those parameters are the events, message text included.
 """
 from __future__ import annotations
 
 import logging
 import re
 from typing import Any, Dict, List
-
-import structlog
-from structlog.processors import ExceptionRenderer
-from structlog.tracebacks import ExceptionDictTransformer
 
 WITHHELD = "[withheld]"
 
@@ -54,11 +52,10 @@ def drop_button_payload_noise(_logger: Any, _method: str, event_dict: Dict[str, 
     """
     if event_dict.get("event") == "interpolator.interpolate.text" and \
             str(event_dict.get("placeholder_key", "")).startswith('"'):
+        import structlog
+
         raise structlog.DropEvent
     return event_dict
-
-
-_TRACEBACKS_WITHOUT_LOCALS = ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
 
 
 _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\n\(Background on this error|\Z|\n)", re.DOTALL)
@@ -94,14 +91,22 @@ def install_sql_filter(logger: logging.Logger) -> None:
 
 
 def install() -> bool:
-    """Add the processors to structlog's configuration (once); True if they were added now."""
+    """Add the processors to structlog's configuration (once); True if they were added now.
+
+    structlog is imported here, not at the top: the action server's image (rasa-sdk) has no structlog and
+    uses only `install_sql_filter`.
+    """
+    import structlog
+    from structlog.processors import ExceptionRenderer
+    from structlog.tracebacks import ExceptionDictTransformer
+
     install_sql_filter(logging.getLogger())
     processors: List[Any] = structlog.get_config()["processors"]
     if withhold_private_fields in processors:
         return False
     for index, processor in enumerate(processors):
         if processor is structlog.processors.dict_tracebacks:
-            processors[index] = _TRACEBACKS_WITHOUT_LOCALS
+            processors[index] = ExceptionRenderer(ExceptionDictTransformer(show_locals=False))
         elif isinstance(processor, structlog.dev.ConsoleRenderer):
             processor._exception_formatter = structlog.dev.plain_traceback  # rich would print locals
     processors.insert(0, withhold_private_fields)
