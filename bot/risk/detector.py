@@ -19,7 +19,9 @@ from spacy.tokens import Doc
 from bot.nlp import blank_english
 from bot.risk.anchors import AnchoredMatcher
 from bot.risk.canon import Canonicaliser
-from bot.risk.lexicon import ExceptionRule, Lexicon, RiskPattern, compile_pattern, literal_phrase, load_lexicon
+from bot.risk.concepts import Span, combine, minor_age, sentence_ids, vetoed
+from bot.risk.lexicon import (ConceptRule, ExceptionRule, Lexicon, RiskPattern, compile_pattern, literal_phrase,
+                              load_lexicon)
 from bot.risk.subject import OTHER, SELF, SubjectWords, resolve_subject
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ MAX_CHARS = 20_000
 _REFERENT = "__other_referent__"
 _DISCOVERY = "__discovery_referent__"
 _EXCEPTION_PREFIX = "__exception__:"
+_CONCEPT_PREFIX = "__concept__:"
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,12 @@ class RiskMatcher:
         for rule, matches in lexicon.exceptions:
             self._exceptions[_EXCEPTION_PREFIX + rule.id] = rule
             self._add(_EXCEPTION_PREFIX + rule.id, matches)
+        self._concept_checks: Dict[str, Optional[str]] = {}
+        for concept in lexicon.concepts:
+            self._concept_checks[_CONCEPT_PREFIX + concept.name] = concept.check
+            self._add(_CONCEPT_PREFIX + concept.name, concept.matches)
+        self._rules: List[Tuple[ConceptRule, RiskPattern]] = [
+            (rule, RiskPattern(rule.id, rule.category, rule.escalation, rule.subject)) for rule in lexicon.concept_rules]
         self._add(_REFERENT, lexicon.other_referents)
         self._add(_DISCOVERY, lexicon.discovery_referents)
         sets = lexicon.sets
@@ -175,8 +184,14 @@ class RiskMatcher:
         blocks: List[Tuple[ExceptionRule, int, int]] = []
         other_mask = [False] * len(words)
         discovery_mask = [False] * len(words)
+        concepts: Dict[str, List[Span]] = {}
         for key, start, end in self._matches(doc):
-            if key == _REFERENT:
+            if key in self._concept_checks:
+                check = self._concept_checks[key]
+                if check == "minor" and not minor_age(values[start:end]):
+                    continue
+                concepts.setdefault(key[len(_CONCEPT_PREFIX):], []).append((start, end))
+            elif key == _REFERENT:
                 for i in range(start, end):
                     other_mask[i] = True
             elif key == _DISCOVERY:
@@ -203,6 +218,45 @@ class RiskMatcher:
                                           harm_by_others=hit.pattern.escalation == "safeguarding",
                                           aggressor_first=subject == "victim", discovery_mask=discovery_mask)
             hits.append((hit, subject))
+        if concepts and self._rules:
+            self._apply_rules(words, concepts, blocks, other_mask, discovery_mask, hits)
+
+    def _apply_rules(self, words: List[str], concepts: Dict[str, List[Span]],
+                     blocks: List[Tuple[ExceptionRule, int, int]], other_mask: List[bool],
+                     discovery_mask: List[bool], hits: List[Tuple[_Hit, str]]) -> None:
+        """Concept rules (bot/risk/concepts.py) on the concept spans of one window."""
+        sentences = sentence_ids(words)
+        usable: Dict[str, Dict[str, List[Span]]] = {}
+        for rule, pattern in self._rules:
+            spans = usable.get(rule.category)
+            if spans is None:  # exceptions remove the concept spans they overlap, per category
+                spans = usable[rule.category] = {
+                    name: kept for name, found in concepts.items()
+                    for kept in [[(s, e) for s, e in found if not any(
+                        bs < e and s < be and (r.suppresses is None or rule.category in r.suppresses)
+                        for r, bs, be in blocks)]] if kept}
+            for lo, hi, parts in combine(rule, spans, sentences):
+                if vetoed(rule, lo, hi, concepts, sentences):
+                    continue
+                hits.append((_Hit(pattern, lo, hi), self._rule_subject(rule, words, lo, hi, parts, other_mask,
+                                                                       discovery_mask)))
+
+    def _rule_subject(self, rule: ConceptRule, words: List[str], lo: int, hi: int, parts: Tuple[Span, ...],
+                      other_mask: List[bool], discovery_mask: List[bool]) -> str:
+        if rule.subject in (SELF, OTHER):
+            return rule.subject
+        sw = self._subject_words
+        if rule.victim_term is not None:
+            start, end = parts[rule.victim_term]
+            for i in range(start, end):
+                if other_mask[i] or words[i] in sw.other_objects:
+                    return OTHER
+                if words[i] in sw.self_objects or words[i] in ("my", "our", "i", "we"):
+                    return SELF
+        start = hi - 1 if rule.subject == "context_end" else lo
+        return resolve_subject(words, start, hi, other_mask, sw,
+                               harm_by_others=rule.escalation == "safeguarding",
+                               aggressor_first=rule.subject == "victim", discovery_mask=discovery_mask)
 
     def _decide(self, hits: List[Tuple[_Hit, str]]) -> Optional[RiskResult]:
         """The speaker's own risk first, then the most urgent category (order of `categories`)."""

@@ -23,6 +23,10 @@ CONTRACT_CATEGORIES: Dict[str, str] = {
 }
 SUBJECTS = ("self", "other", "context", "victim", "context_end")
 CHECKS = ("age_gap",)
+#: Checks a concept span can carry: `minor` keeps it only when it holds a number from 5 to 17 (an age).
+CONCEPT_CHECKS = ("minor",)
+CONCEPT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+DEFAULT_WINDOW = 12
 DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "risk.yml"
 
 _GAP = re.compile(r"^\*(\d?)$")
@@ -51,6 +55,37 @@ class ExceptionRule:
     suppresses: Optional[FrozenSet[str]]
 
 
+@dataclass(frozen=True)
+class ConceptRule:
+    """A combination of concepts that escalates: one concept from each term, close together.
+
+    `terms` holds, per term, the concept names that can fill it. All terms must be found within `window`
+    tokens (first start to last end), in one sentence unless `sentence` is False, and in term order when
+    `ordered`. No concept of `unless` may sit in the same sentence within `UNLESS_REACH` tokens of the
+    combination. `victim_term` (an index into `terms`) names the span that says who is at risk.
+    """
+
+    id: str
+    category: str
+    escalation: str
+    subject: str
+    terms: Tuple[Tuple[str, ...], ...]
+    unless: Tuple[str, ...] = ()
+    window: int = DEFAULT_WINDOW
+    ordered: bool = False
+    sentence: bool = True
+    victim_term: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A named family of phrases (each a pattern in the usual notation) that stand for one idea."""
+
+    name: str
+    matches: Tuple[str, ...]
+    check: Optional[str] = None
+
+
 @dataclass
 class Lexicon:
     """The parsed lexicon: canonicalisation tables, word sets, risk patterns and exceptions."""
@@ -71,6 +106,8 @@ class Lexicon:
     exceptions: List[Tuple[ExceptionRule, List[str]]]
     other_referents: List[str]
     discovery_referents: List[str]
+    concepts: List[Concept] = field(default_factory=list)
+    concept_rules: List[ConceptRule] = field(default_factory=list)
     literals: FrozenSet[str] = field(default_factory=frozenset)
     #: Literal words of risk patterns only, minus common words: what makes a token split worthwhile.
     risk_literals: FrozenSet[str] = field(default_factory=frozenset)
@@ -108,7 +145,8 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
     for key, value in (data.get("token_map") or {}).items():
         if isinstance(key, bool) or isinstance(value, bool):
             raise LexiconError(f"token_map: {key!r}: {value!r} (quote on/off/no/yes)")
-    sets = {name: [str(w) for w in words] for name, words in raw_sets.items()}
+    sets = {name: list(dict.fromkeys(w for word in words for w in inflect(str(word))))
+            for name, words in raw_sets.items()}
     for name, words in sets.items():
         for word in words:
             if " " in word:
@@ -147,6 +185,10 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
             raise LexiconError(f"{eid}: suppresses unknown categories {sorted(suppresses - set(categories))}")
         exceptions.append((ExceptionRule(eid, suppresses), [str(m) for m in entry.get("match") or []]))
 
+    concepts = _load_concepts(data.get("concepts") or {}, sets)
+    concept_rules = _load_concept_rules(data.get("concept_rules") or [], categories, {c.name for c in concepts},
+                                        seen)
+
     spelling = data.get("spelling") or {}
     lexicon = Lexicon(
         categories=categories,
@@ -165,16 +207,19 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
         exceptions=exceptions,
         other_referents=[str(r) for r in data.get("other_referents") or []],
         discovery_referents=[str(r) for r in data.get("discovery_referents") or []],
+        concepts=concepts,
+        concept_rules=concept_rules,
     )
     literals = set()
-    for _, matches in patterns + exceptions:  # type: ignore[operator]
+    concept_matches = [(None, list(c.matches)) for c in concepts]
+    for _, matches in patterns + exceptions + concept_matches:  # type: ignore[operator]
         for text in matches:
             literals.update(_literals(text, sets))
     for text in lexicon.other_referents + lexicon.discovery_referents:
         literals.update(_literals(text, sets))
     lexicon.literals = frozenset(literals)
     risk = set()
-    for _, matches in patterns:
+    for _, matches in patterns + concept_matches:  # type: ignore[operator]
         for text in matches:
             risk.update(_literals(text, sets))
     lexicon.risk_literals = frozenset(risk - set(sets.get("common_words", [])))
@@ -187,8 +232,86 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
     return lexicon
 
 
+def _load_concepts(raw: Any, sets: Dict[str, List[str]]) -> List[Concept]:
+    if not isinstance(raw, dict):
+        raise LexiconError("`concepts` must be a mapping of NAME -> {why, match}")
+    concepts = []
+    for name, entry in raw.items():
+        if not isinstance(name, str) or not CONCEPT_NAME.match(name):
+            raise LexiconError(f"concept name {name!r} must be UPPER_CASE")
+        if not isinstance(entry, dict):
+            raise LexiconError(f"concept {name}: expected a mapping with `match`")
+        matches = entry.get("match") or []
+        if not matches or not all(isinstance(m, str) for m in matches):
+            raise LexiconError(f"concept {name}: `match` must be a non-empty list of quoted strings")
+        check = entry.get("check")
+        if check is not None and check not in CONCEPT_CHECKS:
+            raise LexiconError(f"concept {name}: unknown check {check!r}")
+        for text in matches:
+            compile_pattern(text, sets)  # fails loudly on unknown sets or empty patterns
+        concepts.append(Concept(name, tuple(matches), check))
+    return concepts
+
+
+def _load_concept_rules(raw: Any, categories: Dict[str, str], names: set, seen: set) -> List[ConceptRule]:
+    rules = []
+    for entry in raw:
+        rid, category = entry.get("id"), entry.get("category")
+        if not rid or rid in seen:
+            raise LexiconError(f"concept rule id missing or duplicated: {rid!r}")
+        seen.add(rid)
+        if category not in categories:
+            raise LexiconError(f"{rid}: unknown category {category!r}")
+        subject = entry.get("subject", "context")
+        if subject not in SUBJECTS:
+            raise LexiconError(f"{rid}: subject must be one of {SUBJECTS}")
+        raw_terms = entry.get("all") or []
+        if not raw_terms or not all(isinstance(t, str) for t in raw_terms):
+            raise LexiconError(f"{rid}: `all` must list one or more concept terms (\"A\" or \"A|B\")")
+        terms = tuple(tuple(t.split("|")) for t in raw_terms)
+        unless = tuple(entry.get("unless") or [])
+        for name in [n for term in terms for n in term] + list(unless):
+            if name not in names:
+                raise LexiconError(f"{rid}: unknown concept {name!r}")
+        victim = entry.get("victim_term")
+        if victim is not None and not (isinstance(victim, int) and 0 <= victim < len(terms)):
+            raise LexiconError(f"{rid}: victim_term must index `all`")
+        window = entry.get("window", DEFAULT_WINDOW)
+        if not isinstance(window, int) or window < 1:
+            raise LexiconError(f"{rid}: window must be a positive number of tokens")
+        rules.append(ConceptRule(rid, category, categories[category], subject, terms, unless, window,
+                                 bool(entry.get("ordered", False)), bool(entry.get("sentence", True)), victim))
+    return rules
+
+
+_VOWELS = "aeiou"
+
+
+def inflect(word: str) -> List[str]:
+    """`slam~` -> slam, slams, slammed, slamming (plus the undoubled forms: typing is loose, and a form
+    nobody writes costs nothing). Words without `~` are returned as they are."""
+    if not word.endswith("~") or len(word) < 3:
+        return [word]
+    base = word[:-1]
+    forms = [base]
+    if base.endswith("e") and not base.endswith("ee"):
+        stem = base[:-1]
+        forms += [base + "s", base + "d", stem + "ing"]
+    elif base.endswith("y") and base[-2] not in _VOWELS:
+        stem = base[:-1]
+        forms += [stem + "ies", stem + "ied", base + "ing"]
+    elif base.endswith(("s", "sh", "ch", "x", "z")):
+        forms += [base + "es", base + "ed", base + "ing"]
+    else:
+        forms += [base + "s", base + "ed", base + "ing"]
+        if (len(base) >= 3 and base[-1] not in _VOWELS + "wxy" and base[-2] in _VOWELS
+                and base[-3] not in _VOWELS):
+            forms += [base + base[-1] + "ed", base + base[-1] + "ing"]
+    return list(dict.fromkeys(forms))
+
+
 def _expand(alternatives: str, sets: Dict[str, List[str]], where: str) -> List[str]:
-    """`a|@set|b` -> the flat list of tokens it stands for."""
+    """`a|@set|b~` -> the flat list of tokens it stands for (`~`: the word's inflections)."""
     words: List[str] = []
     for alt in alternatives.split("|"):
         if not alt:
@@ -198,7 +321,7 @@ def _expand(alternatives: str, sets: Dict[str, List[str]], where: str) -> List[s
                 raise LexiconError(f"{where}: unknown set {alt!r}")
             words.extend(sets[alt[1:]])
         else:
-            words.append(alt)
+            words.extend(inflect(alt))
     return list(dict.fromkeys(words))
 
 
@@ -245,6 +368,6 @@ def compile_pattern(text: str, sets: Dict[str, List[str]]) -> List[Dict[str, Any
 def literal_phrase(text: str) -> Optional[List[str]]:
     """The token list when `text` is a plain phrase (PhraseMatcher material), else None."""
     words = text.split()
-    if any(ch in text for ch in "|@*?") or any(w.startswith("!") and len(w) > 1 for w in words):
+    if any(ch in text for ch in "|@*?~") or any(w.startswith("!") and len(w) > 1 for w in words):
         return None
     return words
