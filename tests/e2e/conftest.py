@@ -39,8 +39,10 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
+    """Chromium for the e2e tests only: package scope, because Playwright's sync API keeps its own event loop
+    running while it is open, and asyncio tests that run after tests/e2e need the loop free."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
