@@ -62,10 +62,14 @@ def test_young_person_in_each_core_borough_gets_local_services_first(
     assert area in first["areas"], f"a local service comes first for {area}: {payload}"
 
 
-def test_someone_outside_london_gets_national_and_online_services(assistant: AssistantProcesses) -> None:
-    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "17", "I live in Manchester",
-                                 "low mood"])
-    payload = assert_services(turns[-1], area="Outside London", age=17)
+@pytest.mark.parametrize("place_answer, area, age, concern", [
+    ("I live in Manchester", "Outside London", "17", "low mood"),
+    ("/prefer_not_say", "Not given", "16", "exam stress"),
+])
+def test_outside_london_or_rather_not_say_gets_national_and_online_services(
+        assistant: AssistantProcesses, place_answer: str, area: str, age: str, concern: str) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', age, place_answer, concern])
+    payload = assert_services(turns[-1], area=area, age=int(age))
     for service in payload["services"]:
         assert set(service["areas"]) <= {"National", "Online"}, service
 
@@ -81,14 +85,6 @@ def test_parent_in_postcode_area_gets_services_for_their_child(assistant: Assist
     turns = converse(assistant, ["hi", "my son is 9 and we live in E8 1DY, he gets really angry"])
     payload = assert_services(turns[-1], area="Hackney", age=9)
     assert any("Hackney" in s["areas"] for s in payload["services"])
-
-
-def test_rather_not_say_gives_national_options(assistant: AssistantProcesses) -> None:
-    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "16", "/prefer_not_say",
-                                 "exam stress"])
-    payload = assert_services(turns[-1], area="Not given", age=16)
-    for service in payload["services"]:
-        assert set(service["areas"]) <= {"National", "Online"}, service
 
 
 def test_unknown_place_is_asked_again_kindly(assistant: AssistantProcesses) -> None:
