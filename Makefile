@@ -1,5 +1,5 @@
 # The two commands of the README. Both set up .venv (Python 3.10, pinned requirements) first.
-.PHONY: run test train setup browser
+.PHONY: run test train setup browser bench-load
 export RASA_TELEMETRY_ENABLED := false
 
 setup:
@@ -17,3 +17,7 @@ browser:
 
 train: setup
 	.venv/bin/python -m bot.launcher train
+
+# Load benchmark against the stock rasa init assistant (README "Performance"); needs PostgreSQL and Redis.
+bench-load: setup
+	.venv/bin/python bench/bench_load.py
