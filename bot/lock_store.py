@@ -169,7 +169,11 @@ class ResilientLockStore(LockStore):
     @asynccontextmanager
     async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
                    wait_time_in_seconds: float = DEFAULT_POLL_INTERVAL_S) -> AsyncGenerator[TicketLock, None]:
-        """Hold the conversation's lock while the turn runs; Redis errors never reach the caller."""
+        """Hold the conversation's lock while the turn runs; Redis errors never reach the caller.
+
+        `wait_time_in_seconds` is accepted for Rasa's interface and ignored: waiting turns poll every
+        `poll_interval_s` (Rasa's callers pass nothing and would get its 1 s default).
+        """
         store, ticket, lock = await self._acquire(conversation_id, lock_lifetime)
         try:
             yield lock
