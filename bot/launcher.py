@@ -150,6 +150,16 @@ def run() -> int:
         stop(processes)
 
 
+def shell() -> int:
+    """`rasa shell` on the current model, with the same settings as `run` (endpoints.yml needs them).
+
+    Signposting answers need the action server, so start `make run` in another terminal first.
+    """
+    load_settings()
+    return subprocess.run([sys.executable, "-m", "rasa", "shell", "--model", str(ensure_model()),
+                           "--endpoints", "endpoints.yml"], cwd=ROOT, env=_python_env()).returncode
+
+
 def test(pytest_args: Optional[List[str]] = None) -> int:
     load_settings()
     ensure_model()
@@ -159,7 +169,7 @@ def test(pytest_args: Optional[List[str]] = None) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["run", "test", "train"])
+    parser.add_argument("command", choices=["run", "test", "train", "shell"])
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -168,6 +178,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         load_settings()
         print(ensure_model())
         return 0
+    if args.command == "shell":
+        return shell()
     return test(args.pytest_args)
 
 
