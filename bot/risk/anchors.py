@@ -18,6 +18,9 @@ from spacy.vocab import Vocab
 Match = Tuple[str, int, int]
 #: Weight of a common word when choosing the anchor slot: one common word outweighs a long list of rare ones.
 _COMMON_WEIGHT = 1000
+#: Up to this many tokens a woken group's Matcher runs over the whole Doc (cheaper in spaCy than slicing
+#: windows); longer texts are cut into windows around the anchors so the cost stays bounded.
+SHORT_DOC = 25
 
 
 class _Group:
@@ -54,13 +57,18 @@ class AnchoredMatcher:
 
     def __call__(self, doc: Doc) -> List[Match]:
         """All matches of all patterns, with document offsets; deduplicated."""
+        found: Set[Match] = set()
+        strings = self._vocab.strings
+        if len(doc) <= SHORT_DOC:  # a chat message: each woken group runs once over the whole of it
+            for label in {label for label, _, _ in self._anchors(doc)}:
+                for match_id, start, end in self._labels[label].matcher(doc):
+                    found.add((strings[match_id], start, end))
+            return sorted(found, key=lambda m: (m[1], m[2], m[0]))
         windows: Dict[int, List[Tuple[int, int]]] = {}
         for label, start, _ in self._anchors(doc):
             group = self._labels[label]
             windows.setdefault(label, []).append(
                 (max(0, start - group.before), min(len(doc), start + group.after + 1)))
-        found: Set[Match] = set()
-        strings = self._vocab.strings
         for label, spans in windows.items():
             matcher = self._labels[label].matcher
             for lo, hi in _merge(spans):

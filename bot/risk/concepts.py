@@ -18,8 +18,10 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from bot.risk.lexicon import ConceptRule
 
 Span = Tuple[int, int]
-#: How far (in tokens) beyond a combination an `unless` concept still vetoes it.
-UNLESS_REACH = 3
+#: How far (in tokens) beyond a combination an `unless` concept still vetoes it, unless the rule says
+#: otherwise (`reach:`). Far enough for "no food in the house, mum's going shopping later", near enough that
+#: a word about swimming at the start of a long run-on message does not hide a plan at its end.
+UNLESS_REACH = 6
 END = "."
 
 
@@ -36,6 +38,15 @@ def sentence_ids(words: Sequence[str]) -> List[int]:
 def minor_age(values: Sequence[Optional[int]]) -> bool:
     """A number that reads as a child's age (5 to 17) somewhere in the span."""
     return any(v is not None and 5 <= v <= 17 for v in values)
+
+
+def adult_age(values: Sequence[Optional[int]]) -> bool:
+    """A number that reads as an adult's age (18 to 79) somewhere in the span."""
+    return any(v is not None and 18 <= v <= 79 for v in values)
+
+
+#: Checks a concept can carry (lexicon `check:`), applied to the numbers inside each span.
+CHECKS = {"minor": minor_age, "adult": adult_age}
 
 
 def _nearest(candidates: Iterable[Span], lo: int, hi: int, after: Optional[int]) -> Optional[Span]:
@@ -56,7 +67,9 @@ def combine(rule: ConceptRule, spans: Dict[str, List[Span]], sentences: Sequence
     """Every combination of the rule's terms, anchored on each span of the first term: (start, end, parts).
 
     For each anchor the nearest span of every other term is taken (in order when `ordered`), within one
-    sentence when the rule says so; the combination counts when it fits in `window` tokens.
+    sentence when the rule says so; the combination counts when it fits in `window` tokens. The parts never
+    overlap: each term must be its own piece of evidence ("on the edge" cannot be both a high place and
+    being at its edge).
     """
     term_spans: List[List[Span]] = []
     for term in rule.terms:
@@ -73,7 +86,7 @@ def combine(rule: ConceptRule, spans: Dict[str, List[Span]], sentences: Sequence
         for candidates in term_spans[1:]:
             pool = [s for s in candidates if not rule.sentence or
                     (sentences[s[0]] == sentence and sentences[s[1] - 1] == sentence)]
-            pool = [s for s in pool if s not in parts]
+            pool = [s for s in pool if not any(s[0] < e and b < s[1] for b, e in parts)]
             span = _nearest(pool, lo, hi, parts[-1][0] if rule.ordered else None)
             if span is None:
                 break
@@ -91,8 +104,9 @@ def vetoed(rule: ConceptRule, lo: int, hi: int, spans: Dict[str, List[Span]], se
     if not rule.unless:
         return False
     first, last = sentences[lo], sentences[hi - 1]
+    reach = UNLESS_REACH if rule.reach is None else rule.reach
     for name in rule.unless:
         for start, end in spans.get(name, ()):
-            if start < hi + UNLESS_REACH and lo - UNLESS_REACH < end and first <= sentences[start] <= last:
+            if start < hi + reach and lo - reach < end and first <= sentences[start] <= last:
                 return True
     return False

@@ -22,9 +22,14 @@ CONTRACT_CATEGORIES: Dict[str, str] = {
     "danger": "safeguarding",
 }
 SUBJECTS = ("self", "other", "context", "victim", "context_end")
+#: Concept rules may also say `before` (who is named before the combination: the one who acts, as in
+#: "my sister swallowed ...") or `sentence` (a victim in the sentence: "me"/"us" anywhere, else someone
+#: other than the aggressor). By default crisis rules use `before`, safeguarding rules `sentence`.
+RULE_SUBJECTS = SUBJECTS + ("before", "sentence")
 CHECKS = ("age_gap",)
-#: Checks a concept span can carry: `minor` keeps it only when it holds a number from 5 to 17 (an age).
-CONCEPT_CHECKS = ("minor",)
+#: Checks a concept span can carry: `minor` keeps it only when it holds a number from 5 to 17 (a child's
+#: age), `adult` only when it holds one from 18 to 79 (bot/risk/concepts.py).
+CONCEPT_CHECKS = ("minor", "adult")
 CONCEPT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 DEFAULT_WINDOW = 12
 DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "risk.yml"
@@ -61,8 +66,9 @@ class ConceptRule:
 
     `terms` holds, per term, the concept names that can fill it. All terms must be found within `window`
     tokens (first start to last end), in one sentence unless `sentence` is False, and in term order when
-    `ordered`. No concept of `unless` may sit in the same sentence within `UNLESS_REACH` tokens of the
-    combination. `victim_term` (an index into `terms`) names the span that says who is at risk.
+    `ordered`. No concept of `unless` may sit in the same sentence within `reach` tokens of the
+    combination (default `concepts.UNLESS_REACH`). `victim_term` (an index into `terms`) names the span
+    that says who is at risk.
     """
 
     id: str
@@ -75,6 +81,10 @@ class ConceptRule:
     ordered: bool = False
     sentence: bool = True
     victim_term: Optional[int] = None
+    reach: Optional[int] = None
+    #: False for rules whose combination is itself what overrides an exception ("my dad died" is grief,
+    #: "my dad died and I want to go where he is" is not): the exceptions then do not remove its spans.
+    exceptions: bool = True
 
 
 @dataclass(frozen=True)
@@ -262,9 +272,9 @@ def _load_concept_rules(raw: Any, categories: Dict[str, str], names: set, seen: 
         seen.add(rid)
         if category not in categories:
             raise LexiconError(f"{rid}: unknown category {category!r}")
-        subject = entry.get("subject", "context")
-        if subject not in SUBJECTS:
-            raise LexiconError(f"{rid}: subject must be one of {SUBJECTS}")
+        subject = entry.get("subject", "before" if categories[category] == "crisis" else "sentence")
+        if subject not in RULE_SUBJECTS:
+            raise LexiconError(f"{rid}: subject must be one of {RULE_SUBJECTS}")
         raw_terms = entry.get("all") or []
         if not raw_terms or not all(isinstance(t, str) for t in raw_terms):
             raise LexiconError(f"{rid}: `all` must list one or more concept terms (\"A\" or \"A|B\")")
@@ -279,8 +289,16 @@ def _load_concept_rules(raw: Any, categories: Dict[str, str], names: set, seen: 
         window = entry.get("window", DEFAULT_WINDOW)
         if not isinstance(window, int) or window < 1:
             raise LexiconError(f"{rid}: window must be a positive number of tokens")
+        reach = entry.get("reach")
+        if reach is not None and (not isinstance(reach, int) or reach < 0):
+            raise LexiconError(f"{rid}: reach must be a number of tokens")
+        unknown = set(entry) - {"id", "category", "subject", "why", "all", "unless", "window", "ordered",
+                                "sentence", "victim_term", "reach", "exceptions"}
+        if unknown:
+            raise LexiconError(f"{rid}: unknown keys {sorted(unknown)}")
         rules.append(ConceptRule(rid, category, categories[category], subject, terms, unless, window,
-                                 bool(entry.get("ordered", False)), bool(entry.get("sentence", True)), victim))
+                                 bool(entry.get("ordered", False)), bool(entry.get("sentence", True)), victim,
+                                 reach, bool(entry.get("exceptions", True))))
     return rules
 
 
