@@ -51,6 +51,18 @@ def _times_not_understood(tracker: Tracker, slot: str) -> int:
     return count
 
 
+def _unvalidated_age(tracker: Tracker) -> Dict[Text, Any]:
+    """An age that was filled but never validated (typed while the action server was down) is validated now.
+
+    A validated age of 25 or under always has an age band, so a missing band means validate_age never ran:
+    returning the age makes rasa-sdk run validate_age on it (range check, band for the wording).
+    """
+    age = tracker.get_slot("age")
+    if age is None or tracker.get_slot("age_band") is not None or age > audience.OLDEST_SERVED:
+        return {}
+    return {"age": age}
+
+
 def _say_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[Text, Any]:
     """A kind reply for an answer that was not understood; the form then asks again."""
     twice = _times_not_understood(tracker, slot) >= 1
@@ -72,7 +84,9 @@ class ValidateSignpostForm(FormValidationAction):
 
     async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:
-        return _say_not_understood(dispatcher, tracker, "age") if _not_understood(tracker, "age") else {}
+        if _not_understood(tracker, "age"):
+            return _say_not_understood(dispatcher, tracker, "age")
+        return _unvalidated_age(tracker)
 
     async def extract_borough(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:

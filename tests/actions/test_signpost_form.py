@@ -120,3 +120,21 @@ async def test_second_misunderstanding_in_a_row_offers_a_way_out(domain) -> None
     dispatcher = CollectingDispatcher()
     assert await form.extract_borough(dispatcher, tracker, domain) == {"borough": None}
     assert sent(dispatcher) == ["utter_default_twice"]
+
+
+async def test_an_age_filled_while_the_action_server_was_down_is_validated_later(domain) -> None:
+    """The slot mapping kept the age, but validate_age never ran: no band, and a too-young age slipped by."""
+    tracker = make_tracker({"role": "young_person", "age": 2.0}, requested_slot="borough",
+                           entities=[{"entity": "borough", "value": "Hackney"}])
+    dispatcher = CollectingDispatcher()
+    result = await form.run(dispatcher, tracker, domain)
+    assert SlotSet("age", None) in result
+    assert sent(dispatcher) == ["utter_age_too_young"]
+
+
+async def test_a_validated_age_is_not_validated_again(domain) -> None:
+    tracker = make_tracker({"role": "young_person", "age": 15.0, "age_band": "young_teen"}, requested_slot="borough",
+                           entities=[{"entity": "borough", "value": "Hackney"}])
+    dispatcher = CollectingDispatcher()
+    await form.run(dispatcher, tracker, domain)
+    assert dispatcher.messages == []
