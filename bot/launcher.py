@@ -35,6 +35,11 @@ def load_directory() -> None:
     subprocess.run([sys.executable, "-m", "directory", "load"], cwd=ROOT, check=True, env=_python_env())
 
 
+def purge_old_conversations() -> None:
+    """Apply the retention rule at every start (deployments also run it daily: deploy/k8s/jobs.yaml)."""
+    subprocess.run([sys.executable, "-m", "bot.ops", "purge"], cwd=ROOT, check=True, env=_python_env())
+
+
 def start_action_server(port: str, env: Optional[Dict[str, str]] = None,
                         output: Optional[IO[bytes]] = None) -> subprocess.Popen:
     """The rasa-sdk server behind bot.action_server: only POST /webhook and GET /health answer."""
@@ -123,6 +128,7 @@ def run() -> int:
     _stop_on_signals()
     settings = load_settings()
     load_directory()
+    purge_old_conversations()
     model = str(ensure_model())
     processes: List[subprocess.Popen] = []
     try:
