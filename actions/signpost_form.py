@@ -57,10 +57,11 @@ def _unvalidated_age(tracker: Tracker) -> Dict[Text, Any]:
     A validated age of 25 or under always has an age band, so a missing band means validate_age never ran:
     returning the age makes rasa-sdk run validate_age on it (range check, band for the wording).
     """
-    age = tracker.get_slot("age")
+    value = tracker.get_slot("age")
+    age = _as_age(value)
     if age is None or tracker.get_slot("age_band") is not None or age > audience.OLDEST_SERVED:
         return {}
-    return {"age": age}
+    return {"age": value}
 
 
 def _say_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[Text, Any]:

@@ -91,11 +91,11 @@ async def test_missing_age_answer_is_asked_again(domain) -> None:
 
 
 async def test_whole_run_validates_what_the_extractors_filled(domain) -> None:
-    """Through run(): the SlotSets it returns are what Rasa applies."""
+    """Through run(): the SlotSets it returns are what Rasa applies (entity values arrive as strings)."""
     events = [{"event": "user", "text": "15 hackney"},
-              {"event": "slot", "name": "age", "value": 15.0},
+              {"event": "slot", "name": "age", "value": "15"},
               {"event": "slot", "name": "borough", "value": "Hackney"}]
-    tracker = make_tracker({"role": "young_person", "age": 15.0, "borough": "Hackney"},
+    tracker = make_tracker({"role": "young_person", "age": "15", "borough": "Hackney"},
                            requested_slot="age", entities=[{"entity": "age", "value": "15"},
                                                            {"entity": "borough", "value": "Hackney"}],
                            events=events)
@@ -124,7 +124,7 @@ async def test_second_misunderstanding_in_a_row_offers_a_way_out(domain) -> None
 
 async def test_an_age_filled_while_the_action_server_was_down_is_validated_later(domain) -> None:
     """The slot mapping kept the age, but validate_age never ran: no band, and a too-young age slipped by."""
-    tracker = make_tracker({"role": "young_person", "age": 2.0}, requested_slot="borough",
+    tracker = make_tracker({"role": "young_person", "age": "2"}, requested_slot="borough",
                            entities=[{"entity": "borough", "value": "Hackney"}])
     dispatcher = CollectingDispatcher()
     result = await form.run(dispatcher, tracker, domain)
@@ -133,8 +133,17 @@ async def test_an_age_filled_while_the_action_server_was_down_is_validated_later
 
 
 async def test_a_validated_age_is_not_validated_again(domain) -> None:
-    tracker = make_tracker({"role": "young_person", "age": 15.0, "age_band": "young_teen"}, requested_slot="borough",
+    tracker = make_tracker({"role": "young_person", "age": "15", "age_band": "young_teen"}, requested_slot="borough",
                            entities=[{"entity": "borough", "value": "Hackney"}])
     dispatcher = CollectingDispatcher()
     await form.run(dispatcher, tracker, domain)
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("requested", ["age", "borough", "concerns"])
+async def test_a_bare_number_answer_in_every_state_of_the_form(domain, requested) -> None:
+    """Slot values from entities are strings ("16"): every step of the form must take them as they come."""
+    tracker = make_tracker({"role": "young_person", "age": "16"}, requested_slot=requested,
+                           entities=[{"entity": "number", "value": "16"}])
+    result = await form.run(CollectingDispatcher(), tracker, domain)
+    assert SlotSet("age_band", "older_teen") in result
