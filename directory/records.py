@@ -163,6 +163,10 @@ def _check_contacts(check: Checker, raw: Any) -> Tuple[ContactRecord, ...]:
             continue
         if label is not None and (not isinstance(label, str) or len(label) > CONTACT_MAX):
             check.fail(where, f"label must be text of at most {CONTACT_MAX} characters, got {label!r}")
+        if kind == "text" and not label:
+            # The bot shows a text contact by its label ("Text SHOUT to 85258"): a bare number says nothing
+            # about what to send.
+            check.fail(where, "a text contact needs a label saying what to send, e.g. 'Text SHOUT to 85258'")
             continue
         result.append(ContactRecord(kind, value, label))
     return tuple(result)

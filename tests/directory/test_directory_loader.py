@@ -71,6 +71,7 @@ BAD_RECORDS = [
     ({"name": "N" * 201}, (), "name must be at most 200 characters"),
     ({"id": "a" * 81}, (), "must be a lower-case slug like 'first-steps', at most 80"),
     ({"contacts": [{"type": "fax", "value": "0800 1111"}]}, (), "contacts[0] type 'fax'"),
+    ({"contacts": [{"type": "text", "value": "85258"}]}, (), "a text contact needs a label"),
     ({"contacts": [{"type": "website", "value": "https://kooth.com"}]}, (), "must be a plain website"),
     ({"contacts": [{"type": "email", "value": "not-an-email"}]}, (), "must be a plain email"),
     ({"is_24_7": "yes"}, (), "is_24_7 must be true or false"),

@@ -69,7 +69,7 @@ def test_missing_contacts_are_a_warning_that_says_what_people_are_told(service_f
 def test_a_24_7_urgent_line_without_a_number_is_an_error(service_factory):
     report = check_records(_records(service_factory, dict(
         id="urgent-web-only", is_24_7=True, concerns=["self_harm"], contacts=[{"type": "website", "value": "a.org"}]),
-        dict(id="urgent-text", is_24_7=True, concerns=["self_harm"], contacts=[{"type": "text", "value": "85258"}]),
+        dict(id="urgent-text", is_24_7=True, concerns=["self_harm"], contacts=[{"type": "text", "value": "85258", "label": "Text SHOUT to 85258"}]),
         dict(id="daytime-web", concerns=["self_harm"], contacts=[{"type": "website", "value": "a.org"}])),
         today=TODAY, reach=False)
     assert _kinds(report, ERROR) == [("urgent-web-only", "urgent-no-phone")]
