@@ -87,6 +87,14 @@ def test_parent_in_postcode_area_gets_services_for_their_child(assistant: Assist
     assert any("Hackney" in s["areas"] for s in payload["services"])
 
 
+def test_age_typed_at_the_who_is_it_for_question_is_kept(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", "15", '/inform{"role":"young_person"}', "hackney", "i worry all the time"])
+    asked_again = " ".join(texts(turns[1])).lower()
+    assert "who are you looking for support for" in asked_again and "didn't get that" not in asked_again
+    assert "which part of london" in " ".join(texts(turns[2])).lower(), "the age is not asked again"
+    assert_services(turns[-1], area="Hackney", age=15)
+
+
 def test_unknown_place_is_asked_again_kindly(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "14", "narnia"])
     said = " ".join(texts(turns[-1])).lower()
