@@ -83,6 +83,7 @@ class AgeReader:
         self.school_year_offset = int(config["school_year_offset"])
         self.school_year_max = int(config["school_year_max"])
         self.school_year_not_after = _words(config["school_year_not_after"])
+        self.school_year_nouns = _words(config["school_year_nouns"])
         self.stages = {tuple(tokenize_phrase(name)): spec for name, spec in config["stages"].items()}
         self.stage_starts: Dict[str, int] = {}
         for name in self.stages:
@@ -157,8 +158,9 @@ class AgeReader:
     def _school_years(self, toks: Sequence[Tok], used: List[bool]) -> List[AgeFound]:
         found = []
         for i, tok in enumerate(toks):
-            if used[i] or (i > 0 and (toks[i - 1].key in self.school_year_not_after or _is_number(toks[i - 1]))):
+            if used[i] or (i > 0 and _is_number(toks[i - 1])):
                 continue
+            unsure = i > 0 and toks[i - 1].key in self.school_year_not_after
             glued = self.school_year_glued.match(tok.key)
             if glued:
                 year, last = int(glued.group(1)), i + 1
@@ -171,6 +173,8 @@ class AgeReader:
                 continue
             after = toks[last].key if last < len(toks) else ""
             if after in self.month_units or after in self.week_units or after in self.year_units:
+                continue
+            if unsure and after not in self.school_year_nouns:  # "a year 9 times" no, "a year 8 pupil" yes
                 continue
             found.append(self._age(year + self.school_year_offset, toks, i, last, UNKNOWN))
             used[i:last] = [True] * (last - i)

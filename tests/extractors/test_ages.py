@@ -46,6 +46,7 @@ def test_ages(reader: AgeReader, text: str, age: Optional[int]) -> None:
     ("in sixth form", 16), ("sixth form", 16), ("in lower sixth", 16), ("upper sixth", 17),
     ("i'm at college", 16), ("i go to uni", 18), ("first year of uni", 18), ("second year of uni", 19),
     ("final year of university", 20), ("fresher", 18),
+    ("I have a year 8 pupil in Hackney", 12), ("the year 11 boy i support", 15),
 ])
 def test_school_years_and_stages(reader: AgeReader, text: str, age: int) -> None:
     assert ages(reader, text) == [age]
@@ -68,7 +69,7 @@ def test_band_only_stages(reader: AgeReader, text: str, band: str) -> None:
     "the reception at the gp was rude", "I spoke to the college counsellor", "last year 9 people left",
     "my baby brother", "14/15", "take 2 tablets", "i'm 5 foot 4", "2 years 9 months", "one of my friends",
     "no one cares", "page 15", "the 15 bus", "it's 15 pounds", "for 6 months", "3 weeks",
-    "i got a 2 in maths", "we have a 3 bed flat", "my 2 cents",
+    "i got a 2 in maths", "we have a 3 bed flat", "my 2 cents", "a year 9 times table", "every year 3 of us go",
 ])
 def test_not_ages(reader: AgeReader, text: str) -> None:
     assert ages(reader, text) == [], reader.read(text)

@@ -148,6 +148,9 @@ def test_spans(concerns: Lexicon) -> None:
     ("for myself", "young_person"), ("I'm a student", "young_person"), ("i'm at school", "young_person"),
     ("me", "young_person"), ("young person", "young_person"), ("i am in year 10", "young_person"),
     ("my mum doesn't get it", "young_person"), ("i'm 19 and at uni", "young_person"),
+    ("my mate is really down and i dont know what to do", "young_person"), ("asking for a friend", "young_person"),
+    ("im worried about my best friend", "young_person"), ("my friend's mum asked me", "young_person"),
+    ("my daughter's friend is self harming", "parent"),
 ])
 def test_roles(roles: Lexicon, text: str, role: str) -> None:
     assert values(roles, text, "role") == [role]
@@ -232,3 +235,8 @@ def test_unquoted_yaml_booleans_are_rejected() -> None:
 def test_school_exclusion_is_behaviour_and_being_left_out_is_loneliness(concerns: Lexicon) -> None:
     assert values(concerns, "he keeps getting excluded", "concern") == ["anger_behaviour"]
     assert values(concerns, "i feel excluded by my friends", "concern") == ["loneliness"]
+
+
+@pytest.mark.parametrize("text", ["my mate is really down", "she seems down all the time", "he is low"])
+def test_someone_else_being_down_is_low_mood(concerns: Lexicon, text: str) -> None:
+    assert values(concerns, text, "concern") == ["low_mood"]
