@@ -95,6 +95,12 @@ def test_age_typed_at_the_who_is_it_for_question_is_kept(assistant: AssistantPro
     assert_services(turns[-1], area="Hackney", age=15)
 
 
+def test_parent_of_a_young_child_is_asked_in_a_parents_words(assistant: AssistantProcesses) -> None:
+    for _ in range(3):  # Rasa alone picked the child's or the parent's wording at random
+        turns = converse(assistant, ["hello", "my son", "he's 4", "tower hamlets"])
+        assert "your child" in " ".join(texts(turns[-1])).lower(), dump(turns[-1])
+
+
 def test_unknown_place_is_asked_again_kindly(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "14", "narnia"])
     said = " ".join(texts(turns[-1])).lower()
