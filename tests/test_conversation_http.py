@@ -101,6 +101,13 @@ def test_parent_of_a_young_child_is_asked_in_a_parents_words(assistant: Assistan
         assert "your child" in " ".join(texts(turns[-1])).lower(), dump(turns[-1])
 
 
+def test_a_friend_worried_about_a_mate_is_helped(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["my mate is really down and i dont know what to do", "15", "islington"])
+    first = " ".join(texts(turns[0])).lower()
+    assert "didn't get that" not in first and "how old" in first, dump(turns[0])
+    assert_services(turns[-1], area="Islington", age=15)
+
+
 def test_unknown_place_is_asked_again_kindly(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "14", "narnia"])
     said = " ".join(texts(turns[-1])).lower()

@@ -1,0 +1,55 @@
+"""Turn "not understood" into `inform` when the rule-based extractors understood the message.
+
+"my mate is really down and i dont know what to do" splits DIET between chitchat and inform, so the
+FallbackClassifier answers nlu_fallback ("Sorry, I didn't get that") although the lexicons found who is
+asking (a young person helping a friend) and the concern (low mood). When a not-understood message carries
+one of the form's own entities (age, borough, concern, role), this component makes it `inform` so the form
+takes what was said and asks only for the rest. It runs after the FallbackClassifier and before the
+RiskDetector, which still overrides everything.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY,
+                                       PREDICTED_CONFIDENCE_KEY)
+from rasa.shared.nlu.training_data.message import Message
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class InformWhenUnderstood(GraphComponent):
+    """nlu_fallback -> `intent` when the message carries any of `entities` (see module doc)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"intent": "inform", "entities": ["age", "borough", "concern", "role"]}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "InformWhenUnderstood":
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        config = {**self.get_default_config(), **config}
+        self.intent = str(config["intent"])
+        self.entities = frozenset(config["entities"])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if intent.get(INTENT_NAME_KEY) != FALLBACK_INTENT:
+                continue
+            found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+            if found & self.entities:
+                repaired = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+                ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                           if r.get(INTENT_NAME_KEY) not in (self.intent, FALLBACK_INTENT)]
+                message.set(INTENT, repaired, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [dict(repaired)] + ranking, add_to_output=True)
+        return messages
