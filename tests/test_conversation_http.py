@@ -108,6 +108,12 @@ def test_a_friend_worried_about_a_mate_is_helped(assistant: AssistantProcesses) 
     assert_services(turns[-1], area="Islington", age=15)
 
 
+def test_a_question_naming_a_parent_is_answered_before_the_form_goes_on(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hey", "can i refer myself without my mum knowing?"])
+    said = " ".join(texts(turns[-1])).lower()
+    assert "private" in said and "who are you looking for support for" in said, dump(turns[-1])
+
+
 def test_unknown_place_is_asked_again_kindly(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "14", "narnia"])
     said = " ".join(texts(turns[-1])).lower()
