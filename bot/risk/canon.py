@@ -109,6 +109,8 @@ class Canonicaliser:
         pieces = best[-1]
         if not pieces or len(pieces) < 2 or not any(p in self._risk_words for p in pieces):
             return None
+        if pieces[-2:] == ("i", "sh"):  # the "-ish" suffix ("babyish", "sevenish") is not "I" + "sh"
+            return None
         return pieces
 
     def _rewrite(self, words: List[str], values: List[Optional[int]]) -> Tuple[List[str], List[Optional[int]]]:
