@@ -163,6 +163,7 @@ def _check_contacts(check: Checker, raw: Any) -> Tuple[ContactRecord, ...]:
             continue
         if label is not None and (not isinstance(label, str) or len(label) > CONTACT_MAX):
             check.fail(where, f"label must be text of at most {CONTACT_MAX} characters, got {label!r}")
+            continue
         if kind == "text" and not label:
             # The bot shows a text contact by its label ("Text SHOUT to 85258"): a bare number says nothing
             # about what to send.
