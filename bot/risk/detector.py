@@ -362,16 +362,21 @@ def _actor_before(words: Sequence[str], start: int, other_mask: Sequence[bool], 
     return SELF
 
 
-def _single_token(pattern: List[Dict]) -> Optional[List[str]]:
-    """The words of a pattern that is one required token (a word or a word list), else None."""
-    if len(pattern) != 1 or "OP" in pattern[0]:
-        return None
-    orth = pattern[0].get("ORTH")
+def _token_words(token: Dict) -> Optional[List[str]]:
+    """The words one token spec accepts (a word or a word list), else None (a gap, a NOT_IN)."""
+    orth = token.get("ORTH")
     if isinstance(orth, str):
         return [orth]
     if isinstance(orth, dict) and list(orth) == ["IN"]:
         return list(orth["IN"])
     return None
+
+
+def _single_token(pattern: List[Dict]) -> Optional[List[str]]:
+    """The words of a pattern that is one required token (a word or a word list), else None."""
+    if len(pattern) != 1 or "OP" in pattern[0]:
+        return None
+    return _token_words(pattern[0])
 
 
 #: A gap-free pattern whose alternatives multiply out to at most this many phrases runs in the PhraseMatcher
@@ -384,13 +389,10 @@ def _as_phrases(pattern: List[Dict]) -> Optional[List[List[str]]]:
     slots: List[List[Optional[str]]] = []
     count = 1
     for token in pattern:
-        orth = token.get("ORTH")
-        if isinstance(orth, str):
-            words: List[Optional[str]] = [orth]
-        elif isinstance(orth, dict) and list(orth) == ["IN"]:
-            words = list(orth["IN"])
-        else:
-            return None  # a gap or a NOT_IN
+        accepted = _token_words(token)
+        if accepted is None:
+            return None
+        words: List[Optional[str]] = list(accepted)
         if token.get("OP") == "?":
             words = words + [None]
         elif "OP" in token:
