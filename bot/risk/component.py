@@ -32,6 +32,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -56,7 +57,7 @@ RISK_INTENTS = ("crisis", "safeguarding")
 CATEGORY_ENTITY = "risk_category"
 SUBJECT_ENTITY = "risk_subject"
 EXTRACTOR_NAME = "RiskDetector"
-FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_INTENT = DEFAULT_NLU_FALLBACK_INTENT_NAME
 #: Best guess of category when only the ML classifier saw risk.
 ML_DEFAULT_CATEGORY = {"crisis": "suicide", "safeguarding": "abuse"}
 #: What an internal error escalates to (see the module docstring).
