@@ -8,8 +8,10 @@ Two things in Rasa 3.6's own `RedisLockStore` are not good enough for a service 
 
 * Tickets are issued and returned with a read-modify-write of one Redis key. Two replicas that take a
   ticket for the same conversation at the same moment can both get ticket N (both then run), or one can
-  erase the other's ticket (that message then fails with a `LockError`). Here every change of a lock is a
-  Redis transaction (WATCH/MULTI/EXEC) that retries when another replica changed the key in between.
+  erase the other's ticket (that message then fails with a `LockError`). Here every change of a lock is one
+  run of a Lua script inside Redis (bot/lock_tickets.lua), atomic because Redis runs scripts one at a time.
+  An uncontended turn costs two round trips (take the ticket, return it) instead of Rasa's five or more;
+  Redis calls block Rasa's event loop, so they count (bench/bench_load.py profile, 2026-11-26).
 * When Redis is unreachable every message fails. Here the store falls back to in-process locks, logs one
   warning per outage and tries Redis again every `retry_after_s` seconds, so it recovers by itself. The
   trade-off (docs/deployment.md): during an outage two turns of one conversation that reach two different
@@ -27,9 +29,10 @@ import json
 import logging
 import time
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, Callable, Optional, Text
+from pathlib import Path
+from typing import Any, AsyncGenerator, NamedTuple, Optional, Text
 
-from rasa.core.lock import TicketLock
+from rasa.core.lock import NO_TICKET_ISSUED, TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
@@ -44,10 +47,21 @@ DEFAULT_RETRY_AFTER_S = 5.0
 DEFAULT_SOCKET_TIMEOUT_S = 0.5
 #: Lock keys outlive their last ticket by this much, so a crashed replica leaves nothing behind for long.
 KEY_TTL_MARGIN_S = 30
+#: The atomic ticket operations, run inside Redis.
+LOCK_SCRIPT = Path(__file__).with_name("lock_tickets.lua")
+
+
+class TicketState(NamedTuple):
+    """What a lock script returns: the caller's ticket, the ticket now served (-1: none), the stored lock."""
+
+    ticket: int
+    serving: int
+    lock: Optional[TicketLock]
 
 
 class AtomicRedisLockStore(LockStore):
-    """Ticket locks in Redis where every change is one optimistic transaction on the lock's key."""
+    """Ticket locks in Redis where every change is one atomic script run on the lock's key
+    (bot/lock_tickets.lua): one round trip to take a ticket, one per poll while waiting, one to return it."""
 
     def __init__(self, url: Text, key_prefix: Text = DEFAULT_KEY_PREFIX,
                  socket_timeout_s: float = DEFAULT_SOCKET_TIMEOUT_S) -> None:
@@ -56,6 +70,7 @@ class AtomicRedisLockStore(LockStore):
         self.red = redis.Redis.from_url(url, socket_timeout=socket_timeout_s,
                                         socket_connect_timeout=socket_timeout_s)
         self.key_prefix = f"{key_prefix}:lock:"
+        self._script = self.red.register_script(LOCK_SCRIPT.read_text(encoding="utf-8"))
         super().__init__()
 
     def _key(self, conversation_id: Text) -> Text:
@@ -65,29 +80,30 @@ class AtomicRedisLockStore(LockStore):
     def _decode(serialised: Optional[bytes]) -> Optional[TicketLock]:
         return TicketLock.from_dict(json.loads(serialised)) if serialised else None
 
-    def _write(self, pipe: Any, lock: TicketLock) -> None:
-        """Queue SET (with a TTL just past the last ticket's expiry) or DEL when no ticket is left."""
-        key = self._key(lock.conversation_id)
-        if not lock.tickets:
-            pipe.delete(key)
-            return
-        ttl_s = max(t.expires for t in lock.tickets) - time.time() + KEY_TTL_MARGIN_S
-        pipe.set(key, lock.dumps(), px=max(1000, int(ttl_s * 1000)))
+    def _run(self, operation: Text, conversation_id: Text, argument: float) -> Optional[TicketState]:
+        """Run one operation of the lock script (EVALSHA; redis-py loads the script again after a restart)."""
+        reply = self._script(keys=[self._key(conversation_id)],
+                             args=[operation, conversation_id, repr(time.time()), KEY_TTL_MARGIN_S, repr(argument)])
+        if not reply:
+            return None
+        ticket, serving, stored = reply
+        return TicketState(int(ticket), int(serving), self._decode(stored))
 
-    def _update(self, conversation_id: Text, change: Callable[[TicketLock], Any]) -> Any:
-        """Apply `change` to the stored lock (a new one if none) atomically; return what it returns."""
-        key = self._key(conversation_id)
+    # ---------------------------------------------------------------- what a turn does
+    def take_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> TicketState:
+        """Issue a ticket; `serving == ticket` when the turn can start at once."""
+        state = self._run("issue", conversation_id, lock_lifetime)
+        assert state is not None  # issuing always leaves a ticket
+        return state
 
-        def transaction(pipe: Any) -> Any:
-            lock = self._decode(pipe.get(key)) or self.create_lock(conversation_id)
-            result = change(lock)
-            pipe.multi()
-            self._write(pipe, lock)
-            return result
-
-        return self.red.transaction(transaction, key, value_from_callable=True)
+    def poll(self, conversation_id: Text, ticket: int) -> Optional[TicketState]:
+        """Drop expired tickets and say who is served now; None if the lock is gone."""
+        return self._run("poll", conversation_id, ticket)
 
     # ---------------------------------------------------------------- LockStore storage interface
+    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        return self.take_ticket(conversation_id, lock_lifetime).ticket
+
     def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
         return self._decode(self.red.get(self._key(conversation_id)))
 
@@ -95,22 +111,20 @@ class AtomicRedisLockStore(LockStore):
         self._log_deletion(conversation_id, bool(self.red.delete(self._key(conversation_id))))
 
     def save_lock(self, lock: TicketLock) -> None:
-        pipe = self.red.pipeline(transaction=False)
-        self._write(pipe, lock)
-        pipe.execute()
-
-    # ---------------------------------------------------------------- read-modify-write, made atomic
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        return self._update(conversation_id, lambda lock: lock.issue_ticket(lock_lifetime))
+        if not lock.tickets:
+            self.red.delete(self._key(lock.conversation_id))
+            return
+        ttl_s = max(t.expires for t in lock.tickets) - time.time() + KEY_TTL_MARGIN_S
+        self.red.set(self._key(lock.conversation_id), lock.dumps(), px=max(1000, int(ttl_s * 1000)))
 
     def update_lock(self, conversation_id: Text) -> None:
-        self._update(conversation_id, lambda lock: lock.remove_expired_tickets())
+        self.poll(conversation_id, NO_TICKET_ISSUED)
 
     def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
-        self._update(conversation_id, lambda lock: lock.remove_ticket_for(ticket_number))
+        self._run("release", conversation_id, ticket_number)
 
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
-        """Return the ticket; the key disappears with the last ticket (in the same transaction)."""
+        """Return the ticket; the key disappears with the last ticket (in the same script run)."""
         self.finish_serving(conversation_id, ticket_number)
 
     def ping(self) -> bool:
@@ -184,8 +198,7 @@ class ResilientLockStore(LockStore):
         store = self._current()
         if store is self.redis:
             try:
-                ticket = store.issue_ticket(conversation_id, lifetime)
-                lock = await self._wait_for_turn(store, conversation_id, ticket)
+                ticket, lock = await self._wait_in_redis(store, conversation_id, lifetime)
                 self._redis_worked()
                 return store, ticket, lock
             except LockError:
@@ -194,6 +207,18 @@ class ResilientLockStore(LockStore):
                 self._redis_failed(error)
         ticket = self.memory.issue_ticket(conversation_id, lifetime)
         return self.memory, ticket, await self._wait_for_turn(self.memory, conversation_id, ticket)
+
+    async def _wait_in_redis(self, store: AtomicRedisLockStore, conversation_id: Text,
+                             lifetime: float) -> "tuple[int, TicketLock]":
+        """Take a ticket and wait for it: one script run when nobody else holds the conversation."""
+        state: Optional[TicketState] = store.take_ticket(conversation_id, lifetime)
+        ticket = state.ticket
+        while state is not None and state.serving != ticket:
+            await asyncio.sleep(self.poll_interval_s)
+            state = store.poll(conversation_id, ticket)
+        if state is None or state.lock is None:
+            raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+        return ticket, state.lock
 
     async def _wait_for_turn(self, store: LockStore, conversation_id: Text, ticket: int) -> TicketLock:
         """Rasa's `_acquire_lock` with a short poll: returns when `ticket` is the one being served."""

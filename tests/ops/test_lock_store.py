@@ -6,14 +6,17 @@ private `redis-server` (tests/support/services.py), never the shared one.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Iterator, List, Tuple
 
 import pytest
 import redis
+from rasa.core.lock import TicketLock
 
 from bot.lock_store import ResilientLockStore
 from tests.support.servers import free_port
@@ -77,6 +80,47 @@ async def test_lock_key_lives_in_redis_with_an_expiry_while_held(private_redis: 
         assert client.exists("test:lock:held")
         assert 0 < client.pttl("test:lock:held") <= (60 + 30) * 1000
     assert not client.exists("test:lock:held")
+
+
+async def test_the_stored_lock_is_rasas_ticket_lock_and_queues_a_second_turn(private_redis: PrivateRedis) -> None:
+    first, second = replicas(private_redis.url)
+    client = redis.Redis.from_url(private_redis.url)
+    async with first.lock("queued"):
+        waiting = asyncio.ensure_future(_hold(second, "queued"))
+        await asyncio.sleep(0.05)
+        lock = TicketLock.from_dict(json.loads(client.get("camhs:lock:queued")))
+        assert [t.number for t in lock.tickets] == [0, 1] and lock.now_serving == 0
+        assert all(55 < t.expires - time.time() <= 60 for t in lock.tickets)
+        assert not waiting.done(), "the second turn waits while the first holds the conversation"
+    assert await asyncio.wait_for(waiting, 2) == 1
+    assert not client.exists("camhs:lock:queued")
+
+
+async def _hold(store: ResilientLockStore, conversation: str) -> int:
+    async with store.lock(conversation) as lock:
+        return lock.now_serving
+
+
+async def test_an_expired_ticket_no_longer_blocks_the_conversation(private_redis: PrivateRedis) -> None:
+    """A replica that died holding a ticket: the next turn gets in once that ticket's lifetime is over."""
+    store = ResilientLockStore(url=private_redis.url)
+    assert store.redis.issue_ticket("crashed", 0.1) == 0  # type: ignore[union-attr]  # never returned
+    async with store.lock("crashed") as lock:
+        assert [t.number for t in lock.tickets] == [1]
+
+
+async def test_an_uncontended_turn_costs_two_redis_commands(private_redis: PrivateRedis) -> None:
+    store = ResilientLockStore(url=private_redis.url)
+    client = redis.Redis.from_url(private_redis.url)
+    async with store.lock("warm-up"):  # loads the script once
+        pass
+    client.config_resetstat()
+    async with store.lock("one-turn"):
+        pass
+    calls = {name: stats["calls"] for name, stats in client.info("commandstats").items()
+             if not name.startswith("cmdstat_config")}
+    # two script runs; Redis also counts the commands inside them: take (GET, SET) and return (GET, DEL)
+    assert calls == {"cmdstat_evalsha": 2, "cmdstat_get": 2, "cmdstat_set": 1, "cmdstat_del": 1}
 
 
 def test_tickets_issued_at_the_same_moment_by_many_replicas_are_all_different(private_redis: PrivateRedis) -> None:
