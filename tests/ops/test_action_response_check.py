@@ -35,6 +35,23 @@ RESPONSES = [
     {"events": "not a list", "responses": []},
     {"events": [], "responses": "not a list"},
     {"events": [], "responses": [1, 2]},
+    {"events": [{"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet", "confidence": 0.9},
+                                                             "entities": [{"entity": "age", "value": 15}]}},
+                {"event": "bot", "text": "Hello", "data": {}, "metadata": {}},
+                {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
+                {"event": "followup", "name": "utter_x"}, {"event": "session_started"}], "responses": []},
+    {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "age"}]}}], "responses": []},  # no value
+    {"events": [{"event": "user", "parse_data": {"intent": {"confidence": "high"}}}], "responses": []},
+    {"events": [{"event": "action", "name": 5}], "responses": []},
+    {"events": [{"event": "bot", "timestamp": "yesterday"}], "responses": []},
+    {"events": [{"event": "bot", "metadata": []}], "responses": []},
+    {"events": [{"name": "age", "value": 1}], "responses": []},      # no event type
+    {"events": [["slot", "age"]], "responses": []},
+    {"events": [{"event": 7}], "responses": []},
+    {"events": [{"event": "slot", "name": "age", "value": None}]},   # no responses key
+    {},
+    [],
+    "not an object",
 ]
 
 
