@@ -36,14 +36,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_response_check, log_privacy
+from bot import action_response_check, endpoint_sessions, log_privacy
 from bot.message_guard import BadRequest, parse_body
 
 log = logging.getLogger(__name__)
 # Rasa imports channels after configuring logging and before loading the model: the one moment our code runs
-# in the Rasa process before any message. Both change how Rasa works, not what it does (see each module).
+# in the Rasa process before any message. Each changes how Rasa works, not what it does (see each module).
 log_privacy.install()
 action_response_check.install()
+endpoint_sessions.install()
 
 MAX_PENDING_PER_SENDER = int(os.environ.get("MAX_PENDING_PER_SENDER", "5"))
 #: Longest wait for Rasa's answer; past it the person gets the technical-problem reply (503).
