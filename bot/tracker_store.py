@@ -17,8 +17,9 @@ Here:
   writes to it in between, and every turn starts with a fresh read;
 * new events go in with one multi-row INSERT, as the rows Rasa writes;
 * reading selects only the `data` column;
-* statements run in autocommit mode: each is one round trip, without BEGIN and COMMIT/ROLLBACK around it
-  (a read is one SELECT, a save one multi-row INSERT, atomic on its own; the lock makes the turn safe).
+* on PostgreSQL, statements run in autocommit mode: each is one round trip, without BEGIN and
+  COMMIT/ROLLBACK around it (a read is one SELECT, a save one multi-row INSERT, atomic on its own; the lock
+  makes the turn safe).
 """
 from __future__ import annotations
 
@@ -27,11 +28,11 @@ import json
 import logging
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert
 from sqlalchemy.orm import sessionmaker
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,15 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that counts stored events only when it cannot know them (see module doc)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        super().__init__(*args, **kwargs)  # connects (waiting for the database) and creates the table
+        rasas_engine = self.engine
+        if rasas_engine.dialect.name != "postgresql":
+            return  # SQLite is in-process (no round trips), and autocommit would commit each row on its own
+        # autocommit set once per connection: as an execution option it is set and reset on every checkout
+        self.engine = create_engine(rasas_engine.url, isolation_level="AUTOCOMMIT",
+                                    **create_engine_kwargs(rasas_engine.url))
         self.sessionmaker = sessionmaker(bind=self.engine)
+        rasas_engine.dispose()
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:
