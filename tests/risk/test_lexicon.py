@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Iterator, Set
 
 import pytest
+import yaml
 
 from bot.risk.detector import RiskMatcher
-from bot.risk.lexicon import CONTRACT_CATEGORIES, LexiconError, compile_pattern, load_lexicon
+from bot.risk.lexicon import CONTRACT_CATEGORIES, DEFAULT_LEXICON, LexiconError, compile_pattern, load_lexicon
 
 
 def test_lexicon_loads_with_contract_categories() -> None:
@@ -65,3 +67,38 @@ def test_yaml_booleans_are_rejected(tmp_path: Path) -> None:
     path.write_text(text)
     with pytest.raises(LexiconError):
         load_lexicon(path)
+
+
+def _pattern_strings(node: Any) -> Iterator[str]:
+    """Every notation string in the lexicon file (match lists of patterns, exceptions and concepts)."""
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _pattern_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _pattern_strings(value)
+    elif isinstance(node, str) and " " in node.strip():
+        yield node
+
+
+def _token_words(spec: str) -> Set[str]:
+    return {word.rstrip("?") for word in spec.lstrip("!").split("|")} - {""}
+
+
+def test_no_pattern_hides_a_phrase_inside_an_alternative() -> None:
+    """`a|b` is ONE token, so "can not|must not tell" means can (not|must) not tell and never matches
+    "must not tell". Such a line shows itself as neighbouring tokens that share a word ("not" | "not") or
+    a joined spelling ("in front|infront"); write the phrases as separate lines instead."""
+    raw = yaml.safe_load(DEFAULT_LEXICON.read_text(encoding="utf-8"))
+    suspicious = []
+    for text in _pattern_strings(raw):
+        specs = text.split()
+        for left, right in zip(specs, specs[1:]):
+            if left.startswith("*") or right.startswith("*"):
+                continue  # a word repeated across a gap is deliberate ("said *3 said goodbye")
+            a, b = _token_words(left), _token_words(right)
+            shared = {w for w in a & b if not w.startswith("@")}
+            joined = {w for w in a | b for x in a for y in b if w == x + y}
+            if shared or joined:
+                suspicious.append(text)
+    assert suspicious == []
