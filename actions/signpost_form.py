@@ -26,6 +26,8 @@ NOT_UNDERSTOOD = {"role": "utter_role_not_understood", "age": "utter_age_not_und
 # answered a different question than the one asked ("actually I'm 16" when asked where they live).
 FORM_ENTITIES = ("role", "age", "number", "age_band", "borough", "concern", "concern_unsure")
 MAX_CONCERN_RETRIES = 1
+# Set when the person would rather not give their age (extract_age); see required_slots.
+AGE_DECLINED = "age_declined"
 
 
 def _not_understood(tracker: Tracker, slot: str) -> bool:
@@ -34,6 +36,12 @@ def _not_understood(tracker: Tracker, slot: str) -> bool:
     entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
     return (tracker.get_slot("requested_slot") == slot and intent in ANSWER_INTENTS
             and not entities.intersection(FORM_ENTITIES))
+
+
+def _declined(tracker: Tracker, slot: str) -> bool:
+    """True when the form asked for `slot` and the person would rather not say."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return tracker.get_slot("requested_slot") == slot and intent == "prefer_not_say"
 
 
 def _times_not_understood(tracker: Tracker, slot: str) -> int:
@@ -77,6 +85,15 @@ class ValidateSignpostForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_signpost_form"
 
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> List[Text]:
+        """Once the person would rather not give an age, `age_declined` (filled) stands in for `age`: the form
+        stops asking and the search covers every age. Standing in, rather than leaving `age` out, keeps the
+        flag among the form's slots, whose changes are the only ones rasa-sdk passes back to Rasa."""
+        if tracker.get_slot(AGE_DECLINED) and tracker.get_slot("age") is None:
+            return [AGE_DECLINED if slot == "age" else slot for slot in domain_slots]
+        return domain_slots
+
     # ------------------------------------------------------------------ answers that found no entity
     async def extract_role(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[Text, Any]:
@@ -85,6 +102,9 @@ class ValidateSignpostForm(FormValidationAction):
 
     async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:
+        if _declined(tracker, "age"):
+            dispatcher.utter_message(response="utter_age_declined")
+            return {AGE_DECLINED: True}
         if _not_understood(tracker, "age"):
             return _say_not_understood(dispatcher, tracker, "age")
         return _unvalidated_age(tracker)
@@ -103,6 +123,11 @@ class ValidateSignpostForm(FormValidationAction):
         return _say_not_understood(dispatcher, tracker, "concerns")
 
     # ------------------------------------------------------------------ values that were found
+    def validate_age_declined(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        """Set by extract_age; nothing to check."""
+        return {AGE_DECLINED: bool(value)}
+
     def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: DomainDict) -> Dict[Text, Any]:
         """The lexicon and the buttons only ever give known roles."""

@@ -147,3 +147,24 @@ async def test_a_bare_number_answer_in_every_state_of_the_form(domain, requested
                            entities=[{"entity": "number", "value": "16"}])
     result = await form.run(CollectingDispatcher(), tracker, domain)
     assert SlotSet("age_band", "older_teen") in result
+
+
+async def test_an_age_the_person_would_rather_not_give_is_not_asked_again(domain) -> None:
+    tracker = make_tracker({"role": "young_person"}, requested_slot="age", intent="prefer_not_say",
+                           events=[{"event": "user", "text": "rather not say"}])
+    dispatcher = CollectingDispatcher()
+    result = await form.run(dispatcher, tracker, domain)
+    assert sent(dispatcher) == ["utter_age_declined"]
+    assert SlotSet("age_declined", True) in result
+    assert SlotSet("requested_slot", "borough") in result
+
+
+async def test_required_slots_swap_age_for_the_declined_flag_only_while_no_age_is_known(domain) -> None:
+    slots = ["role", "age", "borough", "concerns"]
+    dispatcher = CollectingDispatcher()
+    declined = make_tracker({"age_declined": True})
+    assert await form.required_slots(slots, dispatcher, declined, domain) == [
+        "role", "age_declined", "borough", "concerns"]
+    given_later = make_tracker({"age_declined": True, "age": 15.0})
+    assert await form.required_slots(slots, dispatcher, given_later, domain) == slots
+    assert await form.required_slots(slots, dispatcher, make_tracker(), domain) == slots
