@@ -74,6 +74,26 @@ def test_outside_london_or_rather_not_say_gets_national_and_online_services(
         assert set(service["areas"]) <= {"National", "Online"}, service
 
 
+def test_someone_who_will_not_say_who_or_how_old_still_gets_services(assistant: AssistantProcesses) -> None:
+    """"not saying" to who it is for goes on as a young person; "rather not say" to the age is accepted once
+    and the search covers every age (it used to ask "How old are you?" for ever)."""
+    turns = converse(assistant, ["hey", "not saying", "rather not say", "hackney", "stress"])
+    assert "how old are you" in " ".join(texts(turns[1])).lower(), dump(turns[1])
+    declined = " ".join(texts(turns[2])).lower()
+    assert "you don't have to say" in declined and "which part of london" in declined, dump(turns[2])
+    assert "didn't get that" not in declined
+    payload = services_payload(turns[-1])
+    assert payload is not None and 3 <= len(payload["services"]) <= 5, dump(turns[-1])
+    assert all(set(s["areas"]) & {"Hackney", "National", "Online"} for s in payload["services"])
+
+
+def test_a_youth_worker_giving_the_age_in_passing_is_not_asked_again(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi im a youth worker in westminster",
+                                 "one of my young people is 16 and being bullied online"])
+    assert "how old" not in " ".join(texts(turns[1])).lower(), dump(turns[1])
+    assert_services(turns[1], area="Westminster", age=16)
+
+
 def test_everything_in_one_message_is_not_asked_again(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["I'm 15, live in Hackney and feel really low"])
     said = " ".join(texts(turns[0])).lower()
@@ -106,6 +126,16 @@ def test_a_friend_worried_about_a_mate_is_helped(assistant: AssistantProcesses) 
     first = " ".join(texts(turns[0])).lower()
     assert "didn't get that" not in first and "how old" in first, dump(turns[0])
     assert_services(turns[-1], area="Islington", age=15)
+
+
+def test_a_parent_adding_a_worry_after_the_list_gets_a_new_search_not_a_greeting(
+        assistant: AssistantProcesses) -> None:
+    """"she feels sick every morning" was read as a greeting ("morning") and answered "Hi again"."""
+    turns = converse(assistant, ["my daughter is 11 and she wont go to school anymore", "we live in kensington",
+                                 "she says she feels sick every morning"])
+    said = " ".join(texts(turns[-1])).lower()
+    assert "hi again" not in said, dump(turns[-1])
+    assert_services(turns[-1], area="Kensington and Chelsea", age=11)
 
 
 def test_a_question_naming_a_parent_is_answered_before_the_form_goes_on(assistant: AssistantProcesses) -> None:
