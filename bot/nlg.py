@@ -9,6 +9,9 @@ safeguarding replies included. Two rules make the choice deterministic and right
    variation conditioned on `age_band` applies only if it also names their `role`.
 2. The first matching conditional variation in domain.yml wins, so the file order is the priority order
    (most specific first). Unconditioned variations are still chosen at random, as in Rasa.
+3. Risk with no one named (`risk_subject: unstated`, bot/risk/subject.py: "self harm" typed as the answer
+   to "what are the main concerns?") is about the young person a parent or professional asked about, and
+   about the speaker for anyone else; the variations are written for `self` and `other` only.
 
 endpoints.yml selects this class with `nlg: type: bot.nlg.FirstMatchResponses`.
 """
@@ -23,7 +26,10 @@ from rasa.shared.constants import RESPONSE_CONDITION
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.risk.subject import OTHER, SELF, UNSTATED
+
 ADULT_ROLES = frozenset({"parent", "professional"})
+RISK_SUBJECT = "risk_subject"
 
 
 def _condition_slots(variation: Dict[Text, Any]) -> List[Text]:
@@ -36,9 +42,17 @@ def readable_by(variation: Dict[Text, Any], filled_slots: Dict[Text, Any]) -> bo
     return not (filled_slots.get("role") in ADULT_ROLES and "age_band" in slots and "role" not in slots)
 
 
+def with_risk_subject_read(filled_slots: Dict[Text, Any]) -> Dict[Text, Any]:
+    """`risk_subject: unstated` made `other` for a parent or professional and `self` for anyone else."""
+    if filled_slots.get(RISK_SUBJECT) != UNSTATED:
+        return filled_slots
+    return {**filled_slots, RISK_SUBJECT: OTHER if filled_slots.get("role") in ADULT_ROLES else SELF}
+
+
 def choose_variation(variations: List[Dict[Text, Any]], output_channel: Text,
                      filled_slots: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
     """The variation to send: the first matching conditional one, else a random unconditioned one."""
+    filled_slots = with_risk_subject_read(filled_slots)
     usable = [v for v in variations if readable_by(v, filled_slots)]
     suitable = ResponseVariationFilter({"response": usable}).responses_for_utter_action(
         "response", output_channel, filled_slots)

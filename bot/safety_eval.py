@@ -24,6 +24,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.risk.subject import SELF, UNSTATED
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "tests" / "data" / "risk"
 MAX_FALSE_POSITIVE_RATE = 0.03
@@ -151,7 +153,9 @@ def evaluate(classify: Callable[[str], Verdict], escalate: Sequence[Case], calm:
             continue
         hits += 1
         bucket[0] += 1
-        ok = (verdict[0] == case.escalation, verdict[1] == case.category, verdict[2] == case.subject)
+        # "unstated" (no one named) is the speaker's own risk when the speaker is a young person, as in the corpus
+        subject = SELF if verdict[2] == UNSTATED else verdict[2]
+        ok = (verdict[0] == case.escalation, verdict[1] == case.category, subject == case.subject)
         right_escalation += ok[0]
         right_category += ok[1]
         right_subject += ok[2]

@@ -138,6 +138,14 @@ def test_a_parent_adding_a_worry_after_the_list_gets_a_new_search_not_a_greeting
     assert_services(turns[-1], area="Kensington and Chelsea", age=11)
 
 
+def test_a_teacher_answering_self_harm_is_told_what_to_do_for_the_pupil(assistant: AssistantProcesses) -> None:
+    """A bare "self harm" names no one; from a professional it is about the young person, not the teacher."""
+    replies = converse(assistant, ["hello", "im a teacher", "year 9", "camden", "self harm"])[-1]
+    said = " ".join(texts(replies)).lower()
+    assert escalation(replies) == {"escalation": "crisis", "category": "self_harm"}, dump(replies)
+    assert "the young person" in said and "are they safe" in said and "feeling like this" not in said
+
+
 def test_a_question_naming_a_parent_is_answered_before_the_form_goes_on(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["hey", "can i refer myself without my mum knowing?"])
     said = " ".join(texts(turns[-1])).lower()

@@ -17,7 +17,7 @@ RESPONSES: Dict[str, List[Dict[str, Any]]] = yaml.safe_load((ROOT / "domain.yml"
 SLOT_VALUES = {
     "role": [None, "young_person", "parent", "professional"],
     "age_band": [None, "child", "young_teen", "older_teen", "young_adult"],
-    "risk_subject": [None, "self", "other"],
+    "risk_subject": [None, "self", "other", "unstated"],
 }
 PEOPLE = [dict(zip(SLOT_VALUES, values)) for values in itertools.product(*SLOT_VALUES.values())]
 
@@ -51,6 +51,21 @@ def test_a_parent_of_a_young_child_is_asked_about_their_child() -> None:
     assert "your child" in choose_variation(RESPONSES["utter_ask_concerns"], "rest", person)["text"]
     assert "your child" not in choose_variation(RESPONSES["utter_ask_concerns"], "rest",
                                                 {"role": "young_person", "age_band": "child"})["text"]
+
+
+def test_risk_with_no_one_named_is_about_the_child_for_adults_and_about_the_speaker_otherwise() -> None:
+    """"self harm" as a teacher's or parent's answer to "what are the main concerns?" is about the child."""
+    def crisis(**slots: Any) -> str:
+        return choose_variation(RESPONSES["utter_crisis"], "rest", {"risk_subject": "unstated", **slots})["text"]
+
+    assert "the young person" in crisis(role="professional")
+    assert "your child" in crisis(role="parent", age_band="young_teen")
+    assert "you've hurt yourself" in crisis(role="young_person", age_band="young_teen")
+    assert "tell a grown-up" in crisis(role="young_person", age_band="child")
+    assert choose_variation(RESPONSES["utter_ask_safe_now"], "rest",
+                            {"role": "professional", "risk_subject": "unstated"})["text"] == "Are they safe right now?"
+    assert choose_variation(RESPONSES["utter_ask_safe_now"], "rest",
+                            {"role": "young_person", "risk_subject": "unstated"})["text"] == "Are you safe right now?"
 
 
 def test_a_young_person_reporting_a_friend_gets_the_young_persons_safeguarding_lines() -> None:

@@ -22,7 +22,7 @@ from bot.risk.canon import END, Canonicaliser
 from bot.risk.concepts import CHECKS, Span, combine, sentence_ids, vetoed
 from bot.risk.lexicon import (ConceptRule, ExceptionRule, Lexicon, RiskPattern, compile_pattern, literal_phrase,
                               load_lexicon)
-from bot.risk.subject import OTHER, SELF, SubjectWords, resolve_subject
+from bot.risk.subject import OTHER, SELF, UNSTATED, SubjectWords, resolve_subject
 
 logger = logging.getLogger(__name__)
 
@@ -319,10 +319,10 @@ class RiskMatcher:
                                aggressor_first=rule.subject == "victim", discovery_mask=discovery_mask)
 
     def _decide(self, hits: List[Tuple[_Hit, str]]) -> Optional[RiskResult]:
-        """The speaker's own risk first, then the most urgent category (order of `categories`)."""
+        """The speaker's own risk first (then risk with no one named), then the most urgent category."""
         if not hits:
             return None
-        subject = SELF if any(s == SELF for _, s in hits) else OTHER
+        subject = next((who for who in (SELF, UNSTATED) if any(s == who for _, s in hits)), OTHER)
         chosen = [h for h, s in hits if s == subject]
         category = min((h.pattern.category for h in chosen), key=self._priority.__getitem__)
         ids = tuple(sorted({h.pattern.id for h, _ in hits}))

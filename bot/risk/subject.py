@@ -6,8 +6,10 @@ say so in the lexicon. For the rest we first look inside the match for an object
 "following HER"), then look back from the match ("my son ... wants to die") for the nearest referent: a
 first-person word means the speaker, a third-person pronoun or a phrase like "my daughter" / "a young
 person I work with" means someone else. Words inside quotation marks are reported speech ("she posted
-"i won't be here tomorrow""), so the look-back starts before the opening quote. No referent at all means
-the speaker, the safer reading ("sh again last night").
+"i won't be here tomorrow""), so the look-back starts before the opening quote. No referent at all is
+"unstated" ("sh again last night", or "self harm" typed as the answer to "what are the main concerns?"):
+the dialogue reads it as the speaker for a young person and as the young person they asked about for a
+parent or professional (bot/nlg.py).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from typing import FrozenSet, Sequence
 
 SELF = "self"
 OTHER = "other"
+UNSTATED = "unstated"
 QUOTE = '"'
 
 
@@ -43,7 +46,7 @@ class SubjectWords:
 def resolve_subject(tokens: Sequence[str], start: int, end: int, other_mask: Sequence[bool],
                     words: SubjectWords, harm_by_others: bool = False, aggressor_first: bool = False,
                     discovery_mask: Sequence[bool] = ()) -> str:
-    """Object pronoun inside the match, else the nearest referent before it, else self.
+    """Object pronoun inside the match, else the nearest referent before it, else unstated.
 
     `harm_by_others`: skip carers and strangers (likely the aggressor) when looking back.
     `aggressor_first`: the match describes what someone does ("he is banging on my door"), so pronouns
@@ -81,4 +84,4 @@ def resolve_subject(tokens: Sequence[str], start: int, end: int, other_mask: Seq
             return SELF
         if token in words.other_words:
             return OTHER
-    return SELF
+    return UNSTATED
