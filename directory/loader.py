@@ -64,6 +64,16 @@ def _search_entries(record: ServiceRecord) -> List[SearchEntry]:
     return [SearchEntry(area=area, **common) for area in record.areas]
 
 
+def _clustered(entries: Iterable[SearchEntry]) -> List[SearchEntry]:
+    """Search rows in primary-key order (area, service_id), the order they are inserted in.
+
+    A match reads all rows of two or three areas. SQLite keeps this table in key order anyway (WITHOUT ROWID);
+    PostgreSQL stores rows in insert order, so in service order one area's rows sat on hundreds of pages
+    (one page per row) and the scan was most of a match's time. Inserted by area, they fill a few pages each.
+    """
+    return sorted(entries, key=lambda entry: (entry.area, entry.service_id))
+
+
 def _superseded(records: Iterable[ServiceRecord]) -> set:
     """(national service id, borough) pairs where a local variant takes over."""
     return {(record.variant_of, area) for record in records if record.variant_of and record.scope == "local"
@@ -93,7 +103,7 @@ def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> Load
     session.flush()
     session.add_all(SupersededArea(service_id=service_id, area=area)
                     for service_id, area in sorted(_superseded(records)))
-    session.add_all(entry for record in records for entry in _search_entries(record))
+    session.add_all(_clustered(entry for record in records for entry in _search_entries(record)))
     session.flush()
     for table in TABLES_IN_DELETE_ORDER:  # fresh statistics so the planner uses the right indexes
         session.execute(text(f"ANALYZE {table.__tablename__}"))

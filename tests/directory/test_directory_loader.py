@@ -221,3 +221,17 @@ def test_outdated_schema_is_rebuilt_before_loading(tmp_path):
         conn.execute(text("CREATE TABLE service (id VARCHAR(80) PRIMARY KEY, old_column INTEGER)"))
     assert load_directory(engine).services >= 80
     engine.dispose()
+
+
+def test_search_rows_of_one_area_are_stored_together(empty_engine):
+    """A match reads whole areas of search_entry; PostgreSQL keeps rows in insert order, so the loader inserts
+    them area by area (SQLite stores this table in key order whatever the insert order)."""
+    from sqlalchemy import text
+
+    if empty_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps search_entry in primary-key order (WITHOUT ROWID)")
+    load_directory(empty_engine)
+    with session_scope(empty_engine) as session:
+        stored = [row.area for row in session.execute(text("SELECT area FROM search_entry ORDER BY ctid"))]
+    runs = [area for i, area in enumerate(stored) if i == 0 or stored[i - 1] != area]
+    assert len(stored) > 100 and len(runs) == len(set(runs))  # each area is one contiguous run
