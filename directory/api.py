@@ -44,12 +44,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from directory.api_params import ParamError, ServiceQuery, parse_service_query
 from directory.db import make_engine, session_factory
 from directory.loader import load_records
-from directory.matching import count_services, find_services
+from directory.matching import find_page
 from directory.models import Service
 from directory.oruk.export import page_json, service_json
 from directory.oruk.importer import read_feed
 from directory.records import DirectoryDataError
-from directory.store import count_all, read_records, records_for
+from directory.store import count_all, read_records
 
 log = logging.getLogger(__name__)
 
@@ -117,13 +117,10 @@ def _service_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
             records = read_records(session, offset=query.offset, limit=query.per_page)
             content = [service_json(record) for record in records]
         else:
-            results = find_services(session, query.match, limit=query.per_page, offset=query.offset)
-            # a first page that is not full is the whole list: no need to count
-            partial_first = query.offset == 0 and len(results) < query.per_page
-            total = len(results) if partial_first else count_services(session, query.match)
-            records = records_for(session, results)
+            page = find_page(session, query.match, limit=query.per_page, offset=query.offset)
+            total = page.total
             content = []
-            for rank, (result, record) in enumerate(zip(results, records), start=query.offset + 1):
+            for rank, (result, record) in enumerate(zip(page.results, page.records), start=query.offset + 1):
                 item = service_json(record)
                 item["x-match"] = {"rank": rank, "reason": result.reason, "concern_match": result.concern_match,
                                    "locality": result.locality}

@@ -16,7 +16,7 @@ from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from directory import vocab
+from directory import links, vocab
 from directory.concerns import bit_order, load_concerns
 from directory.db import create_schema, session_scope
 from directory.models import (TABLES_IN_DELETE_ORDER, ConcernTerm, Contact, Organisation, ReferralRoute, Service,
@@ -43,7 +43,7 @@ def _service_row(record: ServiceRecord, organisation_id: str) -> Service:
         age_min=record.age_min, age_max=record.age_max, scope=record.scope, variant_of=record.variant_of,
         hours=record.hours, is_24_7=record.is_24_7, confidence=record.confidence, notes=record.notes,
         source=record.source, source_file=record.source_file, last_verified=record.last_verified,
-        position=record.position,
+        position=record.position, links=links.encode(record),
         areas=[ServiceArea(area=a, position=i) for i, a in enumerate(record.areas)],
         audiences=[ServiceAudience(audience=a, position=i) for i, a in enumerate(record.audiences)],
         concerns=[ServiceConcern(concern=c, position=i) for i, c in enumerate(record.concerns)],

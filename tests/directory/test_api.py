@@ -126,6 +126,28 @@ async def test_pages_of_matches_join_up_to_the_whole_list(client):
     assert beyond["content"] == [] and beyond["empty"] and beyond["last"]
 
 
+@pytest.mark.parametrize("params, query", [
+    ({"age": 12, "borough": "Westminster", "audience": "professional", "concern": "anxiety"},
+     MatchQuery(age=12, borough="Westminster", role="professional", concerns=["anxiety"])),
+    ({"age": 15, "borough": "Hackney", "concern": "self_harm"}, MatchQuery(age=15, borough="Hackney", concerns=["self_harm"])),
+    ({"borough": "Outside London"}, MatchQuery(borough="Outside London")),
+    ({"age": 9, "borough": "Lambeth", "audience": "parent", "referral": "parent"},
+     MatchQuery(age=9, borough="Lambeth", role="parent", referral="parent")),
+    ({"age": 120, "concern": "eating", "referral": "self"}, MatchQuery(age=120, concerns=["eating"], referral="self")),
+])
+async def test_every_page_total_is_count_services(client, loaded_engine, params, query):
+    """The total comes from the page's own statement: full, partial, last and beyond-the-end pages all agree
+    with count_services and with the number of services the pages list."""
+    with session_scope(loaded_engine) as session:
+        expected = count_services(session, query)
+    listed = []
+    for page in range(1, expected // 3 + 3):
+        body = await get_json(client, "/services", page=page, per_page=3, **params)
+        assert body["totalElements"] == expected, page
+        listed += ids(body)
+    assert len(listed) == len(set(listed)) == expected
+
+
 @pytest.mark.parametrize("params, same_as", [
     ({"borough": "hakney"}, {"borough": "Hackney"}),
     ({"borough": "HACKNEY"}, {"borough": "Hackney"}),

@@ -211,6 +211,31 @@ def test_derived_search_rows_agree_with_the_link_tables(empty_engine):
     assert {service_id for service_id, _area in superseded} == {"kooth"}
 
 
+def test_stored_links_agree_with_the_link_tables(empty_engine):
+    """service.links repeats the link tables for one-statement reads; it must say exactly what they say, in order."""
+    from directory import links
+    from directory.models import ReferralRoute, ServiceAudience
+
+    load_directory(empty_engine)
+    expected = {}
+    with session_scope(empty_engine) as session:
+        for model, column, field in ((ServiceArea, "area", "areas"), (ServiceAudience, "audience", "audiences"),
+                                     (ServiceConcern, "concern", "concerns"), (ReferralRoute, "route", "how_to_refer")):
+            for row in session.execute(select(model).order_by(model.service_id, model.position)).scalars():
+                expected.setdefault(row.service_id, {}).setdefault(field, []).append(getattr(row, column))
+        for row in session.execute(select(Contact).order_by(Contact.service_id, Contact.position)).scalars():
+            expected[row.service_id].setdefault("contacts", []).append((row.kind, row.value, row.label))
+        stored = dict(session.execute(select(Service.id, Service.links)).all())
+    assert stored.keys() == expected.keys()
+    for service_id, text in stored.items():
+        values = links.decode(text)
+        assert {"areas": list(values["areas"]), "audiences": list(values["audiences"]),
+                "concerns": list(values["concerns"]), "how_to_refer": list(values["how_to_refer"]),
+                "contacts": [(c.kind, c.value, c.label) for c in values["contacts"]]} == {
+            "how_to_refer": [], "contacts": [], **expected[service_id]}, service_id
+    assert any(len(links.decode(text)["contacts"]) > 1 for text in stored.values())
+
+
 def test_outdated_schema_is_rebuilt_before_loading(tmp_path):
     from sqlalchemy import text
 
