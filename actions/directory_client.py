@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from directory import fallback
-from directory.db import make_engine, session_factory
+from directory.db import make_read_engine, session_factory
 from directory.matching import MatchQuery, find_services, professional_routes, service_payload
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,9 @@ class SearchAnswer:
 
 @lru_cache(maxsize=1)
 def _engine() -> Engine:
-    """One engine (and connection pool) per action server process, created on first use."""
-    return make_engine()
+    """One engine (and connection pool) per action server process, created on first use. The action server
+    only reads, so it is a read engine: no transaction round trips around a match on PostgreSQL."""
+    return make_read_engine()
 
 
 def _sms_label(result: Any) -> Optional[str]:
