@@ -164,25 +164,23 @@ def _plan(query: MatchQuery) -> _Plan:
 
 
 def _params(plan: _Plan) -> dict:
-    """Bound values for queries.ranked: concern sets become bit masks."""
+    """Bound values for queries.ranked: concern sets become bit masks, an unknown age the whole 0-120 range,
+    an unknown borough None (nothing superseded), urgency the 24/7 sort key (queries._eligible says why)."""
     order = bit_order()
 
     def pick(tiers: Tuple[int, ...]) -> int:
         return vocab.bits([code for code, tier in plan.tiers.items() if tier in tiers], order)
 
-    params = {"areas": [vocab.NATIONAL, vocab.ONLINE] + ([plan.borough] if plan.borough else []),
-              "wanted": pick((EXACT, RELATED, GENERAL_TIER)), "exact": pick((EXACT,)), "related": pick((RELATED,))}
-    if plan.age is not None:
-        params["age"] = plan.age
-    if plan.borough:
-        params["borough"] = plan.borough
-    return params
+    return {"areas": [vocab.NATIONAL, vocab.ONLINE] + ([plan.borough] if plan.borough else []),
+            "wanted": pick((EXACT, RELATED, GENERAL_TIER)), "exact": pick((EXACT,)), "related": pick((RELATED,)),
+            "age_low": 0 if plan.age is None else plan.age,
+            "age_high": vocab.ALL_AGES_MAX if plan.age is None else plan.age,
+            "borough": plan.borough, "rank_24_7": 0 if plan.urgent else 1}
 
 
 def _ranked_rows(session: Session, plan: _Plan, fetch: int, referral_only: bool, with_total: bool = False) -> list:
     """Eligible services with every record column, best first, and the total when asked: one statement."""
-    stmt = queries.ranked(plan.role, plan.urgent, referral_only, plan.age is not None, plan.borough is not None,
-                          plan.referral, with_total)
+    stmt = queries.ranked(plan.role, referral_only, plan.referral, with_total)
     return session.execute(stmt, {**_params(plan), "fetch": fetch}).all()
 
 
@@ -250,7 +248,7 @@ def find_page(session: Session, query: MatchQuery, limit: int, offset: int = 0) 
 def count_services(session: Session, query: MatchQuery) -> int:
     """How many services find_services can list for this person in all (one per family, as it shows them)."""
     plan = _plan(query)
-    stmt = queries.eligible_count(plan.role, False, plan.age is not None, plan.borough is not None, plan.referral)
+    stmt = queries.eligible_count(plan.role, False, plan.referral)
     return int(session.execute(stmt, _params(plan)).scalar_one())
 
 

@@ -42,25 +42,25 @@ def _has(column, mask) -> object:
     return column.op("&")(mask) != 0
 
 
-def _eligible(columns, role: str, referral_only: bool, with_age: bool, with_borough: bool,
-              referral: Optional[str]) -> Select:
+def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) -> Select:
     """`columns` from the search rows that pass every eligibility rule (directory.matching); shared by
     `ranked` and `eligible_count` so the count always agrees with the list.
 
-    Parameters: areas (list), wanted (concern bit mask), age (when with_age), borough (when with_borough).
+    Parameters: areas (list), wanted (concern bit mask), age_low and age_high (the person's age twice, or
+    0 and 120 when it is not known: every service's ages lie in that range), borough (None when not known:
+    then no service is superseded). Binding these instead of building a statement per case keeps the number
+    of statement shapes small, and each new shape costs several milliseconds to build and compile once.
     """
     entry = SearchEntry
+    superseded = select(SupersededArea.service_id).where(SupersededArea.area == bindparam("borough", type_=String))
     stmt = (select(*columns)
             .where(entry.area.in_(bindparam("areas", expanding=True)),
                    _has(entry.concern_bits, bindparam("wanted", type_=Integer)),
-                   _has(entry.audience_bits, vocab.bits(AUDIENCES_FOR[role], vocab.AUDIENCES))))
-    if with_age:
-        age = bindparam("age", type_=Integer)
-        stmt = stmt.where(entry.age_min.is_(None) | (entry.age_min <= age),
-                          entry.age_max.is_(None) | (entry.age_max >= age))
-    if with_borough:  # a national service gives way to its local variant in that borough
-        superseded = select(SupersededArea.service_id).where(SupersededArea.area == bindparam("borough", type_=String))
-        stmt = stmt.where(entry.service_id.not_in(superseded))
+                   _has(entry.audience_bits, vocab.bits(AUDIENCES_FOR[role], vocab.AUDIENCES)),
+                   entry.age_min.is_(None) | (entry.age_min <= bindparam("age_high", type_=Integer)),
+                   entry.age_max.is_(None) | (entry.age_max >= bindparam("age_low", type_=Integer)),
+                   # a national service gives way to its local variant in that borough
+                   entry.service_id.not_in(superseded)))
     if referral_only:
         stmt = stmt.where(entry.route_bits.op("&")(DIRECT_MASK) == 0)
     elif role != "professional" and referral != "professional":
@@ -71,34 +71,31 @@ def _eligible(columns, role: str, referral_only: bool, with_age: bool, with_boro
     return stmt
 
 
-@lru_cache(maxsize=64)
-def eligible_count(role: str, referral_only: bool, with_age: bool, with_borough: bool,
-                   referral: Optional[str] = None) -> Select:
+@lru_cache(maxsize=32)
+def eligible_count(role: str, referral_only: bool, referral: Optional[str] = None) -> Select:
     """The number of eligible services, counting a service and its local variants once (as matching
-    shows one per family). Same parameters as `ranked` (exact and related are not needed)."""
-    return _eligible([func.count(distinct(SearchEntry.family))], role, referral_only, with_age, with_borough,
-                     referral)
+    shows one per family). Same parameters as `ranked` (exact, related and rank_24_7 are not needed)."""
+    return _eligible([func.count(distinct(SearchEntry.family))], role, referral_only, referral)
 
 
-@lru_cache(maxsize=256)
-def ranked(role: str, urgent: bool, referral_only: bool, with_age: bool, with_borough: bool,
-           referral: Optional[str] = None, with_total: bool = False) -> Select:
+@lru_cache(maxsize=64)
+def ranked(role: str, referral_only: bool, referral: Optional[str] = None, with_total: bool = False) -> Select:
     """The best `fetch` eligible services in rank order (rules: directory.matching), each with its family, its
     tier and the RECORD_COLUMNS (links included), so one statement answers a whole match.
 
-    Parameters: fetch (row limit), areas (list), wanted, exact, related (concern bit masks), age (when
-    with_age), borough (when with_borough). `referral` (self | parent | professional) keeps services with such
-    a route. `with_total` adds a `total` column: `eligible_count` of the same filters, on every row (no rows
-    means no eligible service), so a page and its total come from the same statement and snapshot.
+    Parameters: those of `_eligible`, fetch (row limit), exact and related (concern bit masks), rank_24_7 (0
+    when the concerns are urgent, so 24/7 services sort first; 1 otherwise, a key equal for all). `referral`
+    (self | parent | professional) keeps services with such a route. `with_total` adds a `total` column:
+    `eligible_count` of the same filters, on every row (no rows means no eligible service), so a page and its
+    total come from the same statement and snapshot.
     """
     entry = SearchEntry
     tier = case((_has(entry.concern_bits, bindparam("exact", type_=Integer)), 0),
                 (_has(entry.concern_bits, bindparam("related", type_=Integer)), 1), else_=2)
-    stmt = _eligible([entry.service_id, entry.family, tier.label("tier")], role, referral_only, with_age,
-                     with_borough, referral)
+    stmt = _eligible([entry.service_id, entry.family, tier.label("tier")], role, referral_only, referral)
     order = []  # (expression, descending)
-    if urgent and not referral_only:
-        order.append((case((entry.is_24_7.is_(True), 0), else_=1), False))
+    if not referral_only:
+        order.append((case((entry.is_24_7.is_(True), bindparam("rank_24_7", type_=Integer)), else_=1), False))
     order.append((case((tier <= 1, 0), else_=1), False))
     if role == "parent":
         order.append((case((_has(entry.audience_bits, PARENT_MASK), 0), else_=1), False))
@@ -116,7 +113,7 @@ def ranked(role: str, urgent: bool, referral_only: bool, with_age: bool, with_bo
     outer_order = [top.c[f"k{i}"].desc() if desc else top.c[f"k{i}"] for i, (_e, desc) in enumerate(order)]
     columns = [top.c.family, top.c.tier, *RECORD_COLUMNS]
     if with_total:
-        columns.append(eligible_count(role, referral_only, with_age, with_borough, referral)
+        columns.append(eligible_count(role, referral_only, referral)
                        .scalar_subquery().label("total"))
     # details for the few winners only: one join after the LIMIT, in the same round trip
     return (select(*columns)
