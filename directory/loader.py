@@ -14,6 +14,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from directory import links, vocab
@@ -112,11 +113,30 @@ def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> Load
     return summary
 
 
+def _vacuum(engine: Engine) -> None:
+    """On PostgreSQL, after the load has committed: clear away the previous directory's rows at once.
+
+    A load deletes every row and inserts new ones. Until VACUUM runs, each match's index scan still visits
+    the old versions: 2 043 index entries for 843 live rows after a few reloads, and more with every reload
+    while autovacuum waits for its next round (or is switched off, as on the development server). VACUUM
+    cannot run inside the load's transaction, and a failure here leaves a complete, committed load.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    tables = ", ".join(table.__tablename__ for table in TABLES_IN_DELETE_ORDER)
+    try:
+        with engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text(f"VACUUM {tables}"))
+    except SQLAlchemyError as exc:
+        log.warning("directory loaded, but VACUUM failed (%s); autovacuum will catch up", type(exc).__name__)
+
+
 def load_records(engine: Engine, records: List[ServiceRecord]) -> LoadSummary:
-    """Replace the directory with already-validated records in one transaction."""
+    """Replace the directory with already-validated records in one transaction (then VACUUM, see _vacuum)."""
     create_schema(engine)
     with session_scope(engine) as session:
         summary = replace_contents(session, records)
+    _vacuum(engine)
     log.info("directory loaded: %d services, %d organisations", summary.services, summary.organisations)
     return summary
 

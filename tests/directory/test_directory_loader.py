@@ -260,3 +260,23 @@ def test_search_rows_of_one_area_are_stored_together(empty_engine):
         stored = [row.area for row in session.execute(text("SELECT area FROM search_entry ORDER BY ctid"))]
     runs = [area for i, area in enumerate(stored) if i == 0 or stored[i - 1] != area]
     assert len(stored) > 100 and len(runs) == len(set(runs))  # each area is one contiguous run
+
+
+def test_reloading_does_not_grow_the_tables(empty_engine):
+    """Each load replaces every row; on PostgreSQL the loader vacuums afterwards, so the next load reuses the
+    space instead of piling up dead rows that every match would still scan."""
+    from sqlalchemy import text
+
+    if empty_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reuses freed pages itself; VACUUM is PostgreSQL's")
+
+    def size() -> int:
+        with session_scope(empty_engine) as session:
+            return session.execute(text("SELECT pg_relation_size('search_entry') + pg_relation_size('service')"
+                                        " + pg_relation_size('search_entry_pkey')")).scalar_one()
+
+    sizes = []
+    for _ in range(5):
+        load_directory(empty_engine)
+        sizes.append(size())
+    assert max(sizes[2:]) <= sizes[1], sizes  # old and new rows side by side at most, never more
