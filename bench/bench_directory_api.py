@@ -5,7 +5,7 @@
 For each backend: loads the synthetic directory of bench.bench_directory (spread over the 33 boroughs plus
 National/Online, random ages, concerns, routes and audiences) through the real validator and loader, then
 times, for the same random people:
-  1. find_services, each call in its own session on a read engine (as the action server and the API call it);
+  1. find_services, each call on its own connection from a read engine (as the action server and the API call it);
   2. GET /services with those filters (per_page 10), through aiohttp's client and a real socket, served by
      create_app in the same process (so CPU time covers client and server).
 Prints wall-clock p50/p95/p99 and per-call CPU time of this process (a busy shared machine disturbs CPU time
@@ -32,7 +32,7 @@ from sqlalchemy import text
 
 from bench.bench_directory import percentile, random_queries, synthetic_services
 from directory.api import create_app
-from directory.db import make_engine, make_read_engine, session_factory
+from directory.db import make_engine, make_read_engine
 from directory.loader import load_records
 from directory.matching import MatchQuery, find_services
 from directory.records import parse_documents
@@ -59,16 +59,15 @@ def summary(name: str, wall: List[float], cpu: List[float]) -> str:
             f"p99 {percentile(wall, 99):.2f} ms | CPU p50 {percentile(cpu, 50):.2f} ms, p99 {percentile(cpu, 99):.2f} ms")
 
 
-def time_function(engine, queries: List[MatchQuery]) -> Tuple[List[float], List[float]]:
-    sessions = session_factory(engine)
+def time_function(reader, queries: List[MatchQuery]) -> Tuple[List[float], List[float]]:
     for query in queries[:50]:  # warm caches and the connection pool
-        with sessions() as session:
-            find_services(session, query)
+        with reader.connect() as connection:
+            find_services(connection, query)
     wall, cpu = [], []
     for query in queries:
         t0, c0 = time.perf_counter(), time.process_time()
-        with sessions() as session:
-            find_services(session, query)
+        with reader.connect() as connection:
+            find_services(connection, query)
         wall.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
     return wall, cpu

@@ -40,11 +40,11 @@ import yaml
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from sqlalchemy import select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from directory.api_params import ParamError, ServiceQuery, parse_service_query
-from directory.db import make_engine, make_read_engine, session_factory
+from directory.db import make_engine, make_read_engine
 from directory.loader import load_records
 from directory.matching import find_page
 from directory.models import Service
@@ -63,7 +63,6 @@ MAX_BODY = 64 * 1024 * 1024  # a 10 000-service feed is about 30 MB of JSON
 
 ENGINE = web.AppKey("engine", Engine)  # writes (PUT)
 READER = web.AppKey("reader", Engine)  # reads: every GET (directory.db.make_read_engine)
-SESSIONS = web.AppKey("sessions", object)
 EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
 TOKEN = web.AppKey("token", str)
 ROUTES = web.RouteTableDef()
@@ -86,8 +85,9 @@ async def _in_thread(request: web.Request, function: Callable[..., Any], *args: 
     return await loop.run_in_executor(request.app[EXECUTOR], functools.partial(function, *args))
 
 
-def _session(request: web.Request):
-    return request.app[SESSIONS]()
+def _connect(request: web.Request) -> Connection:
+    """A connection from the read engine: GETs need no Session (directory.db.Reader says why)."""
+    return request.app[READER].connect()
 
 
 @ROUTES.get("/health")
@@ -114,21 +114,21 @@ async def health(request: web.Request) -> web.Response:
 
 def _service_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
     """One page of services: the directory in load order, or this person's ranked matches."""
-    with _session(request) as session:
+    with _connect(request) as connection:  # released before the JSON is built
         if query.match is None:
-            total = count_all(session)
-            records = read_records(session, offset=query.offset, limit=query.per_page)
-            content = [service_json(record) for record in records]
+            total = count_all(connection)
+            records = read_records(connection, offset=query.offset, limit=query.per_page)
         else:
-            page = find_page(session, query.match, limit=query.per_page, offset=query.offset)
-            total = page.total
-            content = []
-            for rank, (result, record) in enumerate(zip(page.results, page.records), start=query.offset + 1):
-                item = service_json(record)
-                item["x-match"] = {"rank": rank, "reason": result.reason, "concern_match": result.concern_match,
-                                   "locality": result.locality}
-                content.append(item)
-    return page_json(content, total, query.page, query.per_page)
+            page = find_page(connection, query.match, limit=query.per_page, offset=query.offset)
+    if query.match is None:
+        return page_json([service_json(record) for record in records], total, query.page, query.per_page)
+    content = []
+    for rank, (result, record) in enumerate(zip(page.results, page.records), start=query.offset + 1):
+        item = service_json(record)
+        item["x-match"] = {"rank": rank, "reason": result.reason, "concern_match": result.concern_match,
+                           "locality": result.locality}
+        content.append(item)
+    return page_json(content, page.total, query.page, query.per_page)
 
 
 @ROUTES.get("/services")
@@ -142,8 +142,8 @@ async def get_service(request: web.Request) -> web.Response:
     service_id = request.match_info["id"]
 
     def fetch():
-        with _session(request) as session:
-            return read_records(session, [service_id])
+        with _connect(request) as connection:
+            return read_records(connection, [service_id])
 
     records = await _in_thread(request, fetch)
     if not records:
@@ -256,7 +256,6 @@ def create_app(engine: Optional[Engine] = None, *, read_engine: Optional[Engine]
         app[ENGINE] = engine if engine is not None else own(make_engine(database_url, hide_parameters=True))
         app[READER] = read_engine or (engine if engine is not None
                                       else own(make_read_engine(database_url, hide_parameters=True)))
-        app[SESSIONS] = session_factory(app[READER])
         app[EXECUTOR] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="directory-db")
         _warm_up()
 

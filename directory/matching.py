@@ -52,10 +52,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from sqlalchemy.orm import Session
-
 from directory import places, queries, store, vocab
 from directory.concerns import EXACT, GENERAL_TIER, RELATED, bit_order, expand, is_urgent
+from directory.db import Reader
 from directory.records import ContactRecord, ServiceRecord
 from directory.wording import build_reason
 
@@ -178,7 +177,7 @@ def _params(plan: _Plan) -> dict:
             "borough": plan.borough, "rank_24_7": 0 if plan.urgent else 1}
 
 
-def _ranked_rows(session: Session, plan: _Plan, fetch: int, referral_only: bool, with_total: bool = False) -> list:
+def _ranked_rows(session: Reader, plan: _Plan, fetch: int, referral_only: bool, with_total: bool = False) -> list:
     """Eligible services with every record column, best first, and the total when asked: one statement."""
     stmt = queries.ranked(plan.role, referral_only, plan.referral, with_total)
     return session.execute(stmt, {**_params(plan), "fetch": fetch}).all()
@@ -218,7 +217,7 @@ def _fetch(limit: int) -> int:
     return max(20, -(-limit * 4 // 20) * 20)
 
 
-def _page(session: Session, query: MatchQuery, limit: int, offset: int, with_total: bool) -> MatchPage:
+def _page(session: Reader, query: MatchQuery, limit: int, offset: int, with_total: bool) -> MatchPage:
     if offset < 0:
         raise ValueError("offset must not be negative")
     plan = _plan(query)
@@ -230,7 +229,7 @@ def _page(session: Session, query: MatchQuery, limit: int, offset: int, with_tot
                      records=records, total=(rows[0].total if rows else 0) if with_total else None)
 
 
-def find_services(session: Session, query: MatchQuery, limit: int = 5, offset: int = 0) -> List[MatchResult]:
+def find_services(session: Reader, query: MatchQuery, limit: int = 5, offset: int = 0) -> List[MatchResult]:
     """Services this person can use, best first (see the module docstring for the rules and ranking).
 
     `offset` skips that many of the best ones (paging). Raises ValueError for an unknown role, concern code
@@ -239,20 +238,20 @@ def find_services(session: Session, query: MatchQuery, limit: int = 5, offset: i
     return _page(session, query, limit, offset, with_total=False).results
 
 
-def find_page(session: Session, query: MatchQuery, limit: int, offset: int = 0) -> MatchPage:
+def find_page(session: Reader, query: MatchQuery, limit: int, offset: int = 0) -> MatchPage:
     """One page of find_services with the full records (for the ORUK JSON) and count_services' total, from
     one statement: the API's whole database work for GET /services. Raises ValueError as find_services."""
     return _page(session, query, limit, offset, with_total=True)
 
 
-def count_services(session: Session, query: MatchQuery) -> int:
+def count_services(session: Reader, query: MatchQuery) -> int:
     """How many services find_services can list for this person in all (one per family, as it shows them)."""
     plan = _plan(query)
     stmt = queries.eligible_count(plan.role, False, plan.referral)
     return int(session.execute(stmt, _params(plan)).scalar_one())
 
 
-def professional_routes(session: Session, query: MatchQuery, limit: int = 3) -> List[MatchResult]:
+def professional_routes(session: Reader, query: MatchQuery, limit: int = 3) -> List[MatchResult]:
     """Services that fit but need a GP, school or other professional to get in: "ask your GP or school about ...".
 
     Empty for professionals, who already get these from find_services.

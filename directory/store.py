@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import Iterable, List, Optional, Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from directory import links, queries
+from directory.db import Reader
 from directory.models import Organisation, Service
 from directory.records import ServiceRecord
 
 CHUNK = 400  # ids per query, far below SQLite's limit of 32 766 bound parameters
 
 
-def count_all(session: Session) -> int:
+def count_all(session: Reader) -> int:
     """Every service in the directory."""
     return int(session.execute(select(func.count()).select_from(Service)).scalar_one())
 
@@ -33,7 +33,7 @@ def record(row) -> ServiceRecord:
         variant_of=row.variant_of, source_file=row.source_file, position=row.position, **links.decode(row.links))
 
 
-def _rows(session: Session, ids: Optional[Sequence[str]], offset: int = 0, limit: Optional[int] = None) -> list:
+def _rows(session: Reader, ids: Optional[Sequence[str]], offset: int = 0, limit: Optional[int] = None) -> list:
     """Record rows (plain rows, no ORM objects: cheaper) for these ids in this order, or a page of all."""
     stmt = select(*queries.RECORD_COLUMNS).join(Organisation, Organisation.id == Service.organisation_id)
     if ids is None:
@@ -46,7 +46,7 @@ def _rows(session: Session, ids: Optional[Sequence[str]], offset: int = 0, limit
     return sorted(rows, key=lambda row: order[row.id])
 
 
-def read_records(session: Session, ids: Optional[Iterable[str]] = None, offset: int = 0,
+def read_records(session: Reader, ids: Optional[Iterable[str]] = None, offset: int = 0,
                  limit: Optional[int] = None) -> List[ServiceRecord]:
     """Services as records: the given ids in that order (unknown ids are skipped), or else every service in
     load order, optionally one page of them (offset, limit)."""
