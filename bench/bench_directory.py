@@ -4,9 +4,9 @@
 
 Loads random but valid services (spread over the 33 boroughs plus National/Online, random ages, concerns,
 routes and audiences) through the real validator and loader, then times find_services for random people,
-each call on its own connection from a read engine, as the action server calls it. Prints wall-clock p50/p95/p99 in milliseconds
-(and the CPU-time percentiles, which a busy shared machine disturbs less) and exits 1 when the wall-clock
-p99 is over the target (5 ms). Without --database-url it uses a temporary SQLite file; with a PostgreSQL
+each call on its own connection from a read engine, as the action server calls it. Prints wall-clock
+p50/p95/p99 in milliseconds (and the CPU-time percentiles, which a busy shared machine disturbs less) and
+exits 1 when the wall-clock p99 is over the target (5 ms). Without --database-url it uses a temporary SQLite file; with a PostgreSQL
 URL, use a throwaway database: the load replaces the directory tables there.
 """
 from __future__ import annotations

@@ -40,11 +40,15 @@ way in for this person, and "open 24/7" when it is; plus `concern_match` (exact 
 `locality`, the two facts the ranking turned on.
 
 Paging: `find_services(..., limit, offset)` returns one page of the same ranked list and `count_services`
-the size of the whole list (one per family, as shown), so an API can page without re-ranking differently.
+the size of the whole list (one per family, as shown), so an API can page without re-ranking differently;
+`find_page` returns a page, its full records and that total from one statement (what GET /services uses).
 
-Speed: two queries per call whatever the directory size: one ranked pass over the derived search_entry
-rows of the person's areas (bit masks, no joins) that joins the winners' service rows after the LIMIT,
-then one UNION for their link rows (no N+1). The statements are prebuilt in directory.queries.
+Speed: one statement per call whatever the directory size (find_page adds the total to the same statement):
+a ranked pass over the derived search_entry rows of the person's areas (bit masks, no joins) that joins
+only the winners' service rows after the LIMIT, links included (directory.links). Read through a connection
+from directory.db.make_read_engine, that is one round trip on PostgreSQL (no BEGIN or COMMIT). The
+statements are prebuilt in directory.queries, one per role and referral filter; everything else is bound.
+bench_directory, 10 000 services, 2026-11-26: p99 about 1.2 ms on SQLite, 2.4 ms on PostgreSQL.
 """
 from __future__ import annotations
 

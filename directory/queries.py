@@ -8,9 +8,10 @@
    `with_total` the same statement also counts the eligible services (for an API page).
 2. `eligible_count`: how many services (one per family) pass the same filters as `ranked`, for paging.
 On PostgreSQL every statement is a round trip and is planned afresh (psycopg2 does not prepare), so one
-statement per match matters more than its size. Building a SQLAlchemy statement costs more than running it,
-so each statement shape (role, urgency, referral-only, age known, borough known, referral filter, total) is
-built once and cached; values, the row limit included, are bound.
+statement per match matters more than its size. Building and compiling a SQLAlchemy statement costs several
+times more than running it (6-11 ms the first time a process uses a shape), so there are few shapes (role,
+referral filter, referral-only, total), each built once and cached; everything else is bound: the row
+limit, the ages (the whole range when unknown), the borough (NULL when unknown) and the urgency sort key.
 """
 from __future__ import annotations
 

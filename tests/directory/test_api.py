@@ -131,7 +131,8 @@ async def test_pages_of_matches_join_up_to_the_whole_list(client):
 @pytest.mark.parametrize("params, query", [
     ({"age": 12, "borough": "Westminster", "audience": "professional", "concern": "anxiety"},
      MatchQuery(age=12, borough="Westminster", role="professional", concerns=["anxiety"])),
-    ({"age": 15, "borough": "Hackney", "concern": "self_harm"}, MatchQuery(age=15, borough="Hackney", concerns=["self_harm"])),
+    ({"age": 15, "borough": "Hackney", "concern": "self_harm"},
+     MatchQuery(age=15, borough="Hackney", concerns=["self_harm"])),
     ({"borough": "Outside London"}, MatchQuery(borough="Outside London")),
     ({"age": 9, "borough": "Lambeth", "audience": "parent", "referral": "parent"},
      MatchQuery(age=9, borough="Lambeth", role="parent", referral="parent")),
