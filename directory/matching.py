@@ -48,7 +48,7 @@ a ranked pass over the derived search_entry rows of the person's areas (bit mask
 only the winners' service rows after the LIMIT, links included (directory.links). Read through a connection
 from directory.db.make_read_engine, that is one round trip on PostgreSQL (no BEGIN or COMMIT). The
 statements are prebuilt in directory.queries, one per role and referral filter; everything else is bound.
-bench_directory, 10 000 services, 2026-11-26: p99 about 1.2 ms on SQLite, 2.4 ms on PostgreSQL.
+bench_directory, 10 000 services, 2026-11-26, load average 2.2-2.7: p99 1.2 ms on SQLite, 2.4-2.8 ms on PostgreSQL.
 """
 from __future__ import annotations
 
