@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from directory import fallback
-from directory.db import make_engine, session_factory
+from directory.db import make_read_engine
 from directory.matching import MatchQuery, find_services, professional_routes, service_payload
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,9 @@ class SearchAnswer:
 
 @lru_cache(maxsize=1)
 def _engine() -> Engine:
-    """One engine (and connection pool) per action server process, created on first use."""
-    return make_engine()
+    """One engine (and connection pool) per action server process, created on first use. The action server
+    only reads, so it is a read engine: no transaction round trips around a match on PostgreSQL."""
+    return make_read_engine()
 
 
 def _sms_label(result: Any) -> Optional[str]:
@@ -55,9 +56,9 @@ def _sms_label(result: Any) -> Optional[str]:
 
 
 def _search_database(query: MatchQuery) -> SearchAnswer:
-    with session_factory(_engine())() as session:
-        results = find_services(session, query, limit=MAX_RESULTS)
-        referral_only = professional_routes(session, query) if query.role != "professional" else []
+    with _engine().connect() as connection:
+        results = find_services(connection, query, limit=MAX_RESULTS)
+        referral_only = professional_routes(connection, query) if query.role != "professional" else []
     return SearchAnswer(
         services=[ServiceLine(service_payload(r), r.reason, _sms_label(r)) for r in results],
         referral_only=[r.name for r in referral_only],

@@ -5,7 +5,7 @@
 For each backend: loads the synthetic directory of bench.bench_directory (spread over the 33 boroughs plus
 National/Online, random ages, concerns, routes and audiences) through the real validator and loader, then
 times, for the same random people:
-  1. find_services, each call in its own session (as the action server and the API call it);
+  1. find_services, each call on its own connection from a read engine (as the action server and the API call it);
   2. GET /services with those filters (per_page 10), through aiohttp's client and a real socket, served by
      create_app in the same process (so CPU time covers client and server).
 Prints wall-clock p50/p95/p99 and per-call CPU time of this process (a busy shared machine disturbs CPU time
@@ -32,7 +32,7 @@ from sqlalchemy import text
 
 from bench.bench_directory import percentile, random_queries, synthetic_services
 from directory.api import create_app
-from directory.db import make_engine, session_factory
+from directory.db import make_engine, make_read_engine
 from directory.loader import load_records
 from directory.matching import MatchQuery, find_services
 from directory.records import parse_documents
@@ -59,22 +59,21 @@ def summary(name: str, wall: List[float], cpu: List[float]) -> str:
             f"p99 {percentile(wall, 99):.2f} ms | CPU p50 {percentile(cpu, 50):.2f} ms, p99 {percentile(cpu, 99):.2f} ms")
 
 
-def time_function(engine, queries: List[MatchQuery]) -> Tuple[List[float], List[float]]:
-    sessions = session_factory(engine)
+def time_function(reader, queries: List[MatchQuery]) -> Tuple[List[float], List[float]]:
     for query in queries[:50]:  # warm caches and the connection pool
-        with sessions() as session:
-            find_services(session, query)
+        with reader.connect() as connection:
+            find_services(connection, query)
     wall, cpu = [], []
     for query in queries:
         t0, c0 = time.perf_counter(), time.process_time()
-        with sessions() as session:
-            find_services(session, query)
+        with reader.connect() as connection:
+            find_services(connection, query)
         wall.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
     return wall, cpu
 
 
-async def time_api(engine, queries: List[MatchQuery]) -> Tuple[List[float], List[float], List[float]]:
+async def time_api(engine, reader, queries: List[MatchQuery]) -> Tuple[List[float], List[float], List[float]]:
     """Round-trip wall and CPU per request (client and server share this process), and the server's own wall
     time from receiving the request to having the answer ready (a bench-only middleware)."""
     wall, cpu, server = [], [], []
@@ -86,7 +85,7 @@ async def time_api(engine, queries: List[MatchQuery]) -> Tuple[List[float], List
         server.append((time.perf_counter() - t0) * 1000)
         return response
 
-    app = create_app(engine)
+    app = create_app(engine, read_engine=reader)
     app.middlewares.insert(0, server_time)
     async with TestClient(TestServer(app)) as client:
         for query in queries[:50]:
@@ -130,19 +129,20 @@ def postgresql_url() -> Iterator[Optional[str]]:
 
 
 def run_backend(url: str, records, queries: List[MatchQuery]) -> Dict[str, float]:
-    engine = make_engine(url)
+    engine, reader = make_engine(url), make_read_engine(url)  # as `serve` and the action server make them
     try:
         started = time.perf_counter()
         load_records(engine, records)
         print(f"{engine.dialect.name}: loaded {len(records)} services in {time.perf_counter() - started:.1f}s")
-        wall, cpu = time_function(engine, queries)
+        wall, cpu = time_function(reader, queries)
         print("  " + summary("find_services", wall, cpu))
-        api_wall, api_cpu, server = asyncio.run(time_api(engine, queries))
+        api_wall, api_cpu, server = asyncio.run(time_api(engine, reader, queries))
         print("  " + summary("GET /services", api_wall, api_cpu) + " (CPU: client and server)")
         print(f"  {'':14} server side only: wall p50 {percentile(server, 50):.2f} ms, "
               f"p99 {percentile(server, 99):.2f} ms")
         return {"find_services": percentile(wall, 99), "GET /services": percentile(api_wall, 99)}
     finally:
+        reader.dispose()
         engine.dispose()
 
 

@@ -11,8 +11,10 @@ Routes (full description: data/openapi.yml, served at /openapi.json):
     GET /openapi.json      the OpenAPI 3.1 description
 
 Why it is built this way:
-- The engine is made when the app starts (not at import) and disposed when it stops; SQLAlchemy is
+- The engines are made when the app starts (not at import) and disposed when they stop; SQLAlchemy is
   blocking, so every database call runs in a small thread pool and the event loop never waits on it.
+  GETs read through a read-only engine (no transaction round trips on PostgreSQL) and a matching page is
+  one statement (directory.matching.find_page); only PUT writes, in one transaction.
 - The JSON comes from the same builder as the ORUK export and the ranking from directory.matching, so the
   API, the export and the bot cannot disagree.
 - Queries can hold a child's age and borough: the access log records method, path (no query string),
@@ -32,24 +34,24 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 import yaml
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from sqlalchemy import select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from directory.api_params import ParamError, ServiceQuery, parse_service_query
-from directory.db import make_engine, session_factory
+from directory.db import make_engine, make_read_engine
 from directory.loader import load_records
-from directory.matching import count_services, find_services
+from directory.matching import find_page
 from directory.models import Service
 from directory.oruk.export import page_json, service_json
 from directory.oruk.importer import read_feed
 from directory.records import DirectoryDataError
-from directory.store import count_all, read_records, records_for
+from directory.store import count_all, read_records
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +61,8 @@ DEFAULT_PORT = 8081
 WORKERS = 4  # threads for database calls; the engine's pool (5 connections) covers them
 MAX_BODY = 64 * 1024 * 1024  # a 10 000-service feed is about 30 MB of JSON
 
-ENGINE = web.AppKey("engine", Engine)
-SESSIONS = web.AppKey("sessions", object)
+ENGINE = web.AppKey("engine", Engine)  # writes (PUT)
+READER = web.AppKey("reader", Engine)  # reads: every GET (directory.db.make_read_engine)
 EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
 TOKEN = web.AppKey("token", str)
 ROUTES = web.RouteTableDef()
@@ -83,15 +85,16 @@ async def _in_thread(request: web.Request, function: Callable[..., Any], *args: 
     return await loop.run_in_executor(request.app[EXECUTOR], functools.partial(function, *args))
 
 
-def _session(request: web.Request):
-    return request.app[SESSIONS]()
+def _connect(request: web.Request) -> Connection:
+    """A connection from the read engine: GETs need no Session (directory.db.Reader says why)."""
+    return request.app[READER].connect()
 
 
 @ROUTES.get("/health")
 async def health(request: web.Request) -> web.Response:
     """Two cheap queries: can we reach the database, and does it hold the directory tables."""
     def probe() -> str:
-        with request.app[ENGINE].connect() as connection:
+        with request.app[READER].connect() as connection:
             connection.execute(text("SELECT 1"))
             try:
                 connection.execute(select(Service.id).limit(1)).first()
@@ -111,24 +114,21 @@ async def health(request: web.Request) -> web.Response:
 
 def _service_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
     """One page of services: the directory in load order, or this person's ranked matches."""
-    with _session(request) as session:
+    with _connect(request) as connection:  # released before the JSON is built
         if query.match is None:
-            total = count_all(session)
-            records = read_records(session, offset=query.offset, limit=query.per_page)
-            content = [service_json(record) for record in records]
+            total = count_all(connection)
+            records = read_records(connection, offset=query.offset, limit=query.per_page)
         else:
-            results = find_services(session, query.match, limit=query.per_page, offset=query.offset)
-            # a first page that is not full is the whole list: no need to count
-            partial_first = query.offset == 0 and len(results) < query.per_page
-            total = len(results) if partial_first else count_services(session, query.match)
-            records = records_for(session, results)
-            content = []
-            for rank, (result, record) in enumerate(zip(results, records), start=query.offset + 1):
-                item = service_json(record)
-                item["x-match"] = {"rank": rank, "reason": result.reason, "concern_match": result.concern_match,
-                                   "locality": result.locality}
-                content.append(item)
-    return page_json(content, total, query.page, query.per_page)
+            page = find_page(connection, query.match, limit=query.per_page, offset=query.offset)
+    if query.match is None:
+        return page_json([service_json(record) for record in records], total, query.page, query.per_page)
+    content = []
+    for rank, (result, record) in enumerate(zip(page.results, page.records), start=query.offset + 1):
+        item = service_json(record)
+        item["x-match"] = {"rank": rank, "reason": result.reason, "concern_match": result.concern_match,
+                           "locality": result.locality}
+        content.append(item)
+    return page_json(content, page.total, query.page, query.per_page)
 
 
 @ROUTES.get("/services")
@@ -142,8 +142,8 @@ async def get_service(request: web.Request) -> web.Response:
     service_id = request.match_info["id"]
 
     def fetch():
-        with _session(request) as session:
-            return read_records(session, [service_id])
+        with _connect(request) as connection:
+            return read_records(connection, [service_id])
 
     records = await _in_thread(request, fetch)
     if not records:
@@ -235,26 +235,34 @@ def _warm_up() -> None:
     load_places(), load_concerns(), load_mapping(), load_wording(), openapi_document()
 
 
-def create_app(engine: Optional[Engine] = None, *, database_url: Optional[str] = None, token: Optional[str] = None,
+def create_app(engine: Optional[Engine] = None, *, read_engine: Optional[Engine] = None,
+               database_url: Optional[str] = None, token: Optional[str] = None,
                workers: int = WORKERS) -> web.Application:
-    """The API application. Without `engine`, one is made at start-up from `database_url` (else DATABASE_URL or
-    the SQLite file) and disposed at shutdown; a given engine belongs to the caller. `token` defaults to
-    DIRECTORY_API_TOKEN; empty or unset means writes are refused. Run it with
+    """The API application. Without `engine`, two are made at start-up from `database_url` (else DATABASE_URL or
+    the SQLite file) and disposed at shutdown: one for PUT, and a make_read_engine one for every GET. Given
+    engines belong to the caller; a given `engine` without `read_engine` serves the reads too. `token` defaults
+    to DIRECTORY_API_TOKEN; empty or unset means writes are refused. Run it with
     access_log_class=PathOnlyAccessLogger (as `serve` does): aiohttp's default access log includes query strings."""
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY)
     app[TOKEN] = token if token is not None else os.environ.get(TOKEN_ENV, "")
     app.add_routes(ROUTES)
+    owned: List[Engine] = []
+
+    def own(made: Engine) -> Engine:
+        owned.append(made)
+        return made
 
     async def start(app: web.Application) -> None:
-        app[ENGINE] = engine if engine is not None else make_engine(database_url, hide_parameters=True)
-        app[SESSIONS] = session_factory(app[ENGINE])
+        app[ENGINE] = engine if engine is not None else own(make_engine(database_url, hide_parameters=True))
+        app[READER] = read_engine or (engine if engine is not None
+                                      else own(make_read_engine(database_url, hide_parameters=True)))
         app[EXECUTOR] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="directory-db")
         _warm_up()
 
     async def stop(app: web.Application) -> None:
         app[EXECUTOR].shutdown(wait=True)
-        if engine is None:
-            app[ENGINE].dispose()
+        for made in owned:
+            made.dispose()
 
     app.on_startup.append(start)
     app.on_cleanup.append(stop)

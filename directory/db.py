@@ -10,16 +10,21 @@ import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from directory.models import Base
 
 DEFAULT_SQLITE_PATH = Path(__file__).parent / "directory.db"
+# What the read functions (matching, store) take: they only call execute(). A Connection from a read engine
+# is the cheap choice for a one-off read: a Session adds about 0.15 ms of ORM bookkeeping per call.
+Reader = Union[Session, Connection]
+PG_CONNECT_ARGS = {"connect_timeout": 5}
+READ_ONLY_CONNECT_ARGS = {**PG_CONNECT_ARGS, "options": "-c default_transaction_read_only=on"}
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +54,7 @@ def make_engine(url: Optional[str] = None, **kwargs) -> Engine:
     if resolved.startswith("postgresql"):
         # no pool_pre_ping: it costs a round trip per session; a dropped connection fails one call, the
         # pool is then refreshed, and the bot has directory.fallback for that call.
-        kwargs.setdefault("connect_args", {"connect_timeout": 5})
+        kwargs.setdefault("connect_args", dict(PG_CONNECT_ARGS))
     if resolved.startswith("sqlite") and ":memory:" not in resolved and resolved != "sqlite://":
         # SQLAlchemy 1.4 opens a new SQLite connection per session by default (NullPool); reusing
         # connections saves a connect and a PRAGMA on every query (the pool hands each to one thread at a time).
@@ -59,6 +64,23 @@ def make_engine(url: Optional[str] = None, **kwargs) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine
+
+
+def make_read_engine(url: Optional[str] = None, **kwargs) -> Engine:
+    """An engine for reads only (matching, GET requests): its own pool, never used to write.
+
+    On PostgreSQL its connections run in autocommit mode: psycopg2 otherwise sends BEGIN before a session's
+    first statement and the session ends with COMMIT or ROLLBACK, two round trips around a one-statement
+    match. Nothing is lost: at READ COMMITTED each statement took its own snapshot inside a transaction too.
+    The server also refuses writes on these connections (default_transaction_read_only, set when connecting,
+    no extra round trip), because a write here would not be all-or-nothing. On SQLite this is make_engine:
+    its driver never begins a transaction for a SELECT, so there is nothing to save.
+    """
+    resolved = database_url(url)
+    if resolved.startswith("postgresql"):
+        kwargs.setdefault("isolation_level", "AUTOCOMMIT")
+        kwargs["connect_args"] = {**READ_ONLY_CONNECT_ARGS, **kwargs.get("connect_args", {})}
+    return make_engine(resolved, **kwargs)
 
 
 @lru_cache(maxsize=4)

@@ -7,6 +7,8 @@ concerns; contacts (phone, text, email, website); opening hours; provenance. Sim
   source of truth, indexed on (value, service_id));
 - a derived `search_entry` table repeats, per area, what matching filters and ranks on (concerns, routes
   and audiences packed into integer bit masks), so a match reads one area's rows and nothing else;
+- a derived `service.links` column repeats a service's link values as JSON (directory.links), so a match
+  or a page of the directory is one statement with no joins to the link tables;
 - opening hours are free text plus an is_24_7 flag: the seeds give no structured schedules.
 Every service records where its facts came from (`source`), how sure we are (`confidence`, `notes`)
 and when they were last checked (`last_verified`).
@@ -51,6 +53,7 @@ class Service(Base):
     source_file = Column(String(120), nullable=False)
     last_verified = Column(Date, nullable=False)
     position = Column(Integer, nullable=False)  # load order, a stable last tie-break
+    links = Column(Text, nullable=False)  # derived: the link tables' values for this service (directory.links)
 
     organisation = relationship("Organisation", back_populates="services")
     areas = relationship("ServiceArea", cascade="all, delete-orphan", order_by="ServiceArea.position")

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from directory import places, vocab
-from directory.api import PathOnlyAccessLogger, create_app
+from directory.api import READER, PathOnlyAccessLogger, create_app
 from directory.api_params import MAX_PER_PAGE
 from directory.db import make_engine, session_scope
 from directory.loader import load_directory
@@ -124,6 +126,29 @@ async def test_pages_of_matches_join_up_to_the_whole_list(client):
     assert [item["x-match"]["rank"] for item in body["content"]] == list(range((page - 1) * 4 + 1, len(joined) + 1))
     beyond = await get_json(client, "/services", page=page + 1, per_page=4, **params)
     assert beyond["content"] == [] and beyond["empty"] and beyond["last"]
+
+
+@pytest.mark.parametrize("params, query", [
+    ({"age": 12, "borough": "Westminster", "audience": "professional", "concern": "anxiety"},
+     MatchQuery(age=12, borough="Westminster", role="professional", concerns=["anxiety"])),
+    ({"age": 15, "borough": "Hackney", "concern": "self_harm"},
+     MatchQuery(age=15, borough="Hackney", concerns=["self_harm"])),
+    ({"borough": "Outside London"}, MatchQuery(borough="Outside London")),
+    ({"age": 9, "borough": "Lambeth", "audience": "parent", "referral": "parent"},
+     MatchQuery(age=9, borough="Lambeth", role="parent", referral="parent")),
+    ({"age": 120, "concern": "eating", "referral": "self"}, MatchQuery(age=120, concerns=["eating"], referral="self")),
+])
+async def test_every_page_total_is_count_services(client, loaded_engine, params, query):
+    """The total comes from the page's own statement: full, partial, last and beyond-the-end pages all agree
+    with count_services and with the number of services the pages list."""
+    with session_scope(loaded_engine) as session:
+        expected = count_services(session, query)
+    listed = []
+    for page in range(1, expected // 3 + 3):
+        body = await get_json(client, "/services", page=page, per_page=3, **params)
+        assert body["totalElements"] == expected, page
+        listed += ids(body)
+    assert len(listed) == len(set(listed)) == expected
 
 
 @pytest.mark.parametrize("params, same_as", [
@@ -307,3 +332,20 @@ async def test_a_bad_feed_is_400_with_every_problem_and_changes_nothing(writable
     assert len(body["errors"]) == 2 and "nothing was loaded" in body["message"]
     assert body["errors"][0].startswith("request body: service 'first-steps': age_min 30 is outside 0..25")
     assert _ids_in(engine) == before
+
+
+async def test_an_app_from_a_url_writes_in_one_transaction_and_reads_through_a_read_engine(empty_engine):
+    """`serve` passes a URL: PUT goes through an ordinary engine (all or nothing, as above), every GET through
+    make_read_engine, which on PostgreSQL refuses writes and reads without transaction round trips."""
+    load_directory(empty_engine)
+    app = create_app(database_url=empty_engine.url.render_as_string(hide_password=False), token="s3cret-token")
+    async with TestClient(TestServer(app)) as client:
+        assert (await get_json(client, "/services"))["totalElements"] > 5
+        response = await client.put("/services", data=SAMPLE.read_bytes(),
+                                    headers={"Authorization": "Bearer s3cret-token"})
+        assert response.status == 200, await response.text()
+        assert (await get_json(client, "/services"))["totalElements"] == 5
+        assert (await get_json(client, "/health"))["status"] == "ok"
+        if empty_engine.dialect.name == "postgresql":
+            with app[READER].connect() as connection, pytest.raises(DBAPIError, match="read-only"):
+                connection.execute(text("CREATE TABLE written_through_a_reader (id INTEGER)"))

@@ -211,6 +211,31 @@ def test_derived_search_rows_agree_with_the_link_tables(empty_engine):
     assert {service_id for service_id, _area in superseded} == {"kooth"}
 
 
+def test_stored_links_agree_with_the_link_tables(empty_engine):
+    """service.links repeats the link tables for one-statement reads; it must say exactly what they say, in order."""
+    from directory import links
+    from directory.models import ReferralRoute, ServiceAudience
+
+    load_directory(empty_engine)
+    expected = {}
+    with session_scope(empty_engine) as session:
+        for model, column, field in ((ServiceArea, "area", "areas"), (ServiceAudience, "audience", "audiences"),
+                                     (ServiceConcern, "concern", "concerns"), (ReferralRoute, "route", "how_to_refer")):
+            for row in session.execute(select(model).order_by(model.service_id, model.position)).scalars():
+                expected.setdefault(row.service_id, {}).setdefault(field, []).append(getattr(row, column))
+        for row in session.execute(select(Contact).order_by(Contact.service_id, Contact.position)).scalars():
+            expected[row.service_id].setdefault("contacts", []).append((row.kind, row.value, row.label))
+        stored = dict(session.execute(select(Service.id, Service.links)).all())
+    assert stored.keys() == expected.keys()
+    for service_id, text in stored.items():
+        values = links.decode(text)
+        assert {"areas": list(values["areas"]), "audiences": list(values["audiences"]),
+                "concerns": list(values["concerns"]), "how_to_refer": list(values["how_to_refer"]),
+                "contacts": [(c.kind, c.value, c.label) for c in values["contacts"]]} == {
+            "how_to_refer": [], "contacts": [], **expected[service_id]}, service_id
+    assert any(len(links.decode(text)["contacts"]) > 1 for text in stored.values())
+
+
 def test_outdated_schema_is_rebuilt_before_loading(tmp_path):
     from sqlalchemy import text
 
@@ -221,3 +246,37 @@ def test_outdated_schema_is_rebuilt_before_loading(tmp_path):
         conn.execute(text("CREATE TABLE service (id VARCHAR(80) PRIMARY KEY, old_column INTEGER)"))
     assert load_directory(engine).services >= 80
     engine.dispose()
+
+
+def test_search_rows_of_one_area_are_stored_together(empty_engine):
+    """A match reads whole areas of search_entry; PostgreSQL keeps rows in insert order, so the loader inserts
+    them area by area (SQLite stores this table in key order whatever the insert order)."""
+    from sqlalchemy import text
+
+    if empty_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps search_entry in primary-key order (WITHOUT ROWID)")
+    load_directory(empty_engine)
+    with session_scope(empty_engine) as session:
+        stored = [row.area for row in session.execute(text("SELECT area FROM search_entry ORDER BY ctid"))]
+    runs = [area for i, area in enumerate(stored) if i == 0 or stored[i - 1] != area]
+    assert len(stored) > 100 and len(runs) == len(set(runs))  # each area is one contiguous run
+
+
+def test_reloading_does_not_grow_the_tables(empty_engine):
+    """Each load replaces every row; on PostgreSQL the loader vacuums afterwards, so the next load reuses the
+    space instead of piling up dead rows that every match would still scan."""
+    from sqlalchemy import text
+
+    if empty_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite reuses freed pages itself; VACUUM is PostgreSQL's")
+
+    def size() -> int:
+        with session_scope(empty_engine) as session:
+            return session.execute(text("SELECT pg_relation_size('search_entry') + pg_relation_size('service')"
+                                        " + pg_relation_size('search_entry_pkey')")).scalar_one()
+
+    sizes = []
+    for _ in range(5):
+        load_directory(empty_engine)
+        sizes.append(size())
+    assert max(sizes[2:]) <= sizes[1], sizes  # old and new rows side by side at most, never more
