@@ -26,6 +26,7 @@ NOT_UNDERSTOOD = {"role": "utter_role_not_understood", "age": "utter_age_not_und
 # answered a different question than the one asked ("actually I'm 16" when asked where they live).
 FORM_ENTITIES = ("role", "age", "number", "age_band", "borough", "concern", "concern_unsure")
 MAX_CONCERN_RETRIES = 1
+MAX_AGE_RETRIES = 2
 # Set when the person would rather not give their age (extract_age); see required_slots.
 AGE_DECLINED = "age_declined"
 
@@ -104,6 +105,9 @@ class ValidateSignpostForm(FormValidationAction):
                           domain: DomainDict) -> Dict[Text, Any]:
         if _declined(tracker, "age"):
             dispatcher.utter_message(response="utter_age_declined")
+            return {AGE_DECLINED: True}
+        if _not_understood(tracker, "age") and _times_not_understood(tracker, "age") >= MAX_AGE_RETRIES:
+            dispatcher.utter_message(response="utter_age_skipped")  # asking a third time helps nobody
             return {AGE_DECLINED: True}
         if _not_understood(tracker, "age"):
             return _say_not_understood(dispatcher, tracker, "age")

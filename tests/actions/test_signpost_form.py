@@ -168,3 +168,12 @@ async def test_required_slots_swap_age_for_the_declined_flag_only_while_no_age_i
     given_later = make_tracker({"age_declined": True, "age": 15.0})
     assert await form.required_slots(slots, dispatcher, given_later, domain) == slots
     assert await form.required_slots(slots, dispatcher, make_tracker(), domain) == slots
+
+
+async def test_after_two_answers_that_were_not_an_age_the_search_goes_on_without_one(domain) -> None:
+    asked_twice = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_age_not_understood"}},
+                   {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_default_twice"}}]
+    tracker = make_tracker({"role": "young_person"}, requested_slot="age", text="old enough", events=asked_twice)
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_age(dispatcher, tracker, domain) == {"age_declined": True}
+    assert sent(dispatcher) == ["utter_age_skipped"]
