@@ -93,7 +93,8 @@ class AtomicRedisLockStore(LockStore):
     def take_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> TicketState:
         """Issue a ticket; `serving == ticket` when the turn can start at once."""
         state = self._run("issue", conversation_id, lock_lifetime)
-        assert state is not None  # issuing always leaves a ticket
+        if state is None:  # the script always leaves the new ticket; this would be a broken script
+            raise LockError(f"Could not issue a ticket for conversation_id '{conversation_id}'.")
         return state
 
     def poll(self, conversation_id: Text, ticket: int) -> Optional[TicketState]:
