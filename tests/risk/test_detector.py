@@ -36,6 +36,9 @@ CRISIS = [
     ("been burning myself", "self_harm", "self"),
     ("keep scratching my arms till they bleed", "self_harm", "self"),
     ("i've been cutting again", "self_harm", "self"),
+    # phrases that a one-token alternative in the lexicon used to hide
+    ("im going to throw myself infront of a train", "suicide", "self"),
+    ("i keep my blades hidden for when its bad", "self_harm", "self"),
 ]
 
 SAFEGUARDING = [
@@ -51,6 +54,10 @@ SAFEGUARDING = [
     ("someone is following me", "danger", "self"),
     ("he said he'll kill me", "danger", "self"),
     ("my dad hits my sister", "abuse", "other"),
+    ("he said i must not tell anyone what he does to me", "abuse", "unstated"),
+    ("he told me not to tell anyone", "abuse", "unstated"),
+    ("my coach asked me for pics", "abuse", "unstated"),
+    ("a teacher keeps messaging me and asked for pics", "abuse", "self"),
 ]
 
 OTHERS = [
@@ -64,10 +71,13 @@ OTHERS = [
     ("a young person I work with is self-harming", "self_harm"),
     ("my sister has been cutting", "self_harm"),
     ("my child is being abused", "abuse"),
+    ("my son has a knife in his room and says he'll use it on himself", "self_harm"),
 ]
 
 HYPERBOLE = [
     "this homework is killing me",
+    "my teacher asked for pictures of our project",
+    "she used the money on herself",
     "dying of laughter",
     "I'm dead 💀",
     "my phone is dying",
