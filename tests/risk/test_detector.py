@@ -56,6 +56,8 @@ SAFEGUARDING = [
     ("my dad hits my sister", "abuse", "other"),
     ("he said i must not tell anyone what he does to me", "abuse", "unstated"),
     ("he told me not to tell anyone", "abuse", "unstated"),
+    ("im hiding in my room because dad is drunk and smashing stuff", "danger", "self"),
+    ("i want to hide in my room all day because my dad is drunk", "danger", "self"),
     ("my coach asked me for pics", "abuse", "unstated"),
     ("a teacher keeps messaging me and asked for pics", "abuse", "self"),
 ]
@@ -78,6 +80,8 @@ HYPERBOLE = [
     "this homework is killing me",
     "my teacher asked for pictures of our project",
     "she used the money on herself",
+    "i just want to hide in my room all day",
+    "i want to run away from all my problems",
     "dying of laughter",
     "I'm dead 💀",
     "my phone is dying",
