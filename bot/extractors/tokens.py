@@ -24,6 +24,8 @@ MAX_CHARS = 2000
 _GLUED_DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W\d_])|(?<=[^\W\d_])\.(?=[^\W_])")
 _SAME_LENGTH = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u2032": "'",
                               **{chr(c): " " for c in [*range(0, 9), 11, 12, *range(14, 32), 127]}})
+# spaCy keeps emoticons whole, and "8)" is one ("my kid (8) has..."): a digit with a bracket is split again.
+_DIGIT_EMOTICON = re.compile(r"^(\d)([()\[\]])$")
 # Contraction pieces that spaCy splits off ("i|m", "do|nt", "we|re") and what they stand for.
 _CLITICS = {"m": "am", "nt": "not", "re": "are", "ve": "have", "ll": "will", "d": "would"}
 _CLITIC_HOSTS = {"ca": "can", "wo": "will", "sha": "shall"}
@@ -59,7 +61,10 @@ def tokenize(text: str) -> Tuple[Tok, ...]:
     raw = []
     attached = False
     for tok in blank_english().make_doc(clean):
-        if not tok.is_space:
+        if _DIGIT_EMOTICON.match(tok.text):
+            raw.append((tok.idx, tok.idx + 1, _key(tok.text[0]), attached))
+            raw.append((tok.idx + 1, tok.idx + 2, _key(tok.text[1]), True))
+        elif not tok.is_space:
             raw.append((tok.idx, tok.idx + len(tok), _key(tok.text), attached))
         attached = not tok.whitespace_
     result = []

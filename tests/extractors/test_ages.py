@@ -126,6 +126,7 @@ def primary(reader: AgeReader, text: str) -> Tuple[Optional[str], Optional[int],
     ("I'm 24, a youth worker, the young person is 15", ("age", 15, "young_teen")),
     ("one of my pupils, 14, told me", ("age", 14, "young_teen")),
     ("one of my young people is 16 and being bullied online", ("age", 16, "older_teen")),
+    ("my kid (8) has anxiety, we're in N17", ("age", 8, "child")),  # spaCy keeps "8)" whole, as a smiley
     ("a young person i work with is 16", ("age", 16, "older_teen")),
     ("the girl I support is 15 and self-conscious", ("age", 15, "young_teen")),
     ("my mate is 14 and really down", ("age", 14, "young_teen")),
