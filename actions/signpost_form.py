@@ -27,6 +27,7 @@ NOT_UNDERSTOOD = {"role": "utter_role_not_understood", "age": "utter_age_not_und
 FORM_ENTITIES = ("role", "age", "number", "age_band", "borough", "concern", "concern_unsure")
 MAX_CONCERN_RETRIES = 1
 MAX_AGE_RETRIES = 2
+MAX_ROLE_ASKS = 3
 # Set when the person would rather not give their age (extract_age); see required_slots.
 AGE_DECLINED = "age_declined"
 
@@ -37,6 +38,24 @@ def _not_understood(tracker: Tracker, slot: str) -> bool:
     entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
     return (tracker.get_slot("requested_slot") == slot and intent in ANSWER_INTENTS
             and not entities.intersection(FORM_ENTITIES))
+
+
+def _answered_something_else(tracker: Tracker, slot: str) -> bool:
+    """True when the message answered another of the form's questions but not `slot`."""
+    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+    return bool(entities.intersection(FORM_ENTITIES)) and slot not in entities
+
+
+def _times_asked(tracker: Tracker, response: str) -> int:
+    """How often `response` was sent since the last reset or session start."""
+    count = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            count += 1
+        elif kind in ("reset_slots", "session_started", "restart"):
+            break
+    return count
 
 
 def _declined(tracker: Tracker, slot: str) -> bool:
@@ -98,8 +117,16 @@ class ValidateSignpostForm(FormValidationAction):
     # ------------------------------------------------------------------ answers that found no entity
     async def extract_role(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[Text, Any]:
-        """Asked who it is for and got something else: say so and ask again (the question has buttons)."""
-        return _say_not_understood(dispatcher, tracker, "role") if _not_understood(tracker, "role") else {}
+        """Asked who it is for and got something else: say so and ask again (the question has buttons).
+
+        Someone who keeps answering the other questions instead (an age, a place, a worry) after being asked
+        MAX_ROLE_ASKS times is taken as a young person, the safest reading, rather than asked for ever."""
+        if _not_understood(tracker, "role"):
+            return _say_not_understood(dispatcher, tracker, "role")
+        if (tracker.get_slot("requested_slot") == "role" and _answered_something_else(tracker, "role")
+                and _times_asked(tracker, "utter_ask_role") >= MAX_ROLE_ASKS):
+            return {"role": "young_person"}
+        return {}
 
     async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:

@@ -87,6 +87,15 @@ def test_someone_who_will_not_say_who_or_how_old_still_gets_services(assistant: 
     assert all(set(s["areas"]) & {"Hackney", "National", "Online"} for s in payload["services"])
 
 
+def test_myself_answers_who_it_is_for_and_the_role_question_never_loops(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hello", "myself", "15", "i live in kent", "anxiety"])
+    assert "how old are you" in " ".join(texts(turns[1])).lower(), dump(turns[1])
+    assert services_payload(turns[-1]) is not None, dump(turns[-1])
+    # answering everything but the role: taken as a young person after the third ask, not asked for ever
+    turns = converse(assistant, ["hi", "dunno", "15", "hackney", "stress"])
+    assert services_payload(turns[-1]) is not None, dump(turns[-1])
+
+
 def test_a_youth_worker_giving_the_age_in_passing_is_not_asked_again(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["hi im a youth worker in westminster",
                                  "one of my young people is 16 and being bullied online"])

@@ -177,3 +177,16 @@ async def test_after_two_answers_that_were_not_an_age_the_search_goes_on_without
     dispatcher = CollectingDispatcher()
     assert await form.extract_age(dispatcher, tracker, domain) == {"age_declined": True}
     assert sent(dispatcher) == ["utter_age_skipped"]
+
+
+async def test_someone_who_keeps_answering_other_questions_is_taken_as_a_young_person(domain) -> None:
+    """"myself" read as a question, then "15", "kent", "anxiety": the role question must not come for ever."""
+    asked = [{"event": "bot", "text": "Who are you looking for support for?",
+              "metadata": {"utter_action": "utter_ask_role"}}]
+    place = [{"entity": "borough", "value": "Outside London"}]
+    dispatcher = CollectingDispatcher()
+    twice = make_tracker(requested_slot="role", entities=place, events=asked * 2)
+    assert await form.extract_role(dispatcher, twice, domain) == {}
+    three_times = make_tracker(requested_slot="role", entities=place, events=asked * 3)
+    assert await form.extract_role(dispatcher, three_times, domain) == {"role": "young_person"}
+    assert dispatcher.messages == []
