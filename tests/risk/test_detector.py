@@ -39,6 +39,7 @@ CRISIS = [
     # phrases that a one-token alternative in the lexicon used to hide
     ("im going to throw myself infront of a train", "suicide", "self"),
     ("i keep my blades hidden for when its bad", "self_harm", "self"),
+    ("i dont see a future for myself", "suicide", "self"),
 ]
 
 SAFEGUARDING = [
@@ -58,6 +59,8 @@ SAFEGUARDING = [
     ("he told me not to tell anyone", "abuse", "unstated"),
     ("im hiding in my room because dad is drunk and smashing stuff", "danger", "self"),
     ("i want to hide in my room all day because my dad is drunk", "danger", "self"),
+    ("im 14 and my boyfriend is 22", "abuse", "self"),
+    ("a gang is making me sell", "abuse", "self"),
     ("my coach asked me for pics", "abuse", "unstated"),
     ("a teacher keeps messaging me and asked for pics", "abuse", "self"),
 ]
@@ -82,6 +85,7 @@ HYPERBOLE = [
     "she used the money on herself",
     "i just want to hide in my room all day",
     "i want to run away from all my problems",
+    "my mum made me sell my old toys",
     "dying of laughter",
     "I'm dead 💀",
     "my phone is dying",
