@@ -86,6 +86,8 @@ HYPERBOLE = [
     "i just want to hide in my room all day",
     "i want to run away from all my problems",
     "my mum made me sell my old toys",
+    "i dont see a future with him",
+    "i dont see a future in football for me",
     "dying of laughter",
     "I'm dead 💀",
     "my phone is dying",
