@@ -5,7 +5,7 @@ what to do with the values (ranges, special places) and says something kind when
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -32,51 +32,49 @@ MAX_ROLE_ASKS = 3
 AGE_DECLINED = "age_declined"
 
 
+def _latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _latest_entities(tracker: Tracker) -> Set[str]:
+    return {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+
+
 def _not_understood(tracker: Tracker, slot: str) -> bool:
     """True when the form asked for `slot` and got an answer attempt in which nothing was recognised."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
-    return (tracker.get_slot("requested_slot") == slot and intent in ANSWER_INTENTS
-            and not entities.intersection(FORM_ENTITIES))
+    return (tracker.get_slot("requested_slot") == slot and _latest_intent(tracker) in ANSWER_INTENTS
+            and not _latest_entities(tracker).intersection(FORM_ENTITIES))
 
 
 def _answered_something_else(tracker: Tracker, slot: str) -> bool:
     """True when the message answered another of the form's questions but not `slot`."""
-    entities = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+    entities = _latest_entities(tracker)
     return bool(entities.intersection(FORM_ENTITIES)) and slot not in entities
-
-
-def _times_asked(tracker: Tracker, response: str) -> int:
-    """How often `response` was sent since the last reset or session start."""
-    count = 0
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
-            count += 1
-        elif kind in ("reset_slots", "session_started", "restart"):
-            break
-    return count
 
 
 def _declined(tracker: Tracker, slot: str) -> bool:
     """True when the form asked for `slot` and the person would rather not say."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    return tracker.get_slot("requested_slot") == slot and intent == "prefer_not_say"
+    return tracker.get_slot("requested_slot") == slot and _latest_intent(tracker) == "prefer_not_say"
 
 
-def _times_not_understood(tracker: Tracker, slot: str) -> int:
-    """How often an answer to `slot` was not understood since it last had a value (or the search reset)."""
-    replies = {NOT_UNDERSTOOD[slot], "utter_default_twice"}
+def _times_sent(tracker: Tracker, responses: FrozenSet[str], until_slot: Optional[str] = None) -> int:
+    """How often any of `responses` was sent since the search reset or the session started, or since
+    `until_slot` last got a value."""
     count = 0
     for event in reversed(tracker.events):
         kind = event.get("event")
-        if kind == "bot" and (event.get("metadata") or {}).get("utter_action") in replies:
+        if kind == "bot" and (event.get("metadata") or {}).get("utter_action") in responses:
             count += 1
-        elif kind == "slot" and event.get("name") == slot and event.get("value"):
+        elif kind == "slot" and until_slot and event.get("name") == until_slot and event.get("value"):
             break
         elif kind in ("reset_slots", "session_started", "restart"):
             break
     return count
+
+
+def _times_not_understood(tracker: Tracker, slot: str) -> int:
+    """How often an answer to `slot` was not understood since it last had a value (or the search reset)."""
+    return _times_sent(tracker, frozenset({NOT_UNDERSTOOD[slot], "utter_default_twice"}), until_slot=slot)
 
 
 def _unvalidated_age(tracker: Tracker) -> Dict[Text, Any]:
@@ -124,7 +122,7 @@ class ValidateSignpostForm(FormValidationAction):
         if _not_understood(tracker, "role"):
             return _say_not_understood(dispatcher, tracker, "role")
         if (tracker.get_slot("requested_slot") == "role" and _answered_something_else(tracker, "role")
-                and _times_asked(tracker, "utter_ask_role") >= MAX_ROLE_ASKS):
+                and _times_sent(tracker, frozenset({"utter_ask_role"})) >= MAX_ROLE_ASKS):
             return {"role": "young_person"}
         return {}
 
@@ -133,12 +131,12 @@ class ValidateSignpostForm(FormValidationAction):
         if _declined(tracker, "age"):
             dispatcher.utter_message(response="utter_age_declined")
             return {AGE_DECLINED: True}
-        if _not_understood(tracker, "age") and _times_not_understood(tracker, "age") >= MAX_AGE_RETRIES:
+        if not _not_understood(tracker, "age"):
+            return _unvalidated_age(tracker)
+        if _times_not_understood(tracker, "age") >= MAX_AGE_RETRIES:
             dispatcher.utter_message(response="utter_age_skipped")  # asking a third time helps nobody
             return {AGE_DECLINED: True}
-        if _not_understood(tracker, "age"):
-            return _say_not_understood(dispatcher, tracker, "age")
-        return _unvalidated_age(tracker)
+        return _say_not_understood(dispatcher, tracker, "age")
 
     async def extract_borough(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
