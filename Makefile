@@ -3,20 +3,20 @@
 export RASA_TELEMETRY_ENABLED := false
 
 setup:
-	bash bot/setup.sh
+	bash tools/setup.sh
 
 run: setup
-	.venv/bin/python -m bot.launcher run
+	.venv/bin/python -m bot.server.launcher run
 
 test: setup browser
-	.venv/bin/python -m bot.launcher test
+	.venv/bin/python -m bot.server.launcher test
 
-# Debian's Chromium for the web widget's end-to-end tests (tests/e2e/), installed when missing and root.
+# Debian's Chromium for the web widget's end-to-end tests (tests/web/), installed when missing and root.
 browser:
-	bash tests/e2e/install_chromium.sh
+	bash tests/web/install_chromium.sh
 
 train: setup
-	.venv/bin/python -m bot.launcher train
+	.venv/bin/python -m bot.server.launcher train
 
 # Load benchmark against the stock rasa init assistant (README "Performance"); needs PostgreSQL and Redis.
 bench-load: setup

@@ -1,6 +1,6 @@
 """Validation for the signposting form: who is asking, age, borough and concerns.
 
-The lexicon extractors in bot/extractors fill the slots from what people type. This action only decides
+The lexicon extractors in bot/nlu/extractors fill the slots from what people type. This action only decides
 what to do with the values (ranges, special places) and says something kind when nothing was understood.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot import audience
+from bot.dialogue import audience
 from directory.places import NOT_GIVEN, OUTSIDE_LONDON, trust_for
 
 # Intents whose message is an answer attempt (an unrecognised word right after a question is one too).

@@ -23,7 +23,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from rasa.shared.nlu.training_data.message import Message  # noqa: E402
 
-from bot.extractors import AgeExtractor, LexiconEntityExtractor, PlaceExtractor  # noqa: E402
+from bot.nlu.extractors import AgeExtractor, LexiconEntityExtractor, PlaceExtractor  # noqa: E402
 
 TARGET_P95_MS = 1.0
 

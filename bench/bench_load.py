@@ -39,7 +39,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from bench import load_client, procstats, stock_assistant  # noqa: E402
 from bench.load_client import Load  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from bot.server.settings import load_settings  # noqa: E402
 from tests.support.servers import AssistantProcesses, Deployment, free_port  # noqa: E402
 from tests.support.services import PrivateRedis, ThrowawayPostgres  # noqa: E402
 
@@ -273,7 +273,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     load_settings()
     from rasa.version import __version__ as rasa_version
 
-    from bot.model_cache import ensure_model
+    from bot.server.model_cache import ensure_model
 
     baseline_dir = args.baseline_dir or ROOT / ".rasa" / "bench" / f"stock-{rasa_version}"
     model = ensure_model()

@@ -17,8 +17,8 @@ from typing import Callable, List, Sequence
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.risk.detector import RiskMatcher  # noqa: E402
-from bot.safety_eval import DEFAULT_CORPUS, load_corpus  # noqa: E402
+from bot.nlu.risk.detector import RiskMatcher  # noqa: E402
+from tools.safety_eval import DEFAULT_CORPUS, load_corpus  # noqa: E402
 
 DEV_CORPUS = ROOT / "tests" / "risk" / "data"
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from bot.launcher import stop, wait_until_up
+from bot.server.launcher import stop, wait_until_up
 
 #: A moodbot conversation: greet, unhappy, affirm, bot challenge, goodbye.
 SCRIPTS: List[List[str]] = [["hello", "I am very sad", "yes", "are you a bot?", "bye"],

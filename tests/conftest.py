@@ -1,6 +1,6 @@
 """Shared fixtures: the trained model, and the whole assistant running on free ports.
 
-The model is trained once per data fingerprint (bot/model_cache.py). The running assistant uses its own
+The model is trained once per data fingerprint (bot/server/model_cache.py). The running assistant uses its own
 temporary tracker store and directory database, so tests never touch a developer's data.
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """Path of the trained model for the current training data (trains it if needed)."""
-    from bot.model_cache import ensure_model
+    from bot.server.model_cache import ensure_model
 
     return ensure_model()
 

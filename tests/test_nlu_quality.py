@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlu_eval import evaluate_holdout
+from tools.nlu_eval import evaluate_holdout
 
 MACRO_F1 = 0.95
 WORST_F1 = 0.85

@@ -7,8 +7,8 @@ import re
 import pytest
 import yaml
 
-from bot.ops.__main__ import DEFAULT_RETENTION_DAYS
-from bot.settings import ROOT
+from ops.__main__ import DEFAULT_RETENTION_DAYS
+from bot.server.settings import ROOT
 
 ANSWERS = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_faq/privacy"]
 PRIVACY_DOC = (ROOT / "docs" / "privacy.md").read_text()
@@ -36,7 +36,7 @@ def test_every_audience_has_its_own_answer() -> None:
 
 def test_privacy_page_states_the_same_retention_and_the_places_that_make_it_true() -> None:
     assert f"{DEFAULT_RETENTION_DAYS} days" in PRIVACY_DOC
-    for place in ["bot/ops/", "bot/log_privacy.py", "sessionStorage", "RASA_TELEMETRY_ENABLED=false",
+    for place in ["ops/", "bot/server/log_privacy.py", "sessionStorage", "RASA_TELEMETRY_ENABLED=false",
                   "deploy/k8s/jobs.yaml"]:
         assert place in PRIVACY_DOC, place
         path = place.split(" ")[0]

@@ -12,7 +12,7 @@ from typing import List
 import pytest
 import yaml
 
-from bot.settings import ROOT
+from bot.server.settings import ROOT
 
 RESULTS = ROOT / "results"
 UNUSED_UTTERANCE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
@@ -32,7 +32,7 @@ def _responses_sent_outside_rules() -> List[str]:
     """Responses used by the form (utter_ask_<slot>), or named in an action's or the REST channel's code."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
-    action_code = "".join(p.read_text() for p in [*(ROOT / "actions").glob("*.py"), ROOT / "bot" / "channels.py"])
+    action_code = "".join(p.read_text() for p in [*(ROOT / "actions").glob("*.py"), ROOT / "bot" / "server" / "channels.py"])
     return [name for name in domain["responses"]
             if name in {f"utter_ask_{slot}" for slot in form_slots}
             or f'"{name}"' in action_code

@@ -19,7 +19,7 @@ import pytest
 import textstat
 import yaml
 
-from bot.settings import ROOT
+from bot.server.settings import ROOT
 
 GRADE_LIMIT = {"child": 5.0, "teen": 7.0, "adult": 9.0}
 MAX_SENTENCE_WORDS = 25

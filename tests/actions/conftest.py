@@ -9,7 +9,7 @@ import yaml
 from rasa_sdk import Tracker
 
 from actions import directory_client
-from bot.settings import ROOT
+from bot.server.settings import ROOT
 from directory.db import create_schema, make_engine
 from directory.loader import load_directory
 

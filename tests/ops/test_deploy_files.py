@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterable, List, Set
 import pytest
 import yaml
 
-from bot.settings import ROOT
+from bot.server.settings import ROOT
 
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
@@ -61,7 +61,7 @@ def test_dockerfiles_build_on_the_official_images_and_copy_files_that_exist(dock
 
 def test_the_action_image_runs_the_wrapper_not_the_bare_sdk() -> None:
     text = (DEPLOY / "Dockerfile.actions").read_text()
-    assert "bot.action_server" in text and "rasa_sdk" not in text.split("ENTRYPOINT")[1]
+    assert "actions.server" in text and "rasa_sdk" not in text.split("ENTRYPOINT")[1]
 
 
 # ============================================================== docker compose
@@ -124,7 +124,7 @@ def test_every_python_service_runs_at_info_with_telemetry_off() -> None:
 
 def test_compose_purge_is_the_retention_command() -> None:
     purge = load_compose()["services"]["purge"]
-    assert purge["command"] == ["bot.ops", "purge", "--older-than-days", "30"]
+    assert purge["command"] == ["ops", "purge", "--older-than-days", "30"]
     assert purge["profiles"] == ["ops"], "runs only when called (cron), never with `up`"
 
 
@@ -250,7 +250,7 @@ def test_rasa_runs_two_replicas_with_readiness_on_status_and_every_endpoint_vari
 def test_the_retention_cronjob_runs_the_purge_command() -> None:
     cronjob = by_kind(k8s_documents(), "CronJob")[0]
     command = pod_spec(cronjob)["containers"][0]["command"]
-    assert command == ["python", "-m", "bot.ops", "purge", "--older-than-days", "30"]
+    assert command == ["python", "-m", "ops", "purge", "--older-than-days", "30"]
     assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
 
 

@@ -18,8 +18,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.lock_store import ResilientLockStore
-from bot.settings import ROOT
+from bot.server.lock_store import ResilientLockStore
+from bot.server.settings import ROOT
 from tests.support.services import PrivateRedis, ThrowawayPostgres, postgres_reachable, redis_available
 
 DAY = 86_400.0
@@ -75,7 +75,7 @@ def texts_stored(url: str) -> List[str]:
 
 
 def ops(url: str, *args: str, env: dict = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot.ops", "--db-url", url, *args], cwd=ROOT, text=True,
+    return subprocess.run([sys.executable, "-m", "ops", "--db-url", url, *args], cwd=ROOT, text=True,
                           capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
                           timeout=120)
 
@@ -149,7 +149,7 @@ async def test_delete_waits_for_a_turn_in_progress_to_finish(tmp_path: Path) -> 
     try:
         replica = ResilientLockStore(url=redis_server.url)
         async with replica.lock("busy"):
-            deleting = subprocess.Popen([sys.executable, "-m", "bot.ops", "--db-url", url, "delete", "--sender", "busy"],
+            deleting = subprocess.Popen([sys.executable, "-m", "ops", "--db-url", url, "delete", "--sender", "busy"],
                                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
                                                        "REDIS_URL": redis_server.url},
                                         stdout=subprocess.PIPE, text=True)

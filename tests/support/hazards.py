@@ -5,7 +5,7 @@ from typing import Dict, List, Set
 
 import yaml
 
-from bot.settings import ROOT
+from bot.server.settings import ROOT
 
 HAZARD_LOG = ROOT / "docs" / "safety" / "hazard-log.yml"
 SEVERITY = ["minor", "significant", "considerable", "major", "catastrophic"]

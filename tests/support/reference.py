@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.settings import ROOT
+from bot.server.settings import ROOT
 
 SHARED = ROOT.parent / "shared"
 SNAPSHOT = ROOT / "docs" / "reference"

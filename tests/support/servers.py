@@ -14,8 +14,8 @@ from typing import IO, Any, Dict, Iterator, List, Optional
 
 import requests
 
-from bot.launcher import rasa_status_url, start_action_server, start_rasa_server, stop, wait_until_up
-from bot.settings import ROOT, load_settings
+from bot.server.launcher import rasa_status_url, start_action_server, start_rasa_server, stop, wait_until_up
+from bot.server.settings import ROOT, load_settings
 
 
 def free_port() -> int:

@@ -1,0 +1,193 @@
+"""Phrase lexicons (YAML) turned into entity values: "feel rly low" -> concern low_mood.
+
+A lexicon file names its entity and lists, per value, phrases that count anywhere in a message, phrases
+that count only when they are the whole answer ("family", "me"), spaCy Matcher patterns for what phrases
+cannot say ("i'm 15" as a young person), and exclusions that block a hit ("live with my family").
+See bot/nlu/lexicons/concerns.yml for the format. No Rasa imports: usable and testable on its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+
+import yaml
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from bot.nlu.extractors.tokens import Tok, tokenize
+from bot.nlu.nlp import blank_english
+
+_EXCLUDE = "__exclude__"
+
+
+@dataclass(frozen=True)
+class LexiconHit:
+    """One lexicon value found in a message, with its span in the original text."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Rule:
+    entity: str
+    value: str
+    whole_message: bool
+    negatable: bool
+
+
+class Lexicon:
+    """One YAML lexicon compiled into spaCy phrase and token matchers."""
+
+    def __init__(self, config: Dict[str, Any], source: str = "<lexicon>") -> None:
+        self.source = source
+        self.entity: str = config["entity"]
+        self.ignore: FrozenSet[str] = frozenset(self._text(w) for w in config.get("ignore", []))
+        self.fillers: FrozenSet[str] = frozenset(self._text(w) for w in config.get("fillers", []))
+        self.negators: FrozenSet[str] = frozenset(self._text(w) for w in config.get("negators", []))
+        self.negation_window: int = int(config.get("negation_window", 2))
+        self.one_per_message: List[str] = [str(v) for v in config.get("one_per_message", [])]
+        self.rules: List[_Rule] = []
+        vocab = blank_english().vocab
+        self.phrases = PhraseMatcher(vocab, attr="ORTH")
+        self.patterns = Matcher(vocab)
+        for key, spec in (config.get("values") or {}).items():
+            self._add_value(str(key), spec or {})
+        exclude = self._docs(config.get("exclude", []))
+        if exclude:
+            self.phrases.add(_EXCLUDE, exclude)
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Lexicon":
+        with Path(path).open(encoding="utf-8") as handle:
+            return cls(yaml.safe_load(handle), source=str(path))
+
+    def _add_value(self, key: str, spec: Dict[str, Any]) -> None:
+        entity, value = str(spec.get("entity", self.entity)), str(spec.get("value", key))
+        negatable = bool(spec.get("negatable", True))
+        for whole, phrases in ((False, list(spec.get("phrases", [])) + _templated(spec.get("templates", []))),
+                               (True, spec.get("whole_message", []))):
+            docs = self._docs(phrases)
+            if docs:
+                self.phrases.add(self._label(entity, value, whole, negatable), docs)
+        if spec.get("patterns"):
+            self.patterns.add(self._label(entity, value, False, negatable), spec["patterns"])
+
+    def _text(self, word: Any) -> str:
+        """A YAML word or phrase as text; unquoted yes/no/on/off load as booleans and would match nothing."""
+        if isinstance(word, bool) or not isinstance(word, (str, int)):
+            raise ValueError(f"{self.source}: {word!r} is not a phrase (quote yes/no/on/off)")
+        return str(word)
+
+    def _label(self, entity: str, value: str, whole: bool, negatable: bool) -> str:
+        self.rules.append(_Rule(entity, value, whole, negatable))
+        return str(len(self.rules) - 1)
+
+    def _docs(self, phrases: Iterable[str]) -> List[Doc]:
+        vocab = blank_english().vocab
+        docs = []
+        for phrase in phrases:
+            words = [tok.key for tok in tokenize(self._text(phrase)) if not self._skip(tok.key)]
+            if not words:
+                raise ValueError(f"{self.source}: phrase {phrase!r} has no words left to match")
+            docs.append(Doc(vocab, words=words))
+        return docs
+
+    # --- matching -------------------------------------------------------------------------------------
+
+    def find(self, text: str) -> List[LexiconHit]:
+        """One hit per distinct (entity, value), in order of first appearance."""
+        toks = [tok for tok in tokenize(text) if not self._skip(tok.key)]
+        if not toks:
+            return []
+        doc = Doc(blank_english().vocab, words=[tok.key for tok in toks])
+        candidates = self._candidates(doc)
+        chosen = _select(candidates)
+        if any(self._whole(label) for label, _, _ in chosen) and not self._is_whole(toks, chosen):
+            chosen = _select([c for c in candidates if not self._whole(c[0])])
+        hits, seen = [], set()
+        for label, start, end in sorted(chosen, key=lambda c: c[1]):
+            if label == _EXCLUDE:
+                continue
+            rule = self._rule(label)
+            if rule.negatable and not rule.whole_message and self._negated(toks, start):
+                continue
+            if (rule.entity, rule.value) not in seen:
+                seen.add((rule.entity, rule.value))
+                hits.append(LexiconHit(rule.entity, rule.value, toks[start].start, toks[end - 1].end))
+        return self._strongest(hits) if self.one_per_message else hits
+
+    def _strongest(self, hits: List[LexiconHit]) -> List[LexiconHit]:
+        """Only the hit whose value comes first in one_per_message (others of other entities are kept)."""
+        ranked = [h for h in hits if h.value in self.one_per_message and h.entity == self.entity]
+        if not ranked:
+            return hits
+        best = min(ranked, key=lambda h: self.one_per_message.index(h.value))
+        return [h for h in hits if h is best or h not in ranked]
+
+    def _skip(self, key: str) -> bool:
+        """Ignored words, and hyphens: "self-harm" is "self harm", "3-year-old" is "3 year old"."""
+        return key in self.ignore or key == "-"
+
+    def _rule(self, label: str) -> _Rule:
+        return self.rules[int(label)]
+
+    def _whole(self, label: str) -> bool:
+        return label != _EXCLUDE and self._rule(label).whole_message
+
+    def _candidates(self, doc: Doc) -> List[Tuple[str, int, int]]:
+        strings = doc.vocab.strings
+        found = [(strings[match_id], start, end) for match_id, start, end in self.phrases(doc)]
+        if len(self.patterns):
+            found += [(strings[match_id], start, end) for match_id, start, end in self.patterns(doc)]
+        return found
+
+    def _negated(self, toks: Sequence[Tok], start: int) -> bool:
+        window = toks[max(0, start - self.negation_window):start]
+        return any(tok.key in self.negators for tok in window)
+
+    def _is_whole(self, toks: Sequence[Tok], chosen: Sequence[Tuple[str, int, int]]) -> bool:
+        """True when every word outside the hits is a filler ("um, family and school i think")."""
+        covered = set()
+        for _, start, end in chosen:
+            covered.update(range(start, end))
+        return all(i in covered or not tok.is_word or tok.key in self.fillers for i, tok in enumerate(toks))
+
+
+def _templated(templates: Iterable[Dict[str, Any]]) -> List[str]:
+    """Phrases from `before` x `words` (x `after`): "i am a" + "teacher"."""
+    phrases = []
+    for template in templates:
+        for before in template.get("before", [""]):
+            for word in template["words"]:
+                for after in template.get("after", [""]):
+                    phrases.append(" ".join(part for part in (before, word, after) if part))
+    return phrases
+
+
+def _select(candidates: List[Tuple[str, int, int]]) -> List[Tuple[str, int, int]]:
+    """Longest-first, then leftmost, non-overlapping candidates."""
+    chosen: List[Tuple[str, int, int]] = []
+    taken: set = set()
+    for cand in sorted(candidates, key=lambda c: (-(c[2] - c[1]), c[1])):
+        span = set(range(cand[1], cand[2]))
+        if not span & taken:
+            chosen.append(cand)
+            taken |= span
+    return chosen
+
+
+def load_lexicons(paths: Iterable[str], root: Optional[Path] = None) -> List[Lexicon]:
+    """Lexicons from paths as config.yml writes them: absolute, relative to the working directory, or
+    relative to the project root (so `rasa run` works from anywhere)."""
+    root = root or Path(__file__).resolve().parents[3]
+    lexicons = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_absolute() and not path.exists():
+            path = root / path
+        lexicons.append(Lexicon.from_file(path))
+    return lexicons

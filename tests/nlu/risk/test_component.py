@@ -1,0 +1,132 @@
+"""The Rasa component: override of DIET, the guarded ML second line, and never raising."""
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.risk.component import RiskDetector
+
+
+def parsed(text: str, ranking: Optional[List[Dict]] = None, entities: Optional[List[Dict]] = None) -> Message:
+    """A message as DIET + FallbackClassifier would leave it."""
+    ranking = ranking or [{"name": "greet", "confidence": 0.9}, {"name": "crisis", "confidence": 0.1}]
+    data = {"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking}
+    if entities is not None:
+        data["entities"] = entities
+    return Message(data=data)
+
+
+def risk_entities(message: Message) -> Dict[str, str]:
+    return {e["entity"]: e["value"] for e in message.get("entities") or [] if e.get("extractor") == "RiskDetector"}
+
+
+def test_registered_for_config_name() -> None:
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    registered = DefaultV1Recipe._from_registry("bot.nlu.risk.RiskDetector")
+    assert registered.clazz is RiskDetector
+    assert not registered.is_trainable
+    assert DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER in registered.types
+
+
+def test_detection_overrides_diet_intent(component: RiskDetector) -> None:
+    message = parsed("i wanna kms", entities=[{"entity": "age", "value": "15", "extractor": "AgeExtractor"}])
+    component.process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+    assert message.get("intent_ranking")[0] == {"name": "crisis", "confidence": 1.0}
+    assert [r["name"] for r in message.get("intent_ranking")].count("crisis") == 1
+    assert risk_entities(message) == {"risk_category": "suicide", "risk_subject": "self"}
+    assert any(e["entity"] == "age" for e in message.get("entities")), "other entities are kept"
+
+
+def test_safeguarding_override_for_someone_else(component: RiskDetector) -> None:
+    message = parsed("my dad hits my sister", [{"name": "inform", "confidence": 0.97}])
+    component.process([message])
+    assert message.get("intent")["name"] == "safeguarding"
+    assert risk_entities(message) == {"risk_category": "abuse", "risk_subject": "other"}
+
+
+def test_high_confidence_diet_crisis_with_hyperbole_is_demoted(component: RiskDetector) -> None:
+    message = parsed("this homework is killing me",
+                     [{"name": "crisis", "confidence": 0.99}, {"name": "inform", "confidence": 0.01}])
+    component.process([message])
+    assert message.get("intent") == {"name": "inform", "confidence": 0.01}
+    assert all(r["name"] not in ("crisis", "safeguarding") for r in message.get("intent_ranking"))
+    assert risk_entities(message) == {}
+
+
+def test_low_confidence_diet_crisis_is_demoted(component: RiskDetector) -> None:
+    message = parsed("i feel a bit off today",
+                     [{"name": "crisis", "confidence": component.threshold - 0.05},
+                      {"name": "inform", "confidence": 0.04}])
+    component.process([message])
+    assert message.get("intent")["name"] == "inform"
+
+
+def test_high_confidence_diet_crisis_without_hyperbole_is_kept(component: RiskDetector) -> None:
+    message = parsed("everything feels pitch black and i see no way forward",
+                     [{"name": "crisis", "confidence": 0.999}, {"name": "inform", "confidence": 0.001}])
+    component.process([message])
+    assert message.get("intent")["name"] == "crisis"
+    assert risk_entities(message) == {"risk_category": "suicide", "risk_subject": "self"}
+
+
+def test_ml_safeguarding_guess_is_consistent(component: RiskDetector) -> None:
+    message = parsed("my daughter is terrified of her coach",
+                     [{"name": "safeguarding", "confidence": 0.999}, {"name": "inform", "confidence": 0.001}])
+    component.process([message])
+    assert risk_entities(message) == {"risk_category": "abuse", "risk_subject": "other"}
+
+
+def test_demoted_with_nothing_else_becomes_fallback(component: RiskDetector) -> None:
+    message = parsed("lol i'm dead", [{"name": "crisis", "confidence": 0.99}])
+    component.process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def test_ordinary_message_is_untouched(component: RiskDetector) -> None:
+    message = parsed("i live in hackney", [{"name": "inform", "confidence": 0.95}])
+    component.process([message])
+    assert message.get("intent") == {"name": "inform", "confidence": 0.95}
+    assert not risk_entities(message)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x07", "🙂" * 500, "x" * 100_000, "Ελληνικά", None],
+                         ids=["empty", "spaces", "control", "emoji", "long", "greek", "none"])
+def test_odd_messages_never_raise(component: RiskDetector, text) -> None:
+    component.process([parsed(text)])
+
+
+def test_internal_error_escalates_and_logs_without_text(caplog: pytest.LogCaptureFixture) -> None:
+    class Broken:
+        def analyse(self, text):
+            raise RuntimeError(f"could not handle {text}")
+
+    detector = RiskDetector({}, matcher=Broken())  # type: ignore[arg-type]
+    message = parsed("a perfectly ordinary secret message")
+    with caplog.at_level("ERROR"):
+        detector.process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+    assert risk_entities(message) == {"risk_category": "suicide", "risk_subject": "self"}
+    assert caplog.records
+    assert all("secret" not in r.getMessage() and not r.exc_info for r in caplog.records)
+
+
+def test_no_message_text_in_logs(component: RiskDetector, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("DEBUG"):
+        component.process([parsed("my uncle touches me zebra"), parsed("homework is killing me zebra")])
+    assert caplog.records, "pattern ids are logged at DEBUG"
+    assert all("zebra" not in r.getMessage() and r.levelname == "DEBUG" for r in caplog.records)
+
+
+def test_lexicon_path_is_configurable(tmp_path) -> None:
+    from bot.nlu.risk.lexicon import DEFAULT_LEXICON
+
+    copy = tmp_path / "lexicon.yml"
+    copy.write_text(DEFAULT_LEXICON.read_text())
+    detector = RiskDetector.create({"lexicon": str(copy)}, None, None, None)  # type: ignore[arg-type]
+    message = parsed("i wanna kms")
+    detector.process([message])
+    assert message.get("intent")["name"] == "crisis"

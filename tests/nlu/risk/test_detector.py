@@ -1,0 +1,215 @@
+"""Unit tests of the rule-based detector: categories, subjects, hyperbole, spelling, odd input."""
+from __future__ import annotations
+
+import pytest
+
+from bot.nlu.risk.detector import RiskMatcher
+from tests.nlu.risk.conftest import verdict
+
+CRISIS = [
+    # (text, category, subject)
+    ("i wanna kms", "suicide", "self"),
+    ("don't want to be here anymore", "suicide", "unstated"),
+    ("everyone would be better off without me", "suicide", "self"),
+    ("won't be here tomorrow", "suicide", "unstated"),
+    ("want to go to sleep and never wake up", "suicide", "self"),
+    ("what's the point in living", "suicide", "self"),
+    ("I've written a note for my family", "suicide", "self"),
+    ("been giving my stuff away", "suicide", "unstated"),
+    ("thinking about jumping off the bridge", "suicide", "unstated"),
+    ("gonna step in front of a train", "suicide", "unstated"),
+    ("bought a rope today to hang myself", "suicide", "self"),
+    ("how many paracetamol would kill you", "suicide", "self"),
+    ("what's the most painless way to die", "suicide", "unstated"),
+    ("i want to unalive myself", "suicide", "self"),
+    ("thinking about sewerslide", "suicide", "unstated"),
+    ("i just want to end it all", "suicide", "self"),
+    ("ima kys fr", "suicide", "self"),
+    ("took a load of pills", "overdose", "self"),
+    ("swallowed a packet of paracetamol", "overdose", "self"),
+    ("i took 30 ibuprofen", "overdose", "self"),
+    ("i think i od'd", "overdose", "self"),
+    ("sh again last night", "self_harm", "unstated"),
+    ("clean for 3 months then relapsed", "self_harm", "self"),
+    ("cut my wrists", "self_harm", "self"),
+    ("I cut my arm with a blade", "self_harm", "self"),
+    ("been burning myself", "self_harm", "self"),
+    ("keep scratching my arms till they bleed", "self_harm", "self"),
+    ("i've been cutting again", "self_harm", "self"),
+    # phrases that a one-token alternative in the lexicon used to hide
+    ("im going to throw myself infront of a train", "suicide", "self"),
+    ("i keep my blades hidden for when its bad", "self_harm", "self"),
+    ("i dont see a future for myself", "suicide", "self"),
+]
+
+SAFEGUARDING = [
+    ("my stepdad hits me", "abuse", "self"),
+    ("he hits me", "abuse", "self"),
+    ("not safe at home", "danger", "unstated"),
+    ("someone is touching me", "abuse", "self"),
+    ("scared to go home", "danger", "unstated"),
+    ("i'm being forced to sell drugs", "abuse", "self"),
+    ("my dad hits my mum and me", "abuse", "self"),
+    ("my dad hits my mum", "abuse", "other"),
+    ("he's 25 and i'm 14", "abuse", "self"),
+    ("someone is following me", "danger", "self"),
+    ("he said he'll kill me", "danger", "self"),
+    ("my dad hits my sister", "abuse", "other"),
+    ("he said i must not tell anyone what he does to me", "abuse", "unstated"),
+    ("he told me not to tell anyone", "abuse", "unstated"),
+    ("im hiding in my room because dad is drunk and smashing stuff", "danger", "self"),
+    ("i want to hide in my room all day because my dad is drunk", "danger", "self"),
+    ("im 14 and my boyfriend is 22", "abuse", "self"),
+    ("a gang is making me sell", "abuse", "self"),
+    ("my coach asked me for pics", "abuse", "unstated"),
+    ("a teacher keeps messaging me and asked for pics", "abuse", "self"),
+]
+
+OTHERS = [
+    ("my son has been self harming", "self_harm"),
+    ("my daughter took an overdose", "overdose"),
+    ("my friend wants to kill herself", "suicide"),
+    ("my mate said he wants to die", "suicide"),
+    ("my bf keeps talking about ending his life", "suicide"),
+    ("someone in my class is cutting herself", "self_harm"),
+    ("a pupil told me she is suicidal", "suicide"),
+    ("a young person I work with is self-harming", "self_harm"),
+    ("my sister has been cutting", "self_harm"),
+    ("my child is being abused", "abuse"),
+    ("my son has a knife in his room and says he'll use it on himself", "self_harm"),
+]
+
+HYPERBOLE = [
+    "this homework is killing me",
+    "my teacher asked for pictures of our project",
+    "she used the money on herself",
+    "i just want to hide in my room all day",
+    "i want to run away from all my problems",
+    "my mum made me sell my old toys",
+    "i dont see a future with him",
+    "i dont see a future in football for me",
+    "dying of laughter",
+    "I'm dead 💀",
+    "my phone is dying",
+    "I'd kill for a pizza",
+    "killed it at the match",
+    "cut my hair",
+    "cutting down on sugar",
+    "shoot me a message",
+    "I could murder a burger",
+    "the suspense is killing me",
+    "that test was suicide",
+    "we watched a film about suicide",
+    "our history lesson was about suicide in the trenches",
+    "my cat died",
+    "my grandad died last week",
+    "my mum will kill me if i'm late",
+    "my brother beat me at fifa",
+    "you should kys",
+    "i'm od tired",
+    "i burnt myself on the oven",
+    "i hurt myself playing football",
+    "follow me on insta",
+    "i want to overcome my anxiety",
+    "i took 2 paracetamol for my headache",
+    "i'm not suicidal, just stressed",
+]
+
+MISSPELT = [
+    ("suicde", "suicide"),
+    ("i feel sucidal", "suicide"),
+    ("killmyself", "suicide"),
+    ("i want to kil myslef", "suicide"),
+    ("selfharm", "self_harm"),
+    ("self harm", "self_harm"),
+    ("self-harm", "self_harm"),
+    ("k1ll mys3lf", "suicide"),
+    ("s*icidal", "suicide"),
+    ("took a load of paracetemol", "overdose"),
+    ("i wnat to die", "suicide"),
+    ("IM SOOOO SUICIDAL", "suicide"),
+]
+
+
+@pytest.mark.parametrize("text,category,subject", CRISIS)
+def test_crisis_is_detected(matcher: RiskMatcher, text: str, category: str, subject: str) -> None:
+    assert verdict(matcher, text) == ("crisis", category, subject)
+
+
+@pytest.mark.parametrize("text,category,subject", SAFEGUARDING)
+def test_safeguarding_is_detected(matcher: RiskMatcher, text: str, category: str, subject: str) -> None:
+    assert verdict(matcher, text) == ("safeguarding", category, subject)
+
+
+@pytest.mark.parametrize("text,category", OTHERS)
+def test_someone_else_at_risk_is_subject_other(matcher: RiskMatcher, text: str, category: str) -> None:
+    assert verdict(matcher, text)[1:] == (category, "other")
+
+
+@pytest.mark.parametrize("text", HYPERBOLE)
+def test_hyperbole_and_ordinary_talk_do_not_escalate(matcher: RiskMatcher, text: str) -> None:
+    assert matcher.detect(text) is None
+
+
+@pytest.mark.parametrize("text,category", MISSPELT)
+def test_misspellings_and_run_together_words(matcher: RiskMatcher, text: str, category: str) -> None:
+    assert verdict(matcher, text)[1] == category
+
+
+def test_risk_after_hyperbole_in_the_same_message_still_escalates(matcher: RiskMatcher) -> None:
+    assert verdict(matcher, "this homework is killing me and honestly i want to kill myself")[1] == "suicide"
+    assert verdict(matcher, "my grandad died and now i want to die too")[1] == "suicide"
+
+
+def test_speaker_risk_wins_over_someone_elses(matcher: RiskMatcher) -> None:
+    result = matcher.detect("my friend tried to kill herself and now i've started cutting again")
+    assert (result.category, result.subject) == ("self_harm", "self")
+
+
+def test_overdose_outranks_other_categories(matcher: RiskMatcher) -> None:
+    assert verdict(matcher, "i want to die so i took a load of pills")[1] == "overdose"
+
+
+def test_result_carries_pattern_ids_only(matcher: RiskMatcher) -> None:
+    result = matcher.detect("i wanna kms")
+    assert result.pattern_ids == ("suicide.kms",)
+
+
+def test_exceptions_are_reported_for_the_ml_check(matcher: RiskMatcher) -> None:
+    analysis = matcher.analyse("this homework is killing me")
+    assert analysis.result is None and analysis.hyperbole
+    assert not matcher.analyse("can you help me find a counsellor").hyperbole
+
+
+ODD = [
+    "", "   ", "\x00\x01\x02", "💀💀💀", "😭", "\u202e\u200b", "こんにちは", "Привет", "مرحبا",
+    "a" * 100_000, "kill " * 20_000, "\n" * 5000, "🔪" * 3000, "1234567890" * 100, "'''''\"\"\"",
+    "@@@@ $$$ !!! ???", "#num #many", None, 12345, "x " * 150_000,
+]
+
+
+@pytest.mark.parametrize("text", ODD, ids=[f"odd{i}" for i in range(len(ODD))])
+def test_odd_input_never_raises(matcher: RiskMatcher, text) -> None:
+    matcher.analyse(text)
+
+
+def test_risk_at_the_end_of_a_very_long_message_is_found(matcher: RiskMatcher) -> None:
+    text = "blah " * 20_000 + "i want to kill myself"
+    assert verdict(matcher, text)[1] == "suicide"
+
+
+def test_risk_at_either_end_of_an_over_long_paste_is_found(matcher: RiskMatcher) -> None:
+    filler = "and then we went to the shops " * 10_000
+    assert verdict(matcher, "i took a load of pills " + filler)[1] == "overdose"
+    assert verdict(matcher, filler + " i took a load of pills")[1] == "overdose"
+
+
+def test_risk_across_a_window_boundary_is_found(matcher: RiskMatcher) -> None:
+    for pad in range(1100, 1300, 7):
+        text = "x" * pad + " i want to kill myself " + "y " * 600
+        assert verdict(matcher, text)[1] == "suicide", pad
+
+
+def test_guess_subject(matcher: RiskMatcher) -> None:
+    assert matcher.guess_subject("i feel awful") == "self"
+    assert matcher.guess_subject("my daughter is not coping at all") == "other"
