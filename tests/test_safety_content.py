@@ -10,12 +10,12 @@ from typing import Dict, Iterator, List, Tuple
 import pytest
 import yaml
 
-from bot.settings import ROOT
+from bot.server.settings import ROOT
 from tests.support.reference import check_numbers_script, reference_dir
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 RESPONSES: Dict[str, List[dict]] = DOMAIN["responses"]
-# The first message of each escalation rule carries the marker (data/rules.yml).
+# The first message of each escalation rule carries the marker (data/rules/safety.yml).
 MARKED = {"utter_crisis": "crisis", "utter_safeguarding": "safeguarding"}
 ESCALATION_RESPONSES = ["utter_crisis", "utter_crisis_lines", "utter_crisis_helplines", "utter_safeguarding",
                         "utter_safeguarding_helplines", "utter_ask_safe_now", "utter_not_safe",
