@@ -5,6 +5,7 @@ must not hold up every other conversation on the action server's event loop. Whe
 reached in time the answer falls back to the national and online services read straight from YAML, and the
 next request tries the database again, so the bot recovers by itself when the database comes back.
 """
+
 from __future__ import annotations
 
 import asyncio

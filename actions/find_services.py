@@ -1,4 +1,5 @@
 """The signposting answer: matched services as short text and as a payload the widget draws as cards."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -26,8 +27,15 @@ def query_from(tracker: Tracker) -> MatchQuery:
 
 def _contact_text(domain: DomainDict, line: directory_client.ServiceLine) -> str:
     item = line.payload
-    return render_parts(domain, {"phone": item.get("phone"), "sms": line.sms,
-                                 "website": item.get("website"), "hours": item.get("hours")})
+    return render_parts(
+        domain,
+        {
+            "phone": item.get("phone"),
+            "sms": line.sms,
+            "website": item.get("website"),
+            "hours": item.get("hours"),
+        },
+    )
 
 
 class ActionFindServices(Action):
@@ -36,8 +44,9 @@ class ActionFindServices(Action):
     def name(self) -> Text:
         return "action_find_services"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
         answer = await directory_client.search(query_from(tracker))
         if answer.degraded:
             dispatcher.utter_message(response="utter_services_unavailable")
@@ -49,13 +58,20 @@ class ActionFindServices(Action):
             dispatcher.utter_message(response="utter_services_intro")
         for line in answer.services:
             item = line.payload
-            dispatcher.utter_message(response="utter_service_item", name=item["name"], summary=item["summary"],
-                                     reason=_sentence(line.reason), contact=_contact_text(domain, line))
-        dispatcher.utter_message(json_message={"type": "services",
-                                               "services": [line.payload for line in answer.services]})
+            dispatcher.utter_message(
+                response="utter_service_item",
+                name=item["name"],
+                summary=item["summary"],
+                reason=_sentence(line.reason),
+                contact=_contact_text(domain, line),
+            )
+        dispatcher.utter_message(
+            json_message={"type": "services", "services": [line.payload for line in answer.services]}
+        )
         if answer.referral_only:
-            dispatcher.utter_message(response="utter_services_ask_professional",
-                                     names=", ".join(answer.referral_only))
+            dispatcher.utter_message(
+                response="utter_services_ask_professional", names=", ".join(answer.referral_only)
+            )
         if answer.degraded:
             dispatcher.utter_message(response="utter_wellbeing_hub_route")
         dispatcher.utter_message(response="utter_services_check")
@@ -74,6 +90,7 @@ class ActionResetSearch(Action):
     def name(self) -> Text:
         return "action_reset_search"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         return [AllSlotsReset()]

@@ -4,6 +4,7 @@ Wording lives in domain.yml so it can be reviewed and measured for readability. 
 from several small templates (a service's phone, website and hours); the action renders those pieces from
 the domain it receives instead of writing English in Python.
 """
+
 from __future__ import annotations
 
 import string

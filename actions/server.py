@@ -13,6 +13,7 @@ and closes those three gaps:
 
 Run it as `python -m actions.server [--port 5055] [--actions actions]`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,9 +48,12 @@ def create_app(actions_package: str = "actions") -> Sanic:
         status = getattr(exception, "status_code", 500)
         if status < 500:  # Sanic's own 4xx (bad JSON body, wrong method): nothing went wrong in an action
             return response.json({"error": type(exception).__name__}, status=status)
-        log.error("action %s failed with %s (message withheld: it may quote the conversation)\n%s",
-                  _action_name(request), type(exception).__name__,
-                  "".join(traceback.format_tb(exception.__traceback__)))
+        log.error(
+            "action %s failed with %s (message withheld: it may quote the conversation)\n%s",
+            _action_name(request),
+            type(exception).__name__,
+            "".join(traceback.format_tb(exception.__traceback__)),
+        )
         return response.json({"error": "internal error"}, status=500)
 
     app.error_handler.add(Exception, on_exception)  # replaces the SDK's handler, which echoes the tracker

@@ -3,6 +3,7 @@
 The lexicon extractors in bot/nlu/extractors fill the slots from what people type. This action only decides
 what to do with the values (ranges, special places) and says something kind when nothing was understood.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Text
@@ -20,8 +21,12 @@ from directory.places import NOT_GIVEN, OUTSIDE_LONDON, trust_for
 ANSWER_INTENTS = frozenset({"inform", "nlu_fallback", "ask_for_help"})
 # Replies that say an answer was not understood. The second in a row becomes utter_default_twice, which
 # offers buttons and the Wellbeing Hub route instead of asking the same thing a third time.
-NOT_UNDERSTOOD = {"role": "utter_role_not_understood", "age": "utter_age_not_understood",
-                  "borough": "utter_borough_not_understood", "concerns": "utter_concerns_not_understood"}
+NOT_UNDERSTOOD = {
+    "role": "utter_role_not_understood",
+    "age": "utter_age_not_understood",
+    "borough": "utter_borough_not_understood",
+    "concerns": "utter_concerns_not_understood",
+}
 # Entities that answer one of the form's questions. A message with any of them was understood, even if it
 # answered a different question than the one asked ("actually I'm 16" when asked where they live).
 FORM_ENTITIES = ("role", "age", "number", "age_band", "borough", "concern", "concern_unsure")
@@ -42,8 +47,11 @@ def _latest_entities(tracker: Tracker) -> Set[str]:
 
 def _not_understood(tracker: Tracker, slot: str) -> bool:
     """True when the form asked for `slot` and got an answer attempt in which nothing was recognised."""
-    return (tracker.get_slot("requested_slot") == slot and _latest_intent(tracker) in ANSWER_INTENTS
-            and not _latest_entities(tracker).intersection(FORM_ENTITIES))
+    return (
+        tracker.get_slot("requested_slot") == slot
+        and _latest_intent(tracker) in ANSWER_INTENTS
+        and not _latest_entities(tracker).intersection(FORM_ENTITIES)
+    )
 
 
 def _answered_something_else(tracker: Tracker, slot: str) -> bool:
@@ -103,8 +111,9 @@ class ValidateSignpostForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_signpost_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
         """Once the person would rather not give an age, `age_declined` (filled) stands in for `age`: the form
         stops asking and the search covers every age. Standing in, rather than leaving `age` out, keeps the
         flag among the form's slots, whose changes are the only ones rasa-sdk passes back to Rasa."""
@@ -113,21 +122,26 @@ class ValidateSignpostForm(FormValidationAction):
         return domain_slots
 
     # ------------------------------------------------------------------ answers that found no entity
-    async def extract_role(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_role(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """Asked who it is for and got something else: say so and ask again (the question has buttons).
 
         Someone who keeps answering the other questions instead (an age, a place, a worry) after being asked
         MAX_ROLE_ASKS times is taken as a young person, the safest reading, rather than asked for ever."""
         if _not_understood(tracker, "role"):
             return _say_not_understood(dispatcher, tracker, "role")
-        if (tracker.get_slot("requested_slot") == "role" and _answered_something_else(tracker, "role")
-                and _times_sent(tracker, frozenset({"utter_ask_role"})) >= MAX_ROLE_ASKS):
+        if (
+            tracker.get_slot("requested_slot") == "role"
+            and _answered_something_else(tracker, "role")
+            and _times_sent(tracker, frozenset({"utter_ask_role"})) >= MAX_ROLE_ASKS
+        ):
             return {"role": "young_person"}
         return {}
 
-    async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_age(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if _declined(tracker, "age"):
             dispatcher.utter_message(response="utter_age_declined")
             return {AGE_DECLINED: True}
@@ -138,12 +152,16 @@ class ValidateSignpostForm(FormValidationAction):
             return {AGE_DECLINED: True}
         return _say_not_understood(dispatcher, tracker, "age")
 
-    async def extract_borough(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[Text, Any]:
-        return _say_not_understood(dispatcher, tracker, "borough") if _not_understood(tracker, "borough") else {}
+    async def extract_borough(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return (
+            _say_not_understood(dispatcher, tracker, "borough") if _not_understood(tracker, "borough") else {}
+        )
 
-    async def extract_concerns(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_concerns(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """Free text that maps to no concern: ask once more, then search for general support."""
         if not _not_understood(tracker, "concerns"):
             return {}
@@ -152,18 +170,21 @@ class ValidateSignpostForm(FormValidationAction):
         return _say_not_understood(dispatcher, tracker, "concerns")
 
     # ------------------------------------------------------------------ values that were found
-    def validate_age_declined(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[Text, Any]:
+    def validate_age_declined(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """Set by extract_age; nothing to check."""
         return {AGE_DECLINED: bool(value)}
 
-    def validate_role(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: DomainDict) -> Dict[Text, Any]:
+    def validate_role(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         """The lexicon and the buttons only ever give known roles."""
         return {"role": value}
 
-    def validate_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                     domain: DomainDict) -> Dict[Text, Any]:
+    def validate_age(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         age = _as_age(value)
         if age is None:
             dispatcher.utter_message(response="utter_age_not_understood")
@@ -176,16 +197,18 @@ class ValidateSignpostForm(FormValidationAction):
             dispatcher.utter_message(response="utter_age_over_25")
         return {"age": float(age), "age_band": audience.age_band_for(age)}
 
-    def validate_borough(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> Dict[Text, Any]:
+    def validate_borough(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         if value == OUTSIDE_LONDON:
             dispatcher.utter_message(response="utter_borough_outside_london")
         elif value == NOT_GIVEN:
             dispatcher.utter_message(response="utter_borough_not_given")
         return {"borough": value, "nhs_trust": trust_for(value)}
 
-    def validate_concerns(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+    def validate_concerns(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         concerns = _unique(value if isinstance(value, list) else [value])
         if len(concerns) > 1 and "general" in concerns:
             concerns.remove("general")

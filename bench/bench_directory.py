@@ -9,6 +9,7 @@ p50/p95/p99 in milliseconds (and the CPU-time percentiles, which a busy shared m
 exits 1 when the wall-clock p99 is over the target (5 ms). Without --database-url it uses a temporary SQLite file; with a PostgreSQL
 URL, use a throwaway database: the load replaces the directory tables there.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,15 +47,28 @@ def synthetic_services(count: int, seed: int = 7) -> List[dict]:
             areas = rng.sample(boroughs, rng.randint(2, 5))
         age_min = rng.choice([None, 0, 5, 11, 13, 16])
         age_max = rng.choice([None, 18, 19, 25, 120]) if age_min is None or age_min < 18 else None
-        services.append({
-            "id": f"bench-{i:05d}", "name": f"Bench service {i}", "summary": "Synthetic service for benchmarks.",
-            "organisation": f"Bench organisation {i % 400}", "areas": areas, "age_min": age_min, "age_max": age_max,
-            "audiences": rng.sample(list(vocab.AUDIENCES), rng.randint(1, 2)),
-            "concerns": rng.sample(codes, rng.randint(1, 4)),
-            "how_to_refer": rng.sample(list(vocab.REFERRAL_ROUTES), rng.randint(0, 2)),
-            "contacts": [{"type": "phone", "value": "0800 1111"}, {"type": "website", "value": "example.org"}],
-            "is_24_7": rng.random() < 0.1, "confidence": "high", "source": "bench", "last_verified": "2026-11-25",
-        })
+        services.append(
+            {
+                "id": f"bench-{i:05d}",
+                "name": f"Bench service {i}",
+                "summary": "Synthetic service for benchmarks.",
+                "organisation": f"Bench organisation {i % 400}",
+                "areas": areas,
+                "age_min": age_min,
+                "age_max": age_max,
+                "audiences": rng.sample(list(vocab.AUDIENCES), rng.randint(1, 2)),
+                "concerns": rng.sample(codes, rng.randint(1, 4)),
+                "how_to_refer": rng.sample(list(vocab.REFERRAL_ROUTES), rng.randint(0, 2)),
+                "contacts": [
+                    {"type": "phone", "value": "0800 1111"},
+                    {"type": "website", "value": "example.org"},
+                ],
+                "is_24_7": rng.random() < 0.1,
+                "confidence": "high",
+                "source": "bench",
+                "last_verified": "2026-11-25",
+            }
+        )
     return [{k: v for k, v in s.items() if v is not None} for s in services]
 
 
@@ -62,9 +76,15 @@ def random_queries(count: int, seed: int = 11) -> List[MatchQuery]:
     rng = random.Random(seed)
     boroughs = list(places.london_boroughs()) + [vocab.OUTSIDE_LONDON, vocab.NOT_GIVEN]
     codes = sorted(concern_codes())
-    return [MatchQuery(age=rng.choice([None] + list(range(5, 26))), borough=rng.choice(boroughs),
-                       concerns=rng.sample(codes, rng.randint(0, 2)), role=rng.choice([None, *vocab.ROLES]))
-            for _ in range(count)]
+    return [
+        MatchQuery(
+            age=rng.choice([None] + list(range(5, 26))),
+            borough=rng.choice(boroughs),
+            concerns=rng.sample(codes, rng.randint(0, 2)),
+            role=rng.choice([None, *vocab.ROLES]),
+        )
+        for _ in range(count)
+    ]
 
 
 def percentile(values: List[float], pct: float) -> float:
@@ -76,7 +96,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=2_000)
-    parser.add_argument("--database-url", help="default: a temporary SQLite file (never the project database)")
+    parser.add_argument(
+        "--database-url", help="default: a temporary SQLite file (never the project database)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -84,7 +106,9 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         records = parse_documents({"bench.yml": {"services": synthetic_services(args.services)}})
         load_records(engine, records)
-        print(f"{engine.dialect.name}: loaded {len(records)} services in {time.perf_counter() - started:.1f}s")
+        print(
+            f"{engine.dialect.name}: loaded {len(records)} services in {time.perf_counter() - started:.1f}s"
+        )
         reader = make_read_engine(url)  # what the action server reads through
         queries = random_queries(args.queries)
         for query in queries[:50]:  # warm caches and the connection pool
@@ -106,13 +130,19 @@ def main(argv=None) -> int:
         reader.dispose()
         engine.dispose()
     p99 = percentile(timings, 99)
-    print(f"find_services over {len(timings)} queries: p50 {percentile(timings, 50):.2f} ms, "
-          f"p95 {percentile(timings, 95):.2f} ms, p99 {p99:.2f} ms, max {max(timings):.2f} ms; "
-          f"mean results {statistics.mean(sizes):.1f}")
-    print(f"  CPU time of this process (less sensitive to a busy machine): p50 {percentile(cpu, 50):.2f} ms, "
-          f"p99 {percentile(cpu, 99):.2f} ms")
-    print(f"professional_routes over {len(referral)} queries: p50 {percentile(referral, 50):.2f} ms, "
-          f"p99 {percentile(referral, 99):.2f} ms")
+    print(
+        f"find_services over {len(timings)} queries: p50 {percentile(timings, 50):.2f} ms, "
+        f"p95 {percentile(timings, 95):.2f} ms, p99 {p99:.2f} ms, max {max(timings):.2f} ms; "
+        f"mean results {statistics.mean(sizes):.1f}"
+    )
+    print(
+        f"  CPU time of this process (less sensitive to a busy machine): p50 {percentile(cpu, 50):.2f} ms, "
+        f"p99 {percentile(cpu, 99):.2f} ms"
+    )
+    print(
+        f"professional_routes over {len(referral)} queries: p50 {percentile(referral, 50):.2f} ms, "
+        f"p99 {percentile(referral, 99):.2f} ms"
+    )
     print(f"target p99 < {TARGET_P99_MS} ms: {'met' if p99 < TARGET_P99_MS else 'NOT met'}")
     return 0 if p99 < TARGET_P99_MS else 1
 

@@ -13,6 +13,7 @@ less). PostgreSQL runs in a throwaway database (directory_bench_<random>) create
 skipped, saying why, when the server cannot be reached. Targets on an idle machine: function p99 < 5 ms,
 API p99 < 20 ms; exit code 1 when a wall-clock p99 misses its target.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,8 +56,10 @@ def api_params(query: MatchQuery) -> List[Tuple[str, str]]:
 
 
 def summary(name: str, wall: List[float], cpu: List[float]) -> str:
-    return (f"{name:14} n={len(wall)}: wall p50 {percentile(wall, 50):.2f} ms, p95 {percentile(wall, 95):.2f} ms, "
-            f"p99 {percentile(wall, 99):.2f} ms | CPU p50 {percentile(cpu, 50):.2f} ms, p99 {percentile(cpu, 99):.2f} ms")
+    return (
+        f"{name:14} n={len(wall)}: wall p50 {percentile(wall, 50):.2f} ms, p95 {percentile(wall, 95):.2f} ms, "
+        f"p99 {percentile(wall, 99):.2f} ms | CPU p50 {percentile(cpu, 50):.2f} ms, p99 {percentile(cpu, 99):.2f} ms"
+    )
 
 
 def time_function(reader, queries: List[MatchQuery]) -> Tuple[List[float], List[float]]:
@@ -97,7 +100,7 @@ async def time_api(engine, reader, queries: List[MatchQuery]) -> Tuple[List[floa
             wall.append((time.perf_counter() - t0) * 1000)
             cpu.append((time.process_time() - c0) * 1000)
             assert response.status == 200, await response.text()
-    return wall, cpu, server[-len(queries):]
+    return wall, cpu, server[-len(queries) :]
 
 
 @contextmanager
@@ -133,13 +136,17 @@ def run_backend(url: str, records, queries: List[MatchQuery]) -> Dict[str, float
     try:
         started = time.perf_counter()
         load_records(engine, records)
-        print(f"{engine.dialect.name}: loaded {len(records)} services in {time.perf_counter() - started:.1f}s")
+        print(
+            f"{engine.dialect.name}: loaded {len(records)} services in {time.perf_counter() - started:.1f}s"
+        )
         wall, cpu = time_function(reader, queries)
         print("  " + summary("find_services", wall, cpu))
         api_wall, api_cpu, server = asyncio.run(time_api(engine, reader, queries))
         print("  " + summary("GET /services", api_wall, api_cpu) + " (CPU: client and server)")
-        print(f"  {'':14} server side only: wall p50 {percentile(server, 50):.2f} ms, "
-              f"p99 {percentile(server, 99):.2f} ms")
+        print(
+            f"  {'':14} server side only: wall p50 {percentile(server, 50):.2f} ms, "
+            f"p99 {percentile(server, 99):.2f} ms"
+        )
         return {"find_services": percentile(wall, 99), "GET /services": percentile(api_wall, 99)}
     finally:
         reader.dispose()
@@ -150,8 +157,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=1_000)
-    parser.add_argument("--backend", choices=("sqlite", "postgresql"), action="append",
-                        help="default: both")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), action="append", help="default: both")
     args = parser.parse_args(argv)
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     started = time.perf_counter()
@@ -160,7 +166,7 @@ def main(argv=None) -> int:
     queries = random_queries(args.queries)
     met = True
     for backend in args.backend or ["sqlite", "postgresql"]:
-        with (sqlite_url() if backend == "sqlite" else postgresql_url()) as url:
+        with sqlite_url() if backend == "sqlite" else postgresql_url() as url:
             if url is None:
                 continue
             for name, p99 in run_backend(url, records, queries).items():

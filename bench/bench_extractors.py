@@ -9,6 +9,7 @@ milliseconds per component and for the three together, plus long and odd inputs.
 component's p95 is over the target (1 ms). Timings depend on what else the machine is running: the
 numbers are for comparing changes on one machine, not promises.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,17 +29,67 @@ from bot.nlu.extractors import AgeExtractor, LexiconEntityExtractor, PlaceExtrac
 TARGET_P95_MS = 1.0
 
 OPENERS = ["hi", "hello", "", "um", "ok so", "hey, i need help.", "Hi there, I'm writing because"]
-WHO = ["im {age}", "i'm {age}", "my son is {age}", "my daughter (age {age})", "my {age} year old", "he's {age}",
-       "she is in year {year}", "I'm a teacher and one of my pupils is {age}", "i am {age} years old", "{age}yo",
-       "my kid is in yr {year}", "I'm a youth worker, the young person is {age}"]
+WHO = [
+    "im {age}",
+    "i'm {age}",
+    "my son is {age}",
+    "my daughter (age {age})",
+    "my {age} year old",
+    "he's {age}",
+    "she is in year {year}",
+    "I'm a teacher and one of my pupils is {age}",
+    "i am {age} years old",
+    "{age}yo",
+    "my kid is in yr {year}",
+    "I'm a youth worker, the young person is {age}",
+]
 WHERE = ["live in {place}", "we're in {place}", "from {place}", "near {place}", "in {place}", "{place}"]
-PLACES = ["hakney", "Hackney", "E8 1DY", "W10", "westminister", "k&c", "Notting Hill", "Dalston", "brixton",
-          "peckham", "SW1A", "stoke newinton", "Croydon", "walthamstow", "Manchester", "kent", "tower hamlets",
-          "Bow", "Clapham", "Earl's Court", "ec2a 4ne", "Lewisham", "wimbledon", "ilford", "Romford"]
-WORRY = ["feel rly low", "being bullied and won't eat", "has panic attacks", "cant sleep", "self harming",
-         "parents arguing all the time", "stressed about exams", "lonely", "angry all the time", "grieving my nan",
-         "smoking weed", "might be autistic", "hate how i look", "questioning my gender", "not sure",
-         "just want to talk", "crying all the time and no motivation"]
+PLACES = [
+    "hakney",
+    "Hackney",
+    "E8 1DY",
+    "W10",
+    "westminister",
+    "k&c",
+    "Notting Hill",
+    "Dalston",
+    "brixton",
+    "peckham",
+    "SW1A",
+    "stoke newinton",
+    "Croydon",
+    "walthamstow",
+    "Manchester",
+    "kent",
+    "tower hamlets",
+    "Bow",
+    "Clapham",
+    "Earl's Court",
+    "ec2a 4ne",
+    "Lewisham",
+    "wimbledon",
+    "ilford",
+    "Romford",
+]
+WORRY = [
+    "feel rly low",
+    "being bullied and won't eat",
+    "has panic attacks",
+    "cant sleep",
+    "self harming",
+    "parents arguing all the time",
+    "stressed about exams",
+    "lonely",
+    "angry all the time",
+    "grieving my nan",
+    "smoking weed",
+    "might be autistic",
+    "hate how i look",
+    "questioning my gender",
+    "not sure",
+    "just want to talk",
+    "crying all the time and no motivation",
+]
 FILLERS = ["and", "but", "also", "so", "and honestly", "and i think", "and"]
 
 
@@ -58,8 +109,10 @@ def messages(count: int, seed: int) -> List[str]:
 def percentiles(samples: List[float]) -> str:
     ordered = sorted(samples)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return (f"p50 {statistics.median(ordered):.3f}  p95 {pick(0.95):.3f}  p99 {pick(0.99):.3f}  "
-            f"max {ordered[-1]:.3f} ms")
+    return (
+        f"p50 {statistics.median(ordered):.3f}  p95 {pick(0.95):.3f}  p99 {pick(0.99):.3f}  "
+        f"max {ordered[-1]:.3f} ms"
+    )
 
 
 def main() -> int:
@@ -69,8 +122,11 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    components = [AgeExtractor.create({}, None, None, None), PlaceExtractor.create({}, None, None, None),
-                  LexiconEntityExtractor.create({}, None, None, None)]
+    components = [
+        AgeExtractor.create({}, None, None, None),
+        PlaceExtractor.create({}, None, None, None),
+        LexiconEntityExtractor.create({}, None, None, None),
+    ]
     print(f"start-up (lexicons compiled, spaCy blank pipeline): {time.perf_counter() - started:.2f} s")
 
     for text in messages(200, args.seed + 1):  # warm word-level caches as a running server would be
@@ -96,8 +152,11 @@ def main() -> int:
         print(f"  {name:24} {percentiles(samples)}")
     print(f"  {'all three':24} {percentiles(totals)}")
 
-    for label, text in [("5 000 characters", "im 15 and i live in hackney " * 180),
-                        ("100 000 characters", "a" * 100_000), ("emoji only", "😀" * 50)]:
+    for label, text in [
+        ("5 000 characters", "im 15 and i live in hackney " * 180),
+        ("100 000 characters", "a" * 100_000),
+        ("emoji only", "😀" * 50),
+    ]:
         message = Message.build(text=text)
         t0 = time.perf_counter()
         for component in components:

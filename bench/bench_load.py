@@ -14,6 +14,7 @@ errors, lost turns (sent but not in the tracker store), the Rasa server's reside
 turn of each server, and the machine's load: on a shared machine the figures mean nothing without it.
 Timings live here, never in tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,10 +60,12 @@ def scenario_loads(quick: bool, urls: List[str], scripts: List[List[str]]) -> Di
     """(a) and (b); `measure` spreads the people over the scripts."""
     scale = 0.25 if quick else 1.0
     return {
-        "a_one_at_a_time": Load(people=1, script=scripts[0], urls=urls[:1],
-                                conversations_per_person=max(4, int(24 * scale))),
-        "b_capacity_20": Load(people=20, script=scripts[0], urls=urls[:1],
-                              conversations_per_person=max(1, int(3 * scale))),
+        "a_one_at_a_time": Load(
+            people=1, script=scripts[0], urls=urls[:1], conversations_per_person=max(4, int(24 * scale))
+        ),
+        "b_capacity_20": Load(
+            people=20, script=scripts[0], urls=urls[:1], conversations_per_person=max(1, int(3 * scale))
+        ),
     }
 
 
@@ -84,8 +87,11 @@ async def nlu_latency_ms(url: str, token: str, texts: List[str], rounds: int = 1
                     await response.read()
                 timings.append(1000 * (time.perf_counter() - start))
     timings.sort()
-    return {"p50_ms": timings[len(timings) // 2], "p95_ms": timings[int(0.95 * (len(timings) - 1))],
-            "mean_ms": statistics.fmean(timings)}
+    return {
+        "p50_ms": timings[len(timings) // 2],
+        "p95_ms": timings[int(0.95 * (len(timings) - 1))],
+        "mean_ms": statistics.fmean(timings),
+    }
 
 
 def stored_user_turns(db_url: str, senders: List[str]) -> int:
@@ -95,14 +101,21 @@ def stored_user_turns(db_url: str, senders: List[str]) -> int:
     engine = sa.create_engine(db_url)
     try:
         with engine.connect() as connection:
-            return connection.execute(sa.text("SELECT count(*) FROM events WHERE type_name = 'user' "
-                                              "AND sender_id = ANY(:senders)"), {"senders": senders}).scalar_one()
+            return connection.execute(
+                sa.text("SELECT count(*) FROM events WHERE type_name = 'user' AND sender_id = ANY(:senders)"),
+                {"senders": senders},
+            ).scalar_one()
     finally:
         engine.dispose()
 
 
-def measure(name: str, load: Load, pids: Dict[str, int], db_url: Optional[str] = None,
-            scripts: Optional[List[List[str]]] = None) -> Dict[str, Any]:
+def measure(
+    name: str,
+    load: Load,
+    pids: Dict[str, int],
+    db_url: Optional[str] = None,
+    scripts: Optional[List[List[str]]] = None,
+) -> Dict[str, Any]:
     """Run one scenario under the monitor; return its figures."""
     monitor = procstats.Monitor(pids).start()
     results = asyncio.run(_run_with_scripts(load, scripts))
@@ -113,11 +126,21 @@ def measure(name: str, load: Load, pids: Dict[str, int], db_url: Optional[str] =
     if db_url is not None:
         lost = sent - stored_user_turns(db_url, list(results.sent_by_sender))
     turns = max(1, summary["turns"])
-    row = {"scenario": name, **summary, "sent": sent, "lost": lost, "error_kinds": results.errors,
-           "cpu_ms_per_turn": {k: 1000 * v / turns for k, v in sample.cpu_seconds.items()},
-           "machine": {"load_before": sample.load_before, "load_after": sample.load_after,
-                       "cpu_busy_percent": sample.cpu_busy_percent},
-           "rss_peak_mb": sample.peak_rss_mb, "rss_hwm_mb": sample.hwm_mb}
+    row = {
+        "scenario": name,
+        **summary,
+        "sent": sent,
+        "lost": lost,
+        "error_kinds": results.errors,
+        "cpu_ms_per_turn": {k: 1000 * v / turns for k, v in sample.cpu_seconds.items()},
+        "machine": {
+            "load_before": sample.load_before,
+            "load_after": sample.load_after,
+            "cpu_busy_percent": sample.cpu_busy_percent,
+        },
+        "rss_peak_mb": sample.peak_rss_mb,
+        "rss_hwm_mb": sample.hwm_mb,
+    }
     print_row(row)
     return row
 
@@ -130,9 +153,13 @@ async def _run_with_scripts(load: Load, scripts: Optional[List[List[str]]]) -> l
     for index, script in enumerate(scripts):
         people = load.people // len(scripts) + (1 if index < load.people % len(scripts) else 0)
         if people:
-            groups.append(Load(**{**asdict(load), "people": people, "script": script, "seed": load.seed + index}))
+            groups.append(
+                Load(**{**asdict(load), "people": people, "script": script, "seed": load.seed + index})
+            )
     parts = await asyncio.gather(*(load_client.run(group) for group in groups))
-    merged = load_client.Results(started=min(p.started for p in parts), finished=max(p.finished for p in parts))
+    merged = load_client.Results(
+        started=min(p.started for p in parts), finished=max(p.finished for p in parts)
+    )
     for part in parts:
         merged.latencies_s += part.latencies_s
         for kind, count in part.errors.items():
@@ -146,11 +173,14 @@ def print_row(row: Dict[str, Any]) -> None:
     machine = row["machine"]
     rss = ", ".join(f"{k} {v:.0f}" for k, v in row["rss_peak_mb"].items())
     cpu = ", ".join(f"{k} {v:.1f}" for k, v in row["cpu_ms_per_turn"].items())
-    print(f"{row['scenario']:<34} {row['turns']:>5} turns {row['turns_per_s']:>6.1f}/s  "
-          f"p50 {row['p50_ms']:>6.0f}  p95 {row['p95_ms']:>6.0f}  p99 {row['p99_ms']:>6.0f} ms  "
-          f"errors {row['errors']}  lost {row['lost'] if row['lost'] is not None else '-'}\n"
-          f"{'':<34} RSS peak MB: {rss}; CPU ms/turn: {cpu}; load {machine['load_before'][0]:.2f}->"
-          f"{machine['load_after'][0]:.2f}, machine CPU busy {machine['cpu_busy_percent']:.0f}%", flush=True)
+    print(
+        f"{row['scenario']:<34} {row['turns']:>5} turns {row['turns_per_s']:>6.1f}/s  "
+        f"p50 {row['p50_ms']:>6.0f}  p95 {row['p95_ms']:>6.0f}  p99 {row['p99_ms']:>6.0f} ms  "
+        f"errors {row['errors']}  lost {row['lost'] if row['lost'] is not None else '-'}\n"
+        f"{'':<34} RSS peak MB: {rss}; CPU ms/turn: {cpu}; load {machine['load_before'][0]:.2f}->"
+        f"{machine['load_after'][0]:.2f}, machine CPU busy {machine['cpu_busy_percent']:.0f}%",
+        flush=True,
+    )
 
 
 def run_ours(model: Path, workdir: Path, quick: bool, paced_s: float, rows: List[Dict[str, Any]]) -> None:
@@ -159,9 +189,17 @@ def run_ours(model: Path, workdir: Path, quick: bool, paced_s: float, rows: List
     redis = PrivateRedis(workdir).start()
     try:
         # -------- one replica, PostgreSQL + Redis
-        one = AssistantProcesses(model, workdir / "one", Deployment(
-            replicas=1, tracker_db_url=database.url, redis_url=redis.url, capture_logs=True,
-            directory_db_url=f"sqlite:///{workdir / 'directory.db'}"))
+        one = AssistantProcesses(
+            model,
+            workdir / "one",
+            Deployment(
+                replicas=1,
+                tracker_db_url=database.url,
+                redis_url=redis.url,
+                capture_logs=True,
+                directory_db_url=f"sqlite:///{workdir / 'directory.db'}",
+            ),
+        )
         (workdir / "one").mkdir()
         one.start()
         try:
@@ -170,19 +208,39 @@ def run_ours(model: Path, workdir: Path, quick: bool, paced_s: float, rows: List
             asyncio.run(warm_up(urls, OUR_SCRIPTS))
             for name, load in scenario_loads(quick, urls, OUR_SCRIPTS).items():
                 rows.append(measure(f"ours {name} (postgres)", load, pids, database.url, OUR_SCRIPTS))
-            rows.append({"scenario": "ours NLU /model/parse", **asyncio.run(
-                nlu_latency_ms(one.url, os.environ["RASA_API_TOKEN"], [t for s in OUR_SCRIPTS for t in s]))})
+            rows.append(
+                {
+                    "scenario": "ours NLU /model/parse",
+                    **asyncio.run(
+                        nlu_latency_ms(
+                            one.url, os.environ["RASA_API_TOKEN"], [t for s in OUR_SCRIPTS for t in s]
+                        )
+                    ),
+                }
+            )
             print(f"ours NLU only (/model/parse): {rows[-1]}", flush=True)
-            paced = Load(people=100, script=OUR_SCRIPTS[0], urls=urls, pause_s=PACE_S,
-                         duration_s=paced_s / (4 if quick else 1))
+            paced = Load(
+                people=100,
+                script=OUR_SCRIPTS[0],
+                urls=urls,
+                pause_s=PACE_S,
+                duration_s=paced_s / (4 if quick else 1),
+            )
             rows.append(measure("ours c_paced_100 (1 replica)", paced, pids, database.url, OUR_SCRIPTS))
         finally:
             one.stop()
         # -------- one replica, in-memory SQLite tracker store (what the database costs)
         (workdir / "memory").mkdir()
-        memory = AssistantProcesses(model, workdir / "memory", Deployment(
-            replicas=1, tracker_db_url="sqlite://", capture_logs=True,
-            directory_db_url=f"sqlite:///{workdir / 'directory.db'}"))
+        memory = AssistantProcesses(
+            model,
+            workdir / "memory",
+            Deployment(
+                replicas=1,
+                tracker_db_url="sqlite://",
+                capture_logs=True,
+                directory_db_url=f"sqlite:///{workdir / 'directory.db'}",
+            ),
+        )
         memory.start()
         try:
             pids = {"rasa": memory.rasa_server.pid, "actions": memory.action_server.pid}
@@ -193,17 +251,33 @@ def run_ours(model: Path, workdir: Path, quick: bool, paced_s: float, rows: List
             memory.stop()
         # -------- two replicas, PostgreSQL + Redis
         (workdir / "two").mkdir()
-        two = AssistantProcesses(model, workdir / "two", Deployment(
-            replicas=2, tracker_db_url=database.url, redis_url=redis.url, capture_logs=True,
-            directory_db_url=f"sqlite:///{workdir / 'directory.db'}"))
+        two = AssistantProcesses(
+            model,
+            workdir / "two",
+            Deployment(
+                replicas=2,
+                tracker_db_url=database.url,
+                redis_url=redis.url,
+                capture_logs=True,
+                directory_db_url=f"sqlite:///{workdir / 'directory.db'}",
+            ),
+        )
         two.start()
         try:
             urls = [two.url_of(0), two.url_of(1)]
-            pids = {"rasa": two.rasa_servers[0].pid, "rasa_2": two.rasa_servers[1].pid,
-                    "actions": two.action_server.pid}
+            pids = {
+                "rasa": two.rasa_servers[0].pid,
+                "rasa_2": two.rasa_servers[1].pid,
+                "actions": two.action_server.pid,
+            }
             asyncio.run(warm_up(urls, OUR_SCRIPTS))
-            paced = Load(people=200, script=OUR_SCRIPTS[0], urls=urls, pause_s=PACE_S,
-                         duration_s=paced_s / (4 if quick else 1))
+            paced = Load(
+                people=200,
+                script=OUR_SCRIPTS[0],
+                urls=urls,
+                pause_s=PACE_S,
+                duration_s=paced_s / (4 if quick else 1),
+            )
             rows.append(measure("ours c_paced_200 (2 replicas)", paced, pids, database.url, OUR_SCRIPTS))
         finally:
             two.stop()
@@ -220,12 +294,27 @@ def run_stock(folder: Path, workdir: Path, quick: bool, paced_s: float, rows: Li
         pids = {"rasa": stock.process.pid}
         for name, load in scenario_loads(quick, [stock.url], stock_assistant.SCRIPTS).items():
             rows.append(measure(f"stock {name}", load, pids, None, stock_assistant.SCRIPTS))
-        rows.append({"scenario": "stock NLU /model/parse", **asyncio.run(nlu_latency_ms(
-            stock.url, os.environ["RASA_API_TOKEN"], [t for s in stock_assistant.SCRIPTS for t in s]))})
+        rows.append(
+            {
+                "scenario": "stock NLU /model/parse",
+                **asyncio.run(
+                    nlu_latency_ms(
+                        stock.url,
+                        os.environ["RASA_API_TOKEN"],
+                        [t for s in stock_assistant.SCRIPTS for t in s],
+                    )
+                ),
+            }
+        )
         print(f"stock NLU only (/model/parse): {rows[-1]}", flush=True)
         # Not a target; shows whether one stock process keeps the pace the targets ask of ours.
-        paced = Load(people=100, script=stock_assistant.SCRIPTS[0], urls=[stock.url], pause_s=PACE_S,
-                     duration_s=paced_s / (4 if quick else 1))
+        paced = Load(
+            people=100,
+            script=stock_assistant.SCRIPTS[0],
+            urls=[stock.url],
+            pause_s=PACE_S,
+            duration_s=paced_s / (4 if quick else 1),
+        )
         rows.append(measure("stock c_paced_100 (1 replica)", paced, pids, None, stock_assistant.SCRIPTS))
     finally:
         stock.stop()
@@ -239,23 +328,36 @@ def verdict(rows: List[Dict[str, Any]]) -> List[str]:
     ours_b, stock_b = by.get("ours b_capacity_20 (postgres)"), by.get("stock b_capacity_20")
     if ours_a and stock_a:
         ratio = ours_a["p95_ms"] / max(1e-9, stock_a["p95_ms"])
-        lines.append(f"(a) p95 ours/stock = {ours_a['p95_ms']:.0f}/{stock_a['p95_ms']:.0f} ms = {ratio:.2f}x "
-                     f"(target <= {TARGET_RATIO}x): {'met' if ratio <= TARGET_RATIO else 'MISSED'}")
+        lines.append(
+            f"(a) p95 ours/stock = {ours_a['p95_ms']:.0f}/{stock_a['p95_ms']:.0f} ms = {ratio:.2f}x "
+            f"(target <= {TARGET_RATIO}x): {'met' if ratio <= TARGET_RATIO else 'MISSED'}"
+        )
     if ours_b and stock_b:
         ratio = stock_b["turns_per_s"] / max(1e-9, ours_b["turns_per_s"])
-        lines.append(f"(b) capacity stock/ours = {stock_b['turns_per_s']:.1f}/{ours_b['turns_per_s']:.1f} turns/s "
-                     f"= {ratio:.2f}x (target <= {TARGET_RATIO}x): {'met' if ratio <= TARGET_RATIO else 'MISSED'}")
+        lines.append(
+            f"(b) capacity stock/ours = {stock_b['turns_per_s']:.1f}/{ours_b['turns_per_s']:.1f} turns/s "
+            f"= {ratio:.2f}x (target <= {TARGET_RATIO}x): {'met' if ratio <= TARGET_RATIO else 'MISSED'}"
+        )
     for name in ("ours c_paced_100 (1 replica)", "ours c_paced_200 (2 replicas)"):
         row = by.get(name)
         if row:
             ok = row["p95_ms"] < TARGET_P95_MS and row["errors"] == 0 and row["lost"] == 0
-            lines.append(f"{name}: p95 {row['p95_ms']:.0f} ms, errors {row['errors']}, lost {row['lost']} "
-                         f"(target p95 < {TARGET_P95_MS:.0f} ms, 0, 0): {'met' if ok else 'MISSED'}")
-    peaks = [v for row in rows if row["scenario"].startswith("ours") for k, v in row.get("rss_hwm_mb", {}).items()
-             if k.startswith("rasa")]
+            lines.append(
+                f"{name}: p95 {row['p95_ms']:.0f} ms, errors {row['errors']}, lost {row['lost']} "
+                f"(target p95 < {TARGET_P95_MS:.0f} ms, 0, 0): {'met' if ok else 'MISSED'}"
+            )
+    peaks = [
+        v
+        for row in rows
+        if row["scenario"].startswith("ours")
+        for k, v in row.get("rss_hwm_mb", {}).items()
+        if k.startswith("rasa")
+    ]
     if peaks:
-        lines.append(f"Rasa server peak resident {max(peaks):.0f} MB (target < {TARGET_RSS_MB:.0f} MB): "
-                     f"{'met' if max(peaks) < TARGET_RSS_MB else 'MISSED'}")
+        lines.append(
+            f"Rasa server peak resident {max(peaks):.0f} MB (target < {TARGET_RSS_MB:.0f} MB): "
+            f"{'met' if max(peaks) < TARGET_RSS_MB else 'MISSED'}"
+        )
     return lines
 
 
@@ -264,9 +366,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a quarter of the turns and of the paced time")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run the stock assistant")
     parser.add_argument("--only-baseline", action="store_true", help="run the stock assistant only")
-    parser.add_argument("--baseline-dir", type=Path,
-                        default=None, help="stock project folder (default .rasa/bench/stock-<rasa version>)")
-    parser.add_argument("--paced-seconds", type=float, default=60.0, help="how long paced people keep starting")
+    parser.add_argument(
+        "--baseline-dir",
+        type=Path,
+        default=None,
+        help="stock project folder (default .rasa/bench/stock-<rasa version>)",
+    )
+    parser.add_argument(
+        "--paced-seconds", type=float, default=60.0, help="how long paced people keep starting"
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "results" / "bench_load.json")
     args = parser.parse_args(argv)
 
@@ -279,8 +387,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     model = ensure_model()
     rows: List[Dict[str, Any]] = []
     started = datetime.datetime.now().isoformat(timespec="seconds")
-    print(f"bench_load {started}: {os.cpu_count()} CPUs, load {procstats.load_average()}, "
-          f"Python {platform.python_version()}, Rasa {rasa_version}", flush=True)
+    print(
+        f"bench_load {started}: {os.cpu_count()} CPUs, load {procstats.load_average()}, "
+        f"Python {platform.python_version()}, Rasa {rasa_version}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="bench_load_") as temporary:
         workdir = Path(temporary)
         if not args.skip_baseline:
@@ -289,8 +400,19 @@ def main(argv: Optional[List[str]] = None) -> int:
             run_ours(model, workdir, args.quick, args.paced_seconds, rows)
     print("\n".join(["", "targets:"] + verdict(rows)), flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"started": started, "cpus": os.cpu_count(), "rasa": rasa_version,
-                                     "model": model.name, "rows": rows, "verdict": verdict(rows)}, indent=1))
+    args.json.write_text(
+        json.dumps(
+            {
+                "started": started,
+                "cpus": os.cpu_count(),
+                "rasa": rasa_version,
+                "model": model.name,
+                "rows": rows,
+                "verdict": verdict(rows),
+            },
+            indent=1,
+        )
+    )
     print(f"figures written to {args.json}")
     return 0
 

@@ -5,6 +5,7 @@
 Timings live here, never in tests (they depend on the machine). The detector runs on every message, so
 its typical cost must stay well under a millisecond.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,10 @@ def timed(fn: Callable[[str], object], texts: Sequence[str], repeat: int) -> Lis
 
 
 def report(name: str, micros: Sequence[float]) -> None:
-    print(f"{name:<44} n={len(micros):<6} p50={percentile(micros, .5):>10.0f} us  "
-          f"p99={percentile(micros, .99):>10.0f} us  max={max(micros):>10.0f} us")
+    print(
+        f"{name:<44} n={len(micros):<6} p50={percentile(micros, 0.5):>10.0f} us  "
+        f"p99={percentile(micros, 0.99):>10.0f} us  max={max(micros):>10.0f} us"
+    )
 
 
 def long_messages(corpus: Sequence[str]) -> dict:
@@ -60,7 +63,9 @@ def long_messages(corpus: Sequence[str]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS if DEFAULT_CORPUS.exists() else DEV_CORPUS)
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS if DEFAULT_CORPUS.exists() else DEV_CORPUS
+    )
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     start = time.perf_counter()

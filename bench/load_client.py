@@ -6,6 +6,7 @@ typing). A turn's latency is from sending the message to having the whole reply;
 the answer is not 200 with at least one reply. Turns can go round-robin over several replicas, as a load
 balancer without sticky sessions would send them.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,11 +44,20 @@ class Results:
         wall = max(1e-9, self.finished - self.started)
 
         def pct(q: float) -> float:
-            return 1000 * ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+            return (
+                1000 * ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+            )
 
-        return {"turns": len(ordered), "turns_per_s": len(ordered) / wall, "p50_ms": pct(0.50),
-                "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": 1000 * ordered[-1] if ordered else 0.0,
-                "errors": self.error_count, "wall_s": wall}
+        return {
+            "turns": len(ordered),
+            "turns_per_s": len(ordered) / wall,
+            "p50_ms": pct(0.50),
+            "p95_ms": pct(0.95),
+            "p99_ms": pct(0.99),
+            "max_ms": 1000 * ordered[-1] if ordered else 0.0,
+            "errors": self.error_count,
+            "wall_s": wall,
+        }
 
 
 @dataclass
@@ -64,13 +74,17 @@ class Load:
     timeout_s: float = 60.0
 
 
-async def _turn(session: aiohttp.ClientSession, url: str, sender: str, message: str, results: Results,
-                timeout_s: float) -> None:
+async def _turn(
+    session: aiohttp.ClientSession, url: str, sender: str, message: str, results: Results, timeout_s: float
+) -> None:
     results.sent_by_sender[sender] = results.sent_by_sender.get(sender, 0) + 1
     start = time.perf_counter()
     try:
-        async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                                timeout=aiohttp.ClientTimeout(total=timeout_s)) as response:
+        async with session.post(
+            f"{url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=aiohttp.ClientTimeout(total=timeout_s),
+        ) as response:
             body = await response.json(content_type=None)
             if response.status != 200:
                 results.add_error(f"http {response.status}")
@@ -88,8 +102,9 @@ async def _turn(session: aiohttp.ClientSession, url: str, sender: str, message: 
     results.answered_by_sender[sender] = results.answered_by_sender.get(sender, 0) + 1
 
 
-async def _person(number: int, load: Load, session: aiohttp.ClientSession, results: Results,
-                  deadline: Optional[float]) -> None:
+async def _person(
+    number: int, load: Load, session: aiohttp.ClientSession, results: Results, deadline: Optional[float]
+) -> None:
     rng = random.Random(load.seed * 1000 + number)
     replica = number % len(load.urls)
     if load.pause_s:

@@ -4,6 +4,7 @@ Benchmarks on a shared 2-core machine are only meaningful next to the load they 
 reported with the load average and how busy the CPUs were, and each server's CPU time per turn shows where
 the work goes (Rasa, the action server, the database).
 """
+
 from __future__ import annotations
 
 import os

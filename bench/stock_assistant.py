@@ -4,6 +4,7 @@
 .rasa/bench/stock-<rasa version>, git-ignored) so later runs reuse the trained model. It runs as shipped:
 REST channel, in-memory tracker store, no action server.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,10 @@ from typing import List, Optional
 from bot.server.launcher import stop, wait_until_up
 
 #: A moodbot conversation: greet, unhappy, affirm, bot challenge, goodbye.
-SCRIPTS: List[List[str]] = [["hello", "I am very sad", "yes", "are you a bot?", "bye"],
-                            ["hi there", "not good", "no", "am I talking to a human?", "goodbye"]]
+SCRIPTS: List[List[str]] = [
+    ["hello", "I am very sad", "yes", "are you a bot?", "bye"],
+    ["hi there", "not good", "no", "am I talking to a human?", "goodbye"],
+]
 
 
 def _env() -> dict:
@@ -30,8 +33,13 @@ def prepare(folder: Path) -> Path:
         return models[-1]
     folder.mkdir(parents=True, exist_ok=True)
     print(f"rasa init --no-prompt in {folder} (trains the stock assistant)", flush=True)
-    subprocess.run([sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(folder)],
-                   cwd=folder, env=_env(), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(folder)],
+        cwd=folder,
+        env=_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     models = sorted((folder / "models").glob("*.tar.gz"))
     if not models:
         raise RuntimeError(f"rasa init did not leave a model in {folder / 'models'}")
@@ -53,9 +61,24 @@ class StockAssistant:
         model = prepare(self.folder)
         with open(log, "ab") as output:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "rasa", "run", "--model", str(model), "--port", str(self.port),
-                 "--enable-api", "--auth-token", self.token],
-                cwd=self.folder, env=_env(), stdout=output, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "rasa",
+                    "run",
+                    "--model",
+                    str(model),
+                    "--port",
+                    str(self.port),
+                    "--enable-api",
+                    "--auth-token",
+                    self.token,
+                ],
+                cwd=self.folder,
+                env=_env(),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         wait_until_up(f"{self.url}/status?token={self.token}", [self.process])
 
     def stop(self) -> None:

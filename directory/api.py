@@ -23,6 +23,7 @@ Why it is built this way:
 - Open data: GET answers carry Access-Control-Allow-Origin: * because Open Referral UK asks publishers to
   (browser apps read feeds directly). PUT gets no CORS: writes come from scripts, not web pages.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -93,6 +94,7 @@ def _connect(request: web.Request) -> Connection:
 @ROUTES.get("/health")
 async def health(request: web.Request) -> web.Response:
     """Two cheap queries: can we reach the database, and does it hold the directory tables."""
+
     def probe() -> str:
         with request.app[READER].connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -123,10 +125,16 @@ def _service_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
     if query.match is None:
         return page_json([service_json(record) for record in records], total, query.page, query.per_page)
     content = []
-    for rank, (result, record) in enumerate(zip(page.results, page.records), start=query.offset + 1):
+    for rank, (result, record) in enumerate(
+        zip(page.results, page.records, strict=False), start=query.offset + 1
+    ):
         item = service_json(record)
-        item["x-match"] = {"rank": rank, "reason": result.reason, "concern_match": result.concern_match,
-                           "locality": result.locality}
+        item["x-match"] = {
+            "rank": rank,
+            "reason": result.reason,
+            "concern_match": result.concern_match,
+            "locality": result.locality,
+        }
         content.append(item)
     return page_json(content, page.total, query.page, query.per_page)
 
@@ -172,7 +180,9 @@ async def replace_services(request: web.Request) -> web.Response:
     try:
         document = await request.json()
     except ValueError:
-        return _error(400, "invalid_feed", "the body must be JSON: an Open Referral UK page or a list of services")
+        return _error(
+            400, "invalid_feed", "the body must be JSON: an Open Referral UK page or a list of services"
+        )
 
     def load() -> Dict[str, Any]:
         feed = read_feed(document, "request body")
@@ -182,8 +192,12 @@ async def replace_services(request: web.Request) -> web.Response:
     try:
         result = await _in_thread(request, load)
     except DirectoryDataError as exc:
-        return _error(400, "invalid_feed", f"the feed has {len(exc.errors)} problems; nothing was loaded",
-                      errors=exc.errors)
+        return _error(
+            400,
+            "invalid_feed",
+            f"the feed has {len(exc.errors)} problems; nothing was loaded",
+            errors=exc.errors,
+        )
     log.info("directory replaced through the API: %d services", result["loaded"])
     return web.json_response(result)
 
@@ -235,9 +249,14 @@ def _warm_up() -> None:
     load_places(), load_concerns(), load_mapping(), load_wording(), openapi_document()
 
 
-def create_app(engine: Optional[Engine] = None, *, read_engine: Optional[Engine] = None,
-               database_url: Optional[str] = None, token: Optional[str] = None,
-               workers: int = WORKERS) -> web.Application:
+def create_app(
+    engine: Optional[Engine] = None,
+    *,
+    read_engine: Optional[Engine] = None,
+    database_url: Optional[str] = None,
+    token: Optional[str] = None,
+    workers: int = WORKERS,
+) -> web.Application:
     """The API application. Without `engine`, two are made at start-up from `database_url` (else DATABASE_URL or
     the SQLite file) and disposed at shutdown: one for PUT, and a make_read_engine one for every GET. Given
     engines belong to the caller; a given `engine` without `read_engine` serves the reads too. `token` defaults
@@ -254,8 +273,9 @@ def create_app(engine: Optional[Engine] = None, *, read_engine: Optional[Engine]
 
     async def start(app: web.Application) -> None:
         app[ENGINE] = engine if engine is not None else own(make_engine(database_url, hide_parameters=True))
-        app[READER] = read_engine or (engine if engine is not None
-                                      else own(make_read_engine(database_url, hide_parameters=True)))
+        app[READER] = read_engine or (
+            engine if engine is not None else own(make_read_engine(database_url, hide_parameters=True))
+        )
         app[EXECUTOR] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="directory-db")
         _warm_up()
 
@@ -274,6 +294,11 @@ def serve(host: str = "127.0.0.1", port: int = DEFAULT_PORT, database_url: Optio
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     started = time.monotonic()
     log.info("directory API on http://%s:%d (health: /health, description: /openapi.json)", host, port)
-    web.run_app(create_app(database_url=database_url), host=host, port=port,
-                access_log_class=PathOnlyAccessLogger, print=None)
+    web.run_app(
+        create_app(database_url=database_url),
+        host=host,
+        port=port,
+        access_log_class=PathOnlyAccessLogger,
+        print=None,
+    )
     log.info("directory API stopped after %.0fs", time.monotonic() - started)

@@ -4,6 +4,7 @@ Every problem is a ParamError naming the parameter, which the API turns into a 4
 parameters are refused too: a typo such as `agee=14` would otherwise silently widen the results. Values are
 never logged (they can hold a child's age and where they live).
 """
+
 from __future__ import annotations
 
 import re
@@ -44,14 +45,17 @@ class ServiceQuery:
 
 
 def _one(query: Mapping, name: str) -> Optional[str]:
-    values: Sequence[str] = query.getall(name, []) if hasattr(query, "getall") else (
-        [query[name]] if name in query else [])
+    values: Sequence[str] = (
+        query.getall(name, []) if hasattr(query, "getall") else ([query[name]] if name in query else [])
+    )
     if len(values) > 1:
         raise ParamError(name, f"give {name} once")
     return values[0].strip() if values else None
 
 
-def _whole(name: str, text: Optional[str], low: int, high: int, default: Optional[int] = None) -> Optional[int]:
+def _whole(
+    name: str, text: Optional[str], low: int, high: int, default: Optional[int] = None
+) -> Optional[int]:
     if text is None:
         return default
     if not _WHOLE.match(text) or not low <= int(text) <= high:
@@ -66,13 +70,18 @@ def _borough(query: Mapping) -> Optional[str]:
     if postcode is not None:
         match = places.resolve_place(postcode)
         if match is None or match.kind != places.KIND_POSTCODE:
-            raise ParamError("postcode", f"{postcode!r} is not a postcode or a London postcode district like E8")
+            raise ParamError(
+                "postcode", f"{postcode!r} is not a postcode or a London postcode district like E8"
+            )
         return match.borough
     if borough is not None:
         resolved = normalise_borough(borough)
         if resolved is None:
-            raise ParamError("borough", f"{borough!r} is not a London borough, a place in London, a postcode, "
-                                        f"{vocab.OUTSIDE_LONDON!r} or {vocab.NOT_GIVEN!r}")
+            raise ParamError(
+                "borough",
+                f"{borough!r} is not a London borough, a place in London, a postcode, "
+                f"{vocab.OUTSIDE_LONDON!r} or {vocab.NOT_GIVEN!r}",
+            )
         return resolved
     return None
 
@@ -83,8 +92,11 @@ def _concerns(query: Mapping) -> List[str]:
     for text in (part.strip() for value in values for part in value.split(",")):
         code = resolve_concern(text)
         if code is None:
-            raise ParamError("concern", f"{text!r} is not a concern code or a word we know for one "
-                                        "(see data/concerns.yml), e.g. anxiety, panic, not eating")
+            raise ParamError(
+                "concern",
+                f"{text!r} is not a concern code or a word we know for one "
+                "(see data/concerns.yml), e.g. anxiety, panic, not eating",
+            )
         codes.append(code)
     return list(dict.fromkeys(codes))
 
@@ -110,5 +122,8 @@ def parse_service_query(query: Mapping) -> ServiceQuery:
     referral = _choice(query, "referral", tuple(vocab.REFERRAL_FILTERS))
     if not any(name in query for name in PERSON_PARAMS):
         return ServiceQuery(None, page, per_page)
-    return ServiceQuery(MatchQuery(age=age, borough=borough, concerns=tuple(concerns), role=audience,
-                                   referral=referral), page, per_page)
+    return ServiceQuery(
+        MatchQuery(age=age, borough=borough, concerns=tuple(concerns), role=audience, referral=referral),
+        page,
+        per_page,
+    )

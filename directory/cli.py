@@ -4,6 +4,7 @@ load/import replace the database content (YAML seed data, or an Open Referral UK
 export writes the database as an Open Referral UK feed; check prints the data-quality report (exit 1 on
 errors, 2 when the data does not even validate); search tries a match by hand; serve runs the HTTP API.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,11 @@ from directory.records import SERVICES_DIR, DirectoryDataError, read_services
 def _print_result(index: int, result: MatchResult) -> None:
     print(f"{index}. {result.name}: {result.reason}")
     print(f"   {result.summary}")
-    details = [f"{label}: {value}" for label, value in
-               (("phone", result.phone), ("website", result.website), ("hours", result.hours)) if value]
+    details = [
+        f"{label}: {value}"
+        for label, value in (("phone", result.phone), ("website", result.website), ("hours", result.hours))
+        if value
+    ]
     if details:
         print("   " + " | ".join(details))
 
@@ -80,7 +84,9 @@ def _import(args: argparse.Namespace) -> int:
         summary, feed = load_feed(make_engine(args.database_url), args.feed)
         _print_summary(summary)
     if feed.skipped:
-        print(f"left out as not running (status inactive, defunct or temporarily closed): {', '.join(feed.skipped)}")
+        print(
+            f"left out as not running (status inactive, defunct or temporarily closed): {', '.join(feed.skipped)}"
+        )
     return 0
 
 
@@ -134,9 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="validate the YAML and replace the database content (all or nothing)")
     load.add_argument("--database-url", help=database_help)
     load.set_defaults(func=_load)
-    feed = sub.add_parser("import", help="validate an Open Referral UK feed (JSON) and replace the database "
-                                         "content with it (all or nothing)")
-    feed.add_argument("feed", type=Path, help="an ORUK page {\"content\": [...]} or a list of services")
+    feed = sub.add_parser(
+        "import",
+        help="validate an Open Referral UK feed (JSON) and replace the database "
+        "content with it (all or nothing)",
+    )
+    feed.add_argument("feed", type=Path, help='an ORUK page {"content": [...]} or a list of services')
     feed.add_argument("--dry-run", action="store_true", help="validate only; do not touch the database")
     feed.add_argument("--database-url", help=database_help)
     feed.set_defaults(func=_import)
@@ -144,17 +153,26 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument("--database-url", help=database_help)
     export.set_defaults(func=_export)
-    check = sub.add_parser("check", help="data-quality report: exit 1 on errors, 2 when the data is invalid "
-                                         "(see directory/quality.py for what is an error)")
+    check = sub.add_parser(
+        "check",
+        help="data-quality report: exit 1 on errors, 2 when the data is invalid "
+        "(see directory/quality.py for what is an error)",
+    )
     check.add_argument("--today", type=_date, help="the date to measure staleness from (default: today)")
     check.add_argument("--oruk", type=Path, help="check an Open Referral UK feed instead of the YAML")
-    check.add_argument("--services-dir", type=Path, default=SERVICES_DIR, help="YAML folder (default: the seed data)")
-    check.add_argument("--no-reach", action="store_true", help="skip the never-shown check (it runs matching)")
+    check.add_argument(
+        "--services-dir", type=Path, default=SERVICES_DIR, help="YAML folder (default: the seed data)"
+    )
+    check.add_argument(
+        "--no-reach", action="store_true", help="skip the never-shown check (it runs matching)"
+    )
     check.set_defaults(func=_check)
     search = sub.add_parser("search", help="show the ranked matches for a person")
     search.add_argument("--age", type=int)
     search.add_argument("--borough", help='a borough in any case, a place, "Outside London" or "Not given"')
-    search.add_argument("--concern", action="append", help="concern code or word, repeatable (e.g. anxiety, panic)")
+    search.add_argument(
+        "--concern", action="append", help="concern code or word, repeatable (e.g. anxiety, panic)"
+    )
     search.add_argument("--role", choices=vocab.ROLES)
     search.add_argument("--limit", type=int, default=5)
     search.add_argument("--database-url")

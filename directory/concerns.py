@@ -2,6 +2,7 @@
 
 Kept as data so content editors can widen "related" or add synonyms without touching matching code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,9 +36,13 @@ def parse_concerns(raw: Mapping) -> Dict[str, Concern]:
     result: Dict[str, Concern] = {}
     for item in raw["concerns"]:
         concern = Concern(
-            code=item["code"], label=item["label"], description=item["description"],
-            related=tuple(item.get("related") or ()), synonyms=tuple(s.lower() for s in item.get("synonyms") or ()),
-            urgent=bool(item.get("urgent", False)))
+            code=item["code"],
+            label=item["label"],
+            description=item["description"],
+            related=tuple(item.get("related") or ()),
+            synonyms=tuple(s.lower() for s in item.get("synonyms") or ()),
+            urgent=bool(item.get("urgent", False)),
+        )
         if concern.code in result:
             raise ValueError(f"concerns.yml: concern '{concern.code}' listed twice")
         result[concern.code] = concern

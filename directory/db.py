@@ -3,6 +3,7 @@
 `DATABASE_URL` (from the environment or a local `.env`) picks PostgreSQL in deployment; without it the
 directory uses a SQLite file next to this module (git-ignored), so tests and the CLI work out of the box.
 """
+
 from __future__ import annotations
 
 import logging
@@ -92,8 +93,12 @@ def _outdated_tables(engine: Engine) -> list:
     """Directory tables that exist but whose columns differ from the models."""
     inspector = inspect(engine)
     existing = set(inspector.get_table_names())
-    return [table.name for table in Base.metadata.sorted_tables if table.name in existing
-            and {c.name for c in table.columns} != {c["name"] for c in inspector.get_columns(table.name)}]
+    return [
+        table.name
+        for table in Base.metadata.sorted_tables
+        if table.name in existing
+        and {c.name for c in table.columns} != {c["name"] for c in inspector.get_columns(table.name)}
+    ]
 
 
 def create_schema(engine: Optional[Engine] = None) -> None:
@@ -105,7 +110,9 @@ def create_schema(engine: Optional[Engine] = None) -> None:
     engine = engine or _default_engine(None)
     outdated = _outdated_tables(engine)
     if outdated:
-        log.warning("directory schema is out of date (%s): recreating the directory tables", ", ".join(outdated))
+        log.warning(
+            "directory schema is out of date (%s): recreating the directory tables", ", ".join(outdated)
+        )
         Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
 

@@ -3,6 +3,7 @@
 The bot can still offer helplines such as Childline, Shout and NHS 111 (mental health option) during a
 database outage. Order is the order of the YAML files (national.yml lists the most important first).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -19,16 +20,27 @@ def _national_records() -> Tuple[ServiceRecord, ...]:
 
 def payload(record: ServiceRecord) -> dict:
     """The contracts.md signposting item for a record (same keys as matching.service_payload)."""
-    return {"id": record.id, "name": record.name, "summary": record.summary, "age_min": record.age_min,
-            "age_max": record.age_max, "areas": list(record.areas), "concerns": list(record.concerns),
-            "how_to_refer": list(record.how_to_refer), "phone": record.first("phone"),
-            "website": record.first("website"), "hours": record.hours}
+    return {
+        "id": record.id,
+        "name": record.name,
+        "summary": record.summary,
+        "age_min": record.age_min,
+        "age_max": record.age_max,
+        "areas": list(record.areas),
+        "concerns": list(record.concerns),
+        "how_to_refer": list(record.how_to_refer),
+        "phone": record.first("phone"),
+        "website": record.first("website"),
+        "hours": record.hours,
+    }
 
 
 def _usable(record: ServiceRecord, age: Optional[int], role: str) -> bool:
     """Same eligibility rules as matching: age inside the range, right audience, a direct way in."""
-    if age is not None and ((record.age_min is not None and age < record.age_min)
-                            or (record.age_max is not None and age > record.age_max)):
+    if age is not None and (
+        (record.age_min is not None and age < record.age_min)
+        or (record.age_max is not None and age > record.age_max)
+    ):
         return False
     if role == "professional":
         return True

@@ -6,6 +6,7 @@ each time on PostgreSQL), and aggregating them per candidate inside the ranked q
 (EXPLAIN ANALYZE: about 1 ms planning plus 0.7-1 ms execution for 20 candidates). The loader writes this copy
 from the same validated record in the same transaction as the tables, so the two cannot disagree.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,5 +28,7 @@ def decode(text: str) -> Dict[str, tuple]:
     """service.links back to ServiceRecord keyword arguments: areas, audiences, concerns, how_to_refer, contacts."""
     document = json.loads(text)
     values = {name: tuple(document[name]) for name in FIELDS}
-    values["contacts"] = tuple(ContactRecord(kind, value, label) for kind, value, label in document["contacts"])
+    values["contacts"] = tuple(
+        ContactRecord(kind, value, label) for kind, value, label in document["contacts"]
+    )
     return values

@@ -4,6 +4,7 @@ Every record is validated before the database is touched (see directory.records)
 then deleted and the new content inserted inside ONE transaction, so readers see either the previous
 directory or the new one, never a mix, and any failure leaves the previous content in place.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,19 @@ from sqlalchemy.orm import Session
 from directory import links, vocab
 from directory.concerns import bit_order, load_concerns
 from directory.db import create_schema, session_scope
-from directory.models import (TABLES_IN_DELETE_ORDER, ConcernTerm, Contact, Organisation, ReferralRoute, Service,
-                              SearchEntry, ServiceArea, ServiceAudience, ServiceConcern, SupersededArea)
+from directory.models import (
+    TABLES_IN_DELETE_ORDER,
+    ConcernTerm,
+    Contact,
+    Organisation,
+    ReferralRoute,
+    SearchEntry,
+    Service,
+    ServiceArea,
+    ServiceAudience,
+    ServiceConcern,
+    SupersededArea,
+)
 from directory.oruk.importer import FeedImport, read_feed_file
 from directory.records import SERVICES_DIR, ServiceRecord, read_services, slugify
 
@@ -40,28 +52,51 @@ class LoadSummary:
 def _service_row(record: ServiceRecord, organisation_id: str) -> Service:
     """One Service with its link rows, built from a validated record."""
     return Service(
-        id=record.id, organisation_id=organisation_id, name=record.name, summary=record.summary,
-        age_min=record.age_min, age_max=record.age_max, scope=record.scope, variant_of=record.variant_of,
-        hours=record.hours, is_24_7=record.is_24_7, confidence=record.confidence, notes=record.notes,
-        source=record.source, source_file=record.source_file, last_verified=record.last_verified,
-        position=record.position, links=links.encode(record),
+        id=record.id,
+        organisation_id=organisation_id,
+        name=record.name,
+        summary=record.summary,
+        age_min=record.age_min,
+        age_max=record.age_max,
+        scope=record.scope,
+        variant_of=record.variant_of,
+        hours=record.hours,
+        is_24_7=record.is_24_7,
+        confidence=record.confidence,
+        notes=record.notes,
+        source=record.source,
+        source_file=record.source_file,
+        last_verified=record.last_verified,
+        position=record.position,
+        links=links.encode(record),
         areas=[ServiceArea(area=a, position=i) for i, a in enumerate(record.areas)],
         audiences=[ServiceAudience(audience=a, position=i) for i, a in enumerate(record.audiences)],
         concerns=[ServiceConcern(concern=c, position=i) for i, c in enumerate(record.concerns)],
         routes=[ReferralRoute(route=r, position=i) for i, r in enumerate(record.how_to_refer)],
-        contacts=[Contact(kind=c.kind, value=c.value, label=c.label, position=i)
-                  for i, c in enumerate(record.contacts)])
+        contacts=[
+            Contact(kind=c.kind, value=c.value, label=c.label, position=i)
+            for i, c in enumerate(record.contacts)
+        ],
+    )
 
 
 def _search_entries(record: ServiceRecord) -> List[SearchEntry]:
     """The derived search rows for one service: one per area it serves."""
     low = record.age_min if record.age_min is not None else 0
     high = record.age_max if record.age_max is not None else vocab.ALL_AGES_MAX
-    common = dict(service_id=record.id, family=record.variant_of or record.id, scope_rank=vocab.SCOPE_RANK[record.scope],
-                  is_24_7=record.is_24_7, age_min=record.age_min, age_max=record.age_max, age_span=high - low,
-                  concern_bits=vocab.bits(record.concerns, bit_order()),
-                  route_bits=vocab.bits(record.how_to_refer, vocab.REFERRAL_ROUTES),
-                  audience_bits=vocab.bits(record.audiences, vocab.AUDIENCES), position=record.position)
+    common = dict(
+        service_id=record.id,
+        family=record.variant_of or record.id,
+        scope_rank=vocab.SCOPE_RANK[record.scope],
+        is_24_7=record.is_24_7,
+        age_min=record.age_min,
+        age_max=record.age_max,
+        age_span=high - low,
+        concern_bits=vocab.bits(record.concerns, bit_order()),
+        route_bits=vocab.bits(record.how_to_refer, vocab.REFERRAL_ROUTES),
+        audience_bits=vocab.bits(record.audiences, vocab.AUDIENCES),
+        position=record.position,
+    )
     return [SearchEntry(area=area, **common) for area in record.areas]
 
 
@@ -77,8 +112,12 @@ def _clustered(entries: Iterable[SearchEntry]) -> List[SearchEntry]:
 
 def _superseded(records: Iterable[ServiceRecord]) -> set:
     """(national service id, borough) pairs where a local variant takes over."""
-    return {(record.variant_of, area) for record in records if record.variant_of and record.scope == "local"
-            for area in record.areas}
+    return {
+        (record.variant_of, area)
+        for record in records
+        if record.variant_of and record.scope == "local"
+        for area in record.areas
+    }
 
 
 def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> LoadSummary:
@@ -86,8 +125,10 @@ def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> Load
     for table in TABLES_IN_DELETE_ORDER:
         session.execute(delete(table))
     order = bit_order()
-    session.add_all(ConcernTerm(code=c.code, label=c.label, description=c.description, bit=order.index(c.code))
-                    for c in load_concerns().values())
+    session.add_all(
+        ConcernTerm(code=c.code, label=c.label, description=c.description, bit=order.index(c.code))
+        for c in load_concerns().values()
+    )
     session.flush()
     summary = LoadSummary()
     organisations: Dict[str, Organisation] = {}
@@ -102,8 +143,9 @@ def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> Load
         areas.update(["London"] if record.scope == "london" else record.areas)
         summary.services += 1
     session.flush()
-    session.add_all(SupersededArea(service_id=service_id, area=area)
-                    for service_id, area in sorted(_superseded(records)))
+    session.add_all(
+        SupersededArea(service_id=service_id, area=area) for service_id, area in sorted(_superseded(records))
+    )
     session.add_all(_clustered(entry for record in records for entry in _search_entries(record)))
     session.flush()
     for table in TABLES_IN_DELETE_ORDER:  # fresh statistics so the planner uses the right indexes

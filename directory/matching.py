@@ -50,6 +50,7 @@ from directory.db.make_read_engine, that is one round trip on PostgreSQL (no BEG
 statements are prebuilt in directory.queries, one per role and referral filter; everything else is bound.
 bench_directory, 10 000 services, 2026-11-26, load average 2.2-2.7: p99 1.2 ms on SQLite, 2.4-2.8 ms on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,8 +65,19 @@ from directory.wording import build_reason
 
 log = logging.getLogger(__name__)
 
-PAYLOAD_KEYS = ("id", "name", "summary", "age_min", "age_max", "areas", "concerns", "how_to_refer", "phone",
-                "website", "hours")
+PAYLOAD_KEYS = (
+    "id",
+    "name",
+    "summary",
+    "age_min",
+    "age_max",
+    "areas",
+    "concerns",
+    "how_to_refer",
+    "phone",
+    "website",
+    "hours",
+)
 CONCERN_MATCH = {0: "exact", 1: "related", 2: "general"}
 
 
@@ -162,8 +174,14 @@ def _plan(query: MatchQuery) -> _Plan:
     if query.referral is not None and query.referral not in vocab.REFERRAL_FILTERS:
         raise ValueError(f"unknown referral {query.referral!r}; use one of {tuple(vocab.REFERRAL_FILTERS)}")
     concerns = list(query.concerns or ())
-    return _Plan(role=role, age=age, borough=canonical_borough(query.borough), tiers=expand(concerns),
-                 urgent=is_urgent(concerns), referral=query.referral)
+    return _Plan(
+        role=role,
+        age=age,
+        borough=canonical_borough(query.borough),
+        tiers=expand(concerns),
+        urgent=is_urgent(concerns),
+        referral=query.referral,
+    )
 
 
 def _params(plan: _Plan) -> dict:
@@ -174,14 +192,21 @@ def _params(plan: _Plan) -> dict:
     def pick(tiers: Tuple[int, ...]) -> int:
         return vocab.bits([code for code, tier in plan.tiers.items() if tier in tiers], order)
 
-    return {"areas": [vocab.NATIONAL, vocab.ONLINE] + ([plan.borough] if plan.borough else []),
-            "wanted": pick((EXACT, RELATED, GENERAL_TIER)), "exact": pick((EXACT,)), "related": pick((RELATED,)),
-            "age_low": 0 if plan.age is None else plan.age,
-            "age_high": vocab.ALL_AGES_MAX if plan.age is None else plan.age,
-            "borough": plan.borough, "rank_24_7": 0 if plan.urgent else 1}
+    return {
+        "areas": [vocab.NATIONAL, vocab.ONLINE] + ([plan.borough] if plan.borough else []),
+        "wanted": pick((EXACT, RELATED, GENERAL_TIER)),
+        "exact": pick((EXACT,)),
+        "related": pick((RELATED,)),
+        "age_low": 0 if plan.age is None else plan.age,
+        "age_high": vocab.ALL_AGES_MAX if plan.age is None else plan.age,
+        "borough": plan.borough,
+        "rank_24_7": 0 if plan.urgent else 1,
+    }
 
 
-def _ranked_rows(session: Reader, plan: _Plan, fetch: int, referral_only: bool, with_total: bool = False) -> list:
+def _ranked_rows(
+    session: Reader, plan: _Plan, fetch: int, referral_only: bool, with_total: bool = False
+) -> list:
     """Eligible services with every record column, best first, and the total when asked: one statement."""
     stmt = queries.ranked(plan.role, referral_only, plan.referral, with_total)
     return session.execute(stmt, {**_params(plan), "fetch": fetch}).all()
@@ -202,16 +227,39 @@ def _pick(rows: list, limit: int) -> list:
 
 def _to_result(record: ServiceRecord, tier: int, plan: _Plan) -> MatchResult:
     return MatchResult(
-        id=record.id, name=record.name, summary=record.summary, organisation=record.organisation,
-        areas=record.areas, concerns=record.concerns, how_to_refer=record.how_to_refer, audiences=record.audiences,
-        age_min=record.age_min, age_max=record.age_max, phone=record.first("phone"),
-        website=record.first("website"), email=record.first("email"), hours=record.hours,
-        is_24_7=record.is_24_7, locality=record.scope, concern_match=CONCERN_MATCH[tier],
-        reason=build_reason(role=plan.role, scope=record.scope, borough=plan.borough, areas=record.areas,
-                            age_min=record.age_min, age_max=record.age_max, routes=record.how_to_refer,
-                            audiences=record.audiences, is_24_7=record.is_24_7),
-        confidence=record.confidence, notes=record.notes, last_verified=record.last_verified.isoformat(),
-        contacts=record.contacts)
+        id=record.id,
+        name=record.name,
+        summary=record.summary,
+        organisation=record.organisation,
+        areas=record.areas,
+        concerns=record.concerns,
+        how_to_refer=record.how_to_refer,
+        audiences=record.audiences,
+        age_min=record.age_min,
+        age_max=record.age_max,
+        phone=record.first("phone"),
+        website=record.first("website"),
+        email=record.first("email"),
+        hours=record.hours,
+        is_24_7=record.is_24_7,
+        locality=record.scope,
+        concern_match=CONCERN_MATCH[tier],
+        reason=build_reason(
+            role=plan.role,
+            scope=record.scope,
+            borough=plan.borough,
+            areas=record.areas,
+            age_min=record.age_min,
+            age_max=record.age_max,
+            routes=record.how_to_refer,
+            audiences=record.audiences,
+            is_24_7=record.is_24_7,
+        ),
+        confidence=record.confidence,
+        notes=record.notes,
+        last_verified=record.last_verified.isoformat(),
+        contacts=record.contacts,
+    )
 
 
 def _fetch(limit: int) -> int:
@@ -229,8 +277,11 @@ def _page(session: Reader, query: MatchQuery, limit: int, offset: int, with_tota
     picked = _pick(rows, offset + limit)[offset:]
     records = [store.record(row) for row in picked]
     log.debug("find_services: %d candidates, %d results", len(rows), len(records))
-    return MatchPage(results=[_to_result(record, row.tier, plan) for record, row in zip(records, picked)],
-                     records=records, total=(rows[0].total if rows else 0) if with_total else None)
+    return MatchPage(
+        results=[_to_result(record, row.tier, plan) for record, row in zip(records, picked, strict=False)],
+        records=records,
+        total=(rows[0].total if rows else 0) if with_total else None,
+    )
 
 
 def find_services(session: Reader, query: MatchQuery, limit: int = 5, offset: int = 0) -> List[MatchResult]:
@@ -269,7 +320,16 @@ def professional_routes(session: Reader, query: MatchQuery, limit: int = 3) -> L
 
 def service_payload(result: MatchResult) -> dict:
     """The signposting payload item from docs/contracts.md, with exactly these keys."""
-    return {"id": result.id, "name": result.name, "summary": result.summary, "age_min": result.age_min,
-            "age_max": result.age_max, "areas": list(result.areas), "concerns": list(result.concerns),
-            "how_to_refer": list(result.how_to_refer), "phone": result.phone, "website": result.website,
-            "hours": result.hours}
+    return {
+        "id": result.id,
+        "name": result.name,
+        "summary": result.summary,
+        "age_min": result.age_min,
+        "age_max": result.age_max,
+        "areas": list(result.areas),
+        "concerns": list(result.concerns),
+        "how_to_refer": list(result.how_to_refer),
+        "phone": result.phone,
+        "website": result.website,
+        "hours": result.hours,
+    }

@@ -13,6 +13,7 @@ concerns; contacts (phone, text, email, website); opening hours; provenance. Sim
 Every service records where its facts came from (`source`), how sure we are (`confidence`, `notes`)
 and when they were last checked (`last_verified`).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Text
@@ -53,12 +54,18 @@ class Service(Base):
     source_file = Column(String(120), nullable=False)
     last_verified = Column(Date, nullable=False)
     position = Column(Integer, nullable=False)  # load order, a stable last tie-break
-    links = Column(Text, nullable=False)  # derived: the link tables' values for this service (directory.links)
+    links = Column(
+        Text, nullable=False
+    )  # derived: the link tables' values for this service (directory.links)
 
     organisation = relationship("Organisation", back_populates="services")
     areas = relationship("ServiceArea", cascade="all, delete-orphan", order_by="ServiceArea.position")
-    audiences = relationship("ServiceAudience", cascade="all, delete-orphan", order_by="ServiceAudience.position")
-    concerns = relationship("ServiceConcern", cascade="all, delete-orphan", order_by="ServiceConcern.position")
+    audiences = relationship(
+        "ServiceAudience", cascade="all, delete-orphan", order_by="ServiceAudience.position"
+    )
+    concerns = relationship(
+        "ServiceConcern", cascade="all, delete-orphan", order_by="ServiceConcern.position"
+    )
     routes = relationship("ReferralRoute", cascade="all, delete-orphan", order_by="ReferralRoute.position")
     contacts = relationship("Contact", cascade="all, delete-orphan", order_by="Contact.position")
 
@@ -177,5 +184,15 @@ class Contact(Base):
 
 
 # Children first when deleting, parents first when inserting.
-TABLES_IN_DELETE_ORDER = (SearchEntry, Contact, ReferralRoute, ServiceConcern, ServiceAudience, SupersededArea,
-                          ServiceArea, Service, Organisation, ConcernTerm)
+TABLES_IN_DELETE_ORDER = (
+    SearchEntry,
+    Contact,
+    ReferralRoute,
+    ServiceConcern,
+    ServiceAudience,
+    SupersededArea,
+    ServiceArea,
+    Service,
+    Organisation,
+    ConcernTerm,
+)

@@ -4,6 +4,7 @@
 Matching is plain dictionary look-ups over word tokens, with a precomputed index for small misspellings, so
 the directory stays usable without spaCy or Rasa and one message costs microseconds.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,10 @@ LONDON_AREAS = frozenset("E EC N NW SE SW W WC BR CR DA EN HA IG KT RM SM TW UB"
 # Words with no meaning of their own for matching: "&"/"n" mean "and", "saint" is written "st".
 _CANONICAL = {"&": "and", "n": "and", "saint": "st", "rd": "road"}
 # Tokens ignored when deciding whether a message is nothing but a place name ("erm, Bow I think").
-_FILLERS = frozenset("i im am we were re live living lives in at near the its it s is um erm uh ok okay "
-                     "thanks thank you please pls x xx lol think probably mostly yeah yes my our".split())
+_FILLERS = frozenset(
+    "i im am we were re live living lives in at near the its it s is um erm uh ok okay "
+    "thanks thank you please pls x xx lol think probably mostly yeah yes my our".split()
+)
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|&|[^\w\s]")
 _JOINERS = frozenset("-'\u2019/")
@@ -174,7 +177,7 @@ def _deletes(word: str) -> Iterable[str]:
     """
     yield word
     for i in range(len(word)):
-        yield word[:i] + word[i + 1:]
+        yield word[:i] + word[i + 1 :]
 
 
 def _allowed_distance(length: int) -> int:
@@ -211,8 +214,10 @@ def _entries(raw: Dict[str, Any]) -> List[Tuple[str, _Entry]]:
         found.append((name, _Entry(OUTSIDE_LONDON, KIND_OUTSIDE, name.title())))
     for name in _texts(raw.get("not_places", [])):
         found.append((name, _Entry("", _NOT_A_PLACE, name)))
-    return [(phrase, _Entry(e.borough, e.kind, e.place, e.alternatives, _keys(phrase) in needs_cue))
-            for phrase, e in found]
+    return [
+        (phrase, _Entry(e.borough, e.kind, e.place, e.alternatives, _keys(phrase) in needs_cue))
+        for phrase, e in found
+    ]
 
 
 def _first_words(phrases: Dict[Tuple[str, ...], _Entry]) -> Dict[str, int]:
@@ -260,8 +265,10 @@ def load_places() -> Places:
         fuzzy_never=fuzzy_never,
         fuzzy_stop_words=frozenset(fold(word) for word in _texts(raw.get("fuzzy_stop_words", []))),
         name_words=name_words,
-        residence={key: frozenset(fold(w) for w in _texts(words))
-                   for key, words in (raw.get("residence_cues") or {}).items()},
+        residence={
+            key: frozenset(fold(w) for w in _texts(words))
+            for key, words in (raw.get("residence_cues") or {}).items()
+        },
         first_words=_first_words(phrases),
     )
 
@@ -279,7 +286,9 @@ def _district_boroughs(places: Places, outward: str, full: bool) -> Optional[Tup
     return None
 
 
-def _postcode_at(places: Places, tokens: Sequence[_Token], i: int) -> Optional[Tuple[int, str, Tuple[str, ...], bool]]:
+def _postcode_at(
+    places: Places, tokens: Sequence[_Token], i: int
+) -> Optional[Tuple[int, str, Tuple[str, ...], bool]]:
     """(tokens used, outward code, boroughs, full postcode?) when a postcode starts at token i."""
     key = tokens[i].key
     glued = _GLUED_POSTCODE.match(key)
@@ -329,8 +338,13 @@ def _candidates(places: Places, tokens: Sequence[_Token]) -> List[_Candidate]:
         postcode = _postcode_at(places, tokens, i)
         if postcode:
             used, outward, boroughs, full = postcode
-            entry = _Entry(boroughs[0], KIND_POSTCODE, outward, boroughs[1:],
-                           needs_cue=not full and outward in places.districts_need_cue)
+            entry = _Entry(
+                boroughs[0],
+                KIND_POSTCODE,
+                outward,
+                boroughs[1:],
+                needs_cue=not full and outward in places.districts_need_cue,
+            )
             found.append(_Candidate(i, i + used, entry, False, outward))
             continue
         exact = _exact_at(places, tokens, i)
@@ -345,7 +359,7 @@ def _exact_at(places: Places, tokens: Sequence[_Token], i: int) -> Optional[_Can
     """The longest name starting at token i, written as in places.yml or run together ("towerhamlets")."""
     n = len(tokens)
     for length in range(min(places.first_words.get(tokens[i].key, 0), n - i), 0, -1):
-        entry = places.phrases.get(tuple(token.key for token in tokens[i:i + length]))
+        entry = places.phrases.get(tuple(token.key for token in tokens[i : i + length]))
         if entry is not None:
             return _Candidate(i, i + length, entry, False, entry.place)
     joined = ""
@@ -369,7 +383,12 @@ def _fuzzy_candidates(places: Places, tokens: Sequence[_Token], i: int) -> List[
     joined = ""
     for j in range(i, min(i + 3, len(tokens))):
         token = tokens[j]
-        if not token.word or not token.key.isalpha() or len(token.key) < 3 or token.key in places.fuzzy_stop_words:
+        if (
+            not token.word
+            or not token.key.isalpha()
+            or len(token.key) < 3
+            or token.key in places.fuzzy_stop_words
+        ):
             break
         joined += token.key
         if len(joined) > places.longest_name + 2:
@@ -396,12 +415,12 @@ def _select(places: Places, tokens: Sequence[_Token], found: List[_Candidate]) -
     taken = [False] * len(tokens)
     ranked = sorted(found, key=lambda c: (-(c.last - c.first), c.fuzzy, c.first))
     for cand in ranked:
-        if any(taken[cand.first:cand.last]):
+        if any(taken[cand.first : cand.last]):
             continue
         if cand.entry.needs_cue and not _has_cue(places, tokens, cand.first, cand.last):
             continue
         chosen.append(cand)
-        taken[cand.first:cand.last] = [True] * (cand.last - cand.first)
+        taken[cand.first : cand.last] = [True] * (cand.last - cand.first)
     return sorted(chosen, key=lambda c: c.first)
 
 
@@ -417,9 +436,16 @@ def _find(text: str) -> Tuple[Tuple[PlaceMatch, int], ...]:
         if entry.kind == _NOT_A_PLACE:
             continue
         match = PlaceMatch(
-            borough=entry.borough, nhs_trust=places.trust_for(entry.borough), kind=entry.kind,
-            place=cand.place, text=text[start:end], start=start, end=end,
-            alternatives=tuple(a for a in entry.alternatives if a != entry.borough), fuzzy=cand.fuzzy)
+            borough=entry.borough,
+            nhs_trust=places.trust_for(entry.borough),
+            kind=entry.kind,
+            place=cand.place,
+            text=text[start:end],
+            start=start,
+            end=end,
+            alternatives=tuple(a for a in entry.alternatives if a != entry.borough),
+            fuzzy=cand.fuzzy,
+        )
         result.append((match, _residence_score(places, tokens, cand.first, cand.last)))
     return tuple(result)
 
@@ -427,11 +453,12 @@ def _find(text: str) -> Tuple[Tuple[PlaceMatch, int], ...]:
 def _residence_score(places: Places, tokens: Sequence[_Token], first: int, last: int) -> int:
     """2: "live in X", "moved to X"; 1: "from X"; -1: "moved from X", "X originally"; 0: no cue."""
     cues = places.residence
-    before = [t.key for t in tokens[max(0, first - 6):first] if t.word]
+    before = [t.key for t in tokens[max(0, first - 6) : first] if t.word]
     after = tokens[last].key if last < len(tokens) else ""
     previous = before[-1] if before else ""
     if after in cues.get("left_after", ()) or (
-            previous in cues.get("from", ()) and len(before) > 1 and before[-2] in cues.get("moved", ())):
+        previous in cues.get("from", ()) and len(before) > 1 and before[-2] in cues.get("moved", ())
+    ):
         return -1
     if any(word in cues.get("live", ()) for word in before[-3:]):
         return 2

@@ -15,6 +15,7 @@ Warnings (exit code 0) are gaps or oddities a person should look at; the directo
   throwaway in-memory copy of the directory.
 Invalid data (the validator's errors, exit code 2) is reported by the CLI before any of this runs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,8 +59,10 @@ class Report:
 
     def lines(self) -> List[str]:
         """The printed report: a summary line, then errors, then warnings, grouped by kind."""
-        out = [f"checked {self.services} services (today {self.today.isoformat()}): "
-               f"{len(self.errors)} errors, {len(self.warnings)} warnings"]
+        out = [
+            f"checked {self.services} services (today {self.today.isoformat()}): "
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+        ]
         for level in (ERROR, WARNING):
             for f in sorted((f for f in self.findings if f.level == level), key=lambda f: (f.kind, f.file)):
                 out.append(f"{level.upper():7} {f.kind:15} {f.file}: {f.service_id}: {f.message}")
@@ -79,21 +82,40 @@ def _dates(record: ServiceRecord, today: dt.date) -> Iterable[tuple]:
         yield ERROR, "future-date", f"last verified {record.last_verified} is after today: fix the date"
     elif record.last_verified < one_year_before(today):
         days = (today - record.last_verified).days
-        yield ERROR, "stale", (f"last verified {record.last_verified}, {days} days ago (over 12 months): "
-                               "check every fact again and update last_verified")
+        yield (
+            ERROR,
+            "stale",
+            (
+                f"last verified {record.last_verified}, {days} days ago (over 12 months): "
+                "check every fact again and update last_verified"
+            ),
+        )
 
 
 def _contact(record: ServiceRecord) -> Iterable[tuple]:
     kinds = {c.kind for c in record.contacts}
     if not kinds:
         direct = set(record.how_to_refer) & vocab.DIRECT_ROUTES
-        detail = "people are told they can get in touch but not how" if direct else "people are only told its name"
-        yield WARNING, "no-contact", f"no phone, text, email or website ({detail}): add one from a checked source"
+        detail = (
+            "people are told they can get in touch but not how" if direct else "people are only told its name"
+        )
+        yield (
+            WARNING,
+            "no-contact",
+            f"no phone, text, email or website ({detail}): add one from a checked source",
+        )
     from directory.concerns import load_concerns
+
     urgent = [c for c in record.concerns if load_concerns()[c].urgent]
     if record.is_24_7 and urgent and not kinds & {"phone", "text"}:
-        yield ERROR, "urgent-no-phone", (f"open 24/7 for {', '.join(urgent)} (listed first to someone at risk) "
-                                         "but has no phone or text number")
+        yield (
+            ERROR,
+            "urgent-no-phone",
+            (
+                f"open 24/7 for {', '.join(urgent)} (listed first to someone at risk) "
+                "but has no phone or text number"
+            ),
+        )
 
 
 def _ages(record: ServiceRecord) -> Iterable[tuple]:
@@ -106,8 +128,14 @@ def _ages(record: ServiceRecord) -> Iterable[tuple]:
     if audiences == {"young_person"} and high is not None and high >= vocab.ALL_AGES_MAX:
         yield WARNING, "age", "all ages (to 120) but for young people only: check the audience or the ages"
     if audiences == {"parent"} and low is not None and low >= 18:
-        yield WARNING, "age", (f"a parents' service for children from {low}: parent services store the "
-                               "child's ages, not the parent's")
+        yield (
+            WARNING,
+            "age",
+            (
+                f"a parents' service for children from {low}: parent services store the "
+                "child's ages, not the parent's"
+            ),
+        )
 
 
 def _probe_ages(record: ServiceRecord) -> List[Optional[int]]:
@@ -133,19 +161,29 @@ def never_shown(records: Sequence[ServiceRecord]) -> List[ServiceRecord]:
         with session_scope(engine) as session:
             for record in records:
                 borough = record.areas[0] if record.scope in (vocab.SCOPE_LOCAL, vocab.SCOPE_LONDON) else None
-                queries = (MatchQuery(age=age, borough=borough, concerns=[concern], role=role)
-                           for concern in record.concerns for role in record.audiences for age in _probe_ages(record))
-                if not any(record.id in {r.id for r in find_services(session, q, limit=SHOWN)}
-                           or record.id in {r.id for r in professional_routes(session, q, limit=SHOWN_REFERRAL_ONLY)}
-                           for q in queries):
+                queries = (
+                    MatchQuery(age=age, borough=borough, concerns=[concern], role=role)
+                    for concern in record.concerns
+                    for role in record.audiences
+                    for age in _probe_ages(record)
+                )
+                if not any(
+                    record.id in {r.id for r in find_services(session, q, limit=SHOWN)}
+                    or record.id in {r.id for r in professional_routes(session, q, limit=SHOWN_REFERRAL_ONLY)}
+                    for q in queries
+                ):
                     hidden.append(record)
         return hidden
     finally:
         engine.dispose()
 
 
-def check_records(records: Sequence[ServiceRecord], today: Optional[dt.date] = None, reach: bool = True,
-                  hidden: Callable[[Sequence[ServiceRecord]], List[ServiceRecord]] = never_shown) -> Report:
+def check_records(
+    records: Sequence[ServiceRecord],
+    today: Optional[dt.date] = None,
+    reach: bool = True,
+    hidden: Callable[[Sequence[ServiceRecord]], List[ServiceRecord]] = never_shown,
+) -> Report:
     """Every finding for these validated records; `today` is injectable so tests do not age."""
     today = today or dt.date.today()
     report = Report(services=len(records), today=today)
@@ -154,8 +192,14 @@ def check_records(records: Sequence[ServiceRecord], today: Optional[dt.date] = N
             report.findings.append(Finding(level, kind, record.id, record.source_file, message))
     if reach:
         for record in hidden(records):
-            report.findings.append(Finding(
-                WARNING, "never-shown", record.id, record.source_file,
-                "for each of its concerns the people it is for get better matches first, so the bot never "
-                "offers it: check its concerns, audiences, ages and referral routes"))
+            report.findings.append(
+                Finding(
+                    WARNING,
+                    "never-shown",
+                    record.id,
+                    record.source_file,
+                    "for each of its concerns the people it is for get better matches first, so the bot never "
+                    "offers it: check its concerns, audiences, ages and referral routes",
+                )
+            )
     return report

@@ -13,6 +13,7 @@ times more than running it (6-11 ms the first time a process uses a shape), so t
 referral filter, referral-only, total), each built once and cached; everything else is bound: the row
 limit, the ages (the whole range when unknown), the borough (NULL when unknown) and the urgency sort key.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -24,18 +25,37 @@ from sqlalchemy.sql import Select
 from directory import vocab
 from directory.models import Organisation, SearchEntry, Service, SupersededArea
 
-AUDIENCES_FOR = {"young_person": ("young_person",), "parent": ("parent", "young_person"),
-                 "professional": vocab.AUDIENCES}
+AUDIENCES_FOR = {
+    "young_person": ("young_person",),
+    "parent": ("parent", "young_person"),
+    "professional": vocab.AUDIENCES,
+}
 DIRECT_MASK = vocab.bits(sorted(vocab.DIRECT_ROUTES), vocab.REFERRAL_ROUTES)
 SELF_MASK = vocab.bits(sorted(vocab.SELF_ROUTES), vocab.REFERRAL_ROUTES)
 PARENT_MASK = vocab.bits(["parent"], vocab.AUDIENCES)
-REFERRAL_MASKS = {name: vocab.bits(sorted(routes), vocab.REFERRAL_ROUTES)
-                  for name, routes in vocab.REFERRAL_FILTERS.items()}
+REFERRAL_MASKS = {
+    name: vocab.bits(sorted(routes), vocab.REFERRAL_ROUTES) for name, routes in vocab.REFERRAL_FILTERS.items()
+}
 # Everything a ServiceRecord needs, links included (directory.store.record reads these rows).
-RECORD_COLUMNS = (Service.id, Service.name, Service.summary, Service.scope, Service.age_min, Service.age_max,
-                  Service.hours, Service.is_24_7, Service.confidence, Service.notes, Service.source,
-                  Service.last_verified, Service.variant_of, Service.source_file, Service.position, Service.links,
-                  Organisation.name.label("organisation"))
+RECORD_COLUMNS = (
+    Service.id,
+    Service.name,
+    Service.summary,
+    Service.scope,
+    Service.age_min,
+    Service.age_max,
+    Service.hours,
+    Service.is_24_7,
+    Service.confidence,
+    Service.notes,
+    Service.source,
+    Service.last_verified,
+    Service.variant_of,
+    Service.source_file,
+    Service.position,
+    Service.links,
+    Organisation.name.label("organisation"),
+)
 
 
 def _has(column, mask) -> object:
@@ -53,15 +73,18 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
     of statement shapes small, and each new shape costs several milliseconds to build and compile once.
     """
     entry = SearchEntry
-    superseded = select(SupersededArea.service_id).where(SupersededArea.area == bindparam("borough", type_=String))
-    stmt = (select(*columns)
-            .where(entry.area.in_(bindparam("areas", expanding=True)),
-                   _has(entry.concern_bits, bindparam("wanted", type_=Integer)),
-                   _has(entry.audience_bits, vocab.bits(AUDIENCES_FOR[role], vocab.AUDIENCES)),
-                   entry.age_min.is_(None) | (entry.age_min <= bindparam("age_high", type_=Integer)),
-                   entry.age_max.is_(None) | (entry.age_max >= bindparam("age_low", type_=Integer)),
-                   # a national service gives way to its local variant in that borough
-                   entry.service_id.not_in(superseded)))
+    superseded = select(SupersededArea.service_id).where(
+        SupersededArea.area == bindparam("borough", type_=String)
+    )
+    stmt = select(*columns).where(
+        entry.area.in_(bindparam("areas", expanding=True)),
+        _has(entry.concern_bits, bindparam("wanted", type_=Integer)),
+        _has(entry.audience_bits, vocab.bits(AUDIENCES_FOR[role], vocab.AUDIENCES)),
+        entry.age_min.is_(None) | (entry.age_min <= bindparam("age_high", type_=Integer)),
+        entry.age_max.is_(None) | (entry.age_max >= bindparam("age_low", type_=Integer)),
+        # a national service gives way to its local variant in that borough
+        entry.service_id.not_in(superseded),
+    )
     if referral_only:
         stmt = stmt.where(entry.route_bits.op("&")(DIRECT_MASK) == 0)
     elif role != "professional" and referral != "professional":
@@ -80,7 +103,9 @@ def eligible_count(role: str, referral_only: bool, referral: Optional[str] = Non
 
 
 @lru_cache(maxsize=64)
-def ranked(role: str, referral_only: bool, referral: Optional[str] = None, with_total: bool = False) -> Select:
+def ranked(
+    role: str, referral_only: bool, referral: Optional[str] = None, with_total: bool = False
+) -> Select:
     """The best `fetch` eligible services in rank order (rules: directory.matching), each with its family, its
     tier and the RECORD_COLUMNS (links included), so one statement answers a whole match.
 
@@ -91,8 +116,11 @@ def ranked(role: str, referral_only: bool, referral: Optional[str] = None, with_
     total come from the same statement and snapshot.
     """
     entry = SearchEntry
-    tier = case((_has(entry.concern_bits, bindparam("exact", type_=Integer)), 0),
-                (_has(entry.concern_bits, bindparam("related", type_=Integer)), 1), else_=2)
+    tier = case(
+        (_has(entry.concern_bits, bindparam("exact", type_=Integer)), 0),
+        (_has(entry.concern_bits, bindparam("related", type_=Integer)), 1),
+        else_=2,
+    )
     stmt = _eligible([entry.service_id, entry.family, tier.label("tier")], role, referral_only, referral)
     order = []  # (expression, descending)
     if not referral_only:
@@ -109,15 +137,20 @@ def ranked(role: str, referral_only: bool, referral: Optional[str] = None, with_
         order.append((entry.age_span, False))
     order.append((entry.position, False))
     keys = [expression.label(f"k{i}") for i, (expression, _desc) in enumerate(order)]
-    top = (stmt.add_columns(*keys).order_by(*[e.desc() if d else e for e, d in order])
-           .limit(bindparam("fetch", type_=Integer)).subquery("top"))
+    top = (
+        stmt.add_columns(*keys)
+        .order_by(*[e.desc() if d else e for e, d in order])
+        .limit(bindparam("fetch", type_=Integer))
+        .subquery("top")
+    )
     outer_order = [top.c[f"k{i}"].desc() if desc else top.c[f"k{i}"] for i, (_e, desc) in enumerate(order)]
     columns = [top.c.family, top.c.tier, *RECORD_COLUMNS]
     if with_total:
-        columns.append(eligible_count(role, referral_only, referral)
-                       .scalar_subquery().label("total"))
+        columns.append(eligible_count(role, referral_only, referral).scalar_subquery().label("total"))
     # details for the few winners only: one join after the LIMIT, in the same round trip
-    return (select(*columns)
-            .join(Service, Service.id == top.c.service_id)
-            .join(Organisation, Organisation.id == Service.organisation_id)
-            .order_by(*outer_order))
+    return (
+        select(*columns)
+        .join(Service, Service.id == top.c.service_id)
+        .join(Organisation, Organisation.id == Service.organisation_id)
+        .order_by(*outer_order)
+    )

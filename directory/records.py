@@ -4,6 +4,7 @@ Both the loader (which writes them to the database) and the database-free fallba
 record is rejected the same way everywhere. Every error names the file, the record and the field, and
 all errors are collected before anything is raised, so one run shows every problem.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,20 @@ from directory.concerns import concern_codes
 
 SERVICES_DIR = Path(__file__).parent / "data" / "services"
 
-REQUIRED = ("id", "name", "summary", "organisation", "areas", "audiences", "concerns", "how_to_refer",
-            "is_24_7", "source", "last_verified", "confidence")
+REQUIRED = (
+    "id",
+    "name",
+    "summary",
+    "organisation",
+    "areas",
+    "audiences",
+    "concerns",
+    "how_to_refer",
+    "is_24_7",
+    "source",
+    "last_verified",
+    "confidence",
+)
 OPTIONAL = ("age_min", "age_max", "contacts", "hours", "notes", "variant_of")
 FILE_KEYS = ("defaults", "services")
 SUMMARY_MAX = 180
@@ -106,7 +119,9 @@ class Checker:
             return None
         return value.strip()
 
-    def codes(self, raw: Mapping, field: str, allowed: Iterable[str], allow_empty: bool = False) -> Tuple[str, ...]:
+    def codes(
+        self, raw: Mapping, field: str, allowed: Iterable[str], allow_empty: bool = False
+    ) -> Tuple[str, ...]:
         value = raw.get(field)
         if value is None:
             self.fail(field, "is missing")
@@ -154,7 +169,10 @@ def _check_contacts(check: Checker, raw: Any) -> Tuple[ContactRecord, ...]:
             check.fail(where, f"type {kind!r} is not one of {list(vocab.CONTACT_TYPES)}")
             continue
         if not isinstance(value, str) or len(value) > CONTACT_MAX:
-            check.fail(where, f"value must be text of at most {CONTACT_MAX} characters (quote numbers), got {value!r}")
+            check.fail(
+                where,
+                f"value must be text of at most {CONTACT_MAX} characters (quote numbers), got {value!r}",
+            )
             continue
         pattern = {"phone": PHONE, "text": PHONE, "email": EMAIL, "website": WEBSITE}[kind]
         if not pattern.match(value):
@@ -198,7 +216,9 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
         check.fail(key, "is not a known field")
     ident = check.text(raw, "id")
     if ident is not None and (not SLUG.match(ident) or len(ident) > ID_MAX):
-        check.fail("id", f"{ident!r} must be a lower-case slug like 'first-steps', at most {ID_MAX} characters")
+        check.fail(
+            "id", f"{ident!r} must be a lower-case slug like 'first-steps', at most {ID_MAX} characters"
+        )
     name, summary = check.text(raw, "name"), check.text(raw, "summary")
     for field_name, value in (("name", name), ("organisation", raw.get("organisation"))):
         if isinstance(value, str) and len(value) > NAME_MAX:
@@ -206,7 +226,9 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
     if summary is not None and (len(summary) > SUMMARY_MAX or "\n" in summary):
         check.fail("summary", f"must be one line of at most {SUMMARY_MAX} characters")
     organisation = check.text(raw, "organisation")
-    areas = check.codes(raw, "areas", set(places.london_boroughs()) | {vocab.NATIONAL, vocab.ONLINE, vocab.LONDON})
+    areas = check.codes(
+        raw, "areas", set(places.london_boroughs()) | {vocab.NATIONAL, vocab.ONLINE, vocab.LONDON}
+    )
     areas, scope = _scope(check, areas)
     age_min = check.age(raw, "age_min", vocab.MAX_AGE_MIN)
     age_max = check.age(raw, "age_max", vocab.ALL_AGES_MAX)
@@ -222,7 +244,9 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
         check.fail("is_24_7", f"must be true or false, got {is_24_7!r}")
     confidence = raw.get("confidence")
     if confidence not in vocab.CONFIDENCE_LEVELS:
-        check.fail("confidence", f"{confidence!r} must be one of {list(vocab.CONFIDENCE_LEVELS)} (low is never used)")
+        check.fail(
+            "confidence", f"{confidence!r} must be one of {list(vocab.CONFIDENCE_LEVELS)} (low is never used)"
+        )
     notes = check.text(raw, "notes", required=False)
     if confidence == "medium" and (notes is None or "check" not in notes.lower()):
         check.fail("notes", "must tell people to check with the service when confidence is medium")
@@ -239,10 +263,28 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
     if len(errors) > before:
         return None
     return ServiceRecord(
-        id=ident, name=name, summary=summary, organisation=organisation, areas=areas, scope=scope,
-        age_min=age_min, age_max=age_max, audiences=audiences, concerns=concerns, how_to_refer=routes,
-        contacts=contacts, hours=hours, is_24_7=is_24_7, confidence=confidence, notes=notes, source=source,
-        last_verified=verified, variant_of=variant_of, source_file=file, position=position)
+        id=ident,
+        name=name,
+        summary=summary,
+        organisation=organisation,
+        areas=areas,
+        scope=scope,
+        age_min=age_min,
+        age_max=age_max,
+        audiences=audiences,
+        concerns=concerns,
+        how_to_refer=routes,
+        contacts=contacts,
+        hours=hours,
+        is_24_7=is_24_7,
+        confidence=confidence,
+        notes=notes,
+        source=source,
+        last_verified=verified,
+        variant_of=variant_of,
+        source_file=file,
+        position=position,
+    )
 
 
 def parse_documents(documents: Mapping[str, Any]) -> List[ServiceRecord]:
@@ -271,7 +313,9 @@ def parse_documents(documents: Mapping[str, Any]) -> List[ServiceRecord]:
 
 
 def _with_position(record: ServiceRecord, position: int) -> ServiceRecord:
-    return record if record.position == position else ServiceRecord(**{**record.__dict__, "position": position})
+    return (
+        record if record.position == position else ServiceRecord(**{**record.__dict__, "position": position})
+    )
 
 
 def _check_across(records: List[ServiceRecord], errors: List[str]) -> None:
@@ -279,13 +323,19 @@ def _check_across(records: List[ServiceRecord], errors: List[str]) -> None:
     seen: Dict[str, str] = {}
     for record in records:
         if record.id in seen:
-            errors.append(f"{record.source_file}: service '{record.id}': id is already used in {seen[record.id]}")
+            errors.append(
+                f"{record.source_file}: service '{record.id}': id is already used in {seen[record.id]}"
+            )
         else:
             seen[record.id] = record.source_file
     for record in records:
-        if record.variant_of is not None and (record.variant_of not in seen or record.variant_of == record.id):
-            errors.append(f"{record.source_file}: service '{record.id}': variant_of '{record.variant_of}' "
-                          "is not another service's id")
+        if record.variant_of is not None and (
+            record.variant_of not in seen or record.variant_of == record.id
+        ):
+            errors.append(
+                f"{record.source_file}: service '{record.id}': variant_of '{record.variant_of}' "
+                "is not another service's id"
+            )
 
 
 def read_documents(services_dir: Path = SERVICES_DIR) -> Dict[str, Any]:

@@ -5,6 +5,7 @@ so a service looks the same whether it came from YAML, from an imported feed or 
 A record is one row: the service columns, its organisation's name and the link values the loader stored
 with it (directory.links), so a page of the directory is one statement; matching reads the same columns.
 """
+
 from __future__ import annotations
 
 from typing import Iterable, List, Optional, Sequence
@@ -27,13 +28,29 @@ def count_all(session: Reader) -> int:
 def record(row) -> ServiceRecord:
     """A ServiceRecord from a row with the columns of directory.queries.RECORD_COLUMNS."""
     return ServiceRecord(
-        id=row.id, name=row.name, summary=row.summary, organisation=row.organisation, scope=row.scope,
-        age_min=row.age_min, age_max=row.age_max, hours=row.hours, is_24_7=bool(row.is_24_7),
-        confidence=row.confidence, notes=row.notes, source=row.source, last_verified=row.last_verified,
-        variant_of=row.variant_of, source_file=row.source_file, position=row.position, **links.decode(row.links))
+        id=row.id,
+        name=row.name,
+        summary=row.summary,
+        organisation=row.organisation,
+        scope=row.scope,
+        age_min=row.age_min,
+        age_max=row.age_max,
+        hours=row.hours,
+        is_24_7=bool(row.is_24_7),
+        confidence=row.confidence,
+        notes=row.notes,
+        source=row.source,
+        last_verified=row.last_verified,
+        variant_of=row.variant_of,
+        source_file=row.source_file,
+        position=row.position,
+        **links.decode(row.links),
+    )
 
 
-def _rows(session: Reader, ids: Optional[Sequence[str]], offset: int = 0, limit: Optional[int] = None) -> list:
+def _rows(
+    session: Reader, ids: Optional[Sequence[str]], offset: int = 0, limit: Optional[int] = None
+) -> list:
     """Record rows (plain rows, no ORM objects: cheaper) for these ids in this order, or a page of all."""
     stmt = select(*queries.RECORD_COLUMNS).join(Organisation, Organisation.id == Service.organisation_id)
     if ids is None:
@@ -41,13 +58,14 @@ def _rows(session: Reader, ids: Optional[Sequence[str]], offset: int = 0, limit:
         return session.execute(stmt if limit is None else stmt.limit(limit)).all()
     rows = []
     for start in range(0, len(ids), CHUNK):
-        rows += session.execute(stmt.where(Service.id.in_(ids[start:start + CHUNK]))).all()
+        rows += session.execute(stmt.where(Service.id.in_(ids[start : start + CHUNK]))).all()
     order = {service_id: i for i, service_id in enumerate(ids)}
     return sorted(rows, key=lambda row: order[row.id])
 
 
-def read_records(session: Reader, ids: Optional[Iterable[str]] = None, offset: int = 0,
-                 limit: Optional[int] = None) -> List[ServiceRecord]:
+def read_records(
+    session: Reader, ids: Optional[Iterable[str]] = None, offset: int = 0, limit: Optional[int] = None
+) -> List[ServiceRecord]:
     """Services as records: the given ids in that order (unknown ids are skipped), or else every service in
     load order, optionally one page of them (offset, limit)."""
     wanted = None if ids is None else list(dict.fromkeys(ids))

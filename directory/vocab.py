@@ -1,4 +1,5 @@
 """Fixed vocabulary the directory shares with the bot (docs/contracts.md). Concern codes live in data/concerns.yml."""
+
 from __future__ import annotations
 
 ROLES: tuple[str, ...] = ("young_person", "parent", "professional")

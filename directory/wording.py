@@ -3,6 +3,7 @@
 The words live in YAML so they can be reviewed and changed without touching matching; this module only
 decides which pieces apply (where, which ages, which way in) and joins them.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -63,14 +64,25 @@ def _route(routes: Sequence[str], audiences: Sequence[str], role: str, words: Di
     return words[route]
 
 
-def build_reason(*, role: str, scope: str, borough: Optional[str], areas: Sequence[str],
-                 age_min: Optional[int], age_max: Optional[int], routes: Sequence[str],
-                 audiences: Sequence[str], is_24_7: bool) -> str:
+def build_reason(
+    *,
+    role: str,
+    scope: str,
+    borough: Optional[str],
+    areas: Sequence[str],
+    age_min: Optional[int],
+    age_max: Optional[int],
+    routes: Sequence[str],
+    audiences: Sequence[str],
+    is_24_7: bool,
+) -> str:
     """E.g. "in Hackney, for ages 11 to 19, you can refer yourself"."""
     wording = load_wording()
-    parts = [_where(scope, borough, areas, wording["where"]),
-             _ages(age_min, age_max, wording["ages"][role]),
-             _route(routes, audiences, role, wording["routes"][role])]
+    parts = [
+        _where(scope, borough, areas, wording["where"]),
+        _ages(age_min, age_max, wording["ages"][role]),
+        _route(routes, audiences, role, wording["routes"][role]),
+    ]
     if is_24_7:
         parts.append(wording["open_24_7"])
     return wording["separator"].join(part for part in parts if part)

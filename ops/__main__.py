@@ -1,4 +1,5 @@
 """`python -m ops purge --older-than-days 30` and `python -m ops delete --sender ID`."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,8 +11,8 @@ from typing import List, Optional
 
 import sqlalchemy as sa
 
-from ops import tracker_db
 from bot.server.settings import load_settings
+from ops import tracker_db
 
 DEFAULT_RETENTION_DAYS = 30
 
@@ -28,9 +29,11 @@ def run_purge(args: argparse.Namespace) -> int:
         engine.dispose()
     when = datetime.datetime.fromtimestamp(report.cutoff, datetime.timezone.utc).isoformat(timespec="seconds")
     verb = "would delete" if args.dry_run else "deleted"
-    print(f"purge: {verb} {report.events_deleted} events older than {args.older_than_days:g} days "
-          f"(before {when}) from {report.conversations_touched} conversations; "
-          f"{report.conversations_removed} conversations {'would be' if args.dry_run else 'were'} removed entirely")
+    print(
+        f"purge: {verb} {report.events_deleted} events older than {args.older_than_days:g} days "
+        f"(before {when}) from {report.conversations_touched} conversations; "
+        f"{report.conversations_removed} conversations {'would be' if args.dry_run else 'were'} removed entirely"
+    )
     return 0
 
 
@@ -64,8 +67,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--db-url", help="tracker store SQLAlchemy URL (default: TRACKER_DB_URL)")
     commands = parser.add_subparsers(dest="command", required=True)
     purge = commands.add_parser("purge", help="delete conversation events older than N days")
-    purge.add_argument("--older-than-days", type=float, default=DEFAULT_RETENTION_DAYS,
-                       help=f"retention in days (default {DEFAULT_RETENTION_DAYS})")
+    purge.add_argument(
+        "--older-than-days",
+        type=float,
+        default=DEFAULT_RETENTION_DAYS,
+        help=f"retention in days (default {DEFAULT_RETENTION_DAYS})",
+    )
     purge.add_argument("--dry-run", action="store_true", help="count, delete nothing")
     purge.set_defaults(run=run_purge)
     delete = commands.add_parser("delete", help="delete one conversation")

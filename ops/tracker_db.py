@@ -4,6 +4,7 @@ Rasa's SQLTrackerStore keeps one row per event: `sender_id`, `timestamp` (second
 `data` (the event as JSON, including what the person typed). Deletes run in batches so a purge of a large
 table never holds long locks while replicas write new turns.
 """
+
 from __future__ import annotations
 
 import time
@@ -37,12 +38,18 @@ def _events(engine: Engine) -> sa.Table:
 def ensure_timestamp_index(engine: Engine) -> None:
     """Rasa indexes `sender_id` only; the purge selects by `timestamp`. Creating the index is idempotent."""
     with engine.begin() as connection:
-        connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {EVENTS_TABLE}_timestamp_idx "
-                                   f"ON {EVENTS_TABLE} (timestamp)"))
+        connection.execute(
+            sa.text(f"CREATE INDEX IF NOT EXISTS {EVENTS_TABLE}_timestamp_idx ON {EVENTS_TABLE} (timestamp)")
+        )
 
 
-def purge(engine: Engine, older_than_days: float, now: Optional[float] = None, dry_run: bool = False,
-          batch_size: int = BATCH_SIZE) -> PurgeReport:
+def purge(
+    engine: Engine,
+    older_than_days: float,
+    now: Optional[float] = None,
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+) -> PurgeReport:
     """Delete every event older than `older_than_days` days (or count them with `dry_run`)."""
     if older_than_days < 0:
         raise ValueError("older_than_days must not be negative")
@@ -69,8 +76,9 @@ def purge(engine: Engine, older_than_days: float, now: Optional[float] = None, d
     return PurgeReport(cutoff, deleted, len(touched), _senders_without(engine, events, touched))
 
 
-def _senders_without(engine: Engine, events: sa.Table, senders: "set[str]",
-                     keep: Optional[sa.sql.ColumnElement] = None) -> int:
+def _senders_without(
+    engine: Engine, events: sa.Table, senders: "set[str]", keep: Optional[sa.sql.ColumnElement] = None
+) -> int:
     """How many of `senders` have no event left (matching `keep`, when given)."""
     if not senders:
         return 0
@@ -78,8 +86,9 @@ def _senders_without(engine: Engine, events: sa.Table, senders: "set[str]",
     if keep is not None:
         condition = condition & keep
     with engine.connect() as connection:
-        remaining = {row[0] for row in connection.execute(
-            sa.select(events.c.sender_id).where(condition).distinct())}
+        remaining = {
+            row[0] for row in connection.execute(sa.select(events.c.sender_id).where(condition).distinct())
+        }
     return len(senders - remaining)
 
 

@@ -3,6 +3,7 @@
 The model is trained once per data fingerprint (bot/server/model_cache.py). The running assistant uses its own
 temporary tracker store and directory database, so tests never touch a developer's data.
 """
+
 from __future__ import annotations
 
 import os

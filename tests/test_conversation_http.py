@@ -3,6 +3,7 @@
 These are the conversations the README promises: one for each of the four boroughs the seeds cover, one for
 someone outside them, the one-message path, corrections, and crisis messages in the middle of the form.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -13,8 +14,19 @@ from tests.support.servers import AssistantProcesses, dump, escalation, services
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
-PAYLOAD_FIELDS = {"id", "name", "summary", "age_min", "age_max", "areas", "concerns", "how_to_refer",
-                  "phone", "website", "hours"}
+PAYLOAD_FIELDS = {
+    "id",
+    "name",
+    "summary",
+    "age_min",
+    "age_max",
+    "areas",
+    "concerns",
+    "how_to_refer",
+    "phone",
+    "website",
+    "hours",
+}
 
 
 def converse(assistant: AssistantProcesses, messages: List[str]) -> List[List[Dict[str, Any]]]:
@@ -47,27 +59,37 @@ def test_opening_says_what_it_is_and_asks_who_is_asking(assistant: AssistantProc
     assert '/inform{"role":"young_person"}' in payloads, payloads
 
 
-@pytest.mark.parametrize("borough_text, area, nearby_service_word", [
-    ("hackney", "Hackney", "Hackney"),
-    ("I live in Westminster", "Westminster", None),
-    ("notting hill", "Kensington and Chelsea", None),
-    ("EC2", "City of London", None),
-])
+@pytest.mark.parametrize(
+    "borough_text, area, nearby_service_word",
+    [
+        ("hackney", "Hackney", "Hackney"),
+        ("I live in Westminster", "Westminster", None),
+        ("notting hill", "Kensington and Chelsea", None),
+        ("EC2", "City of London", None),
+    ],
+)
 def test_young_person_in_each_core_borough_gets_local_services_first(
-        assistant: AssistantProcesses, borough_text: str, area: str, nearby_service_word: str) -> None:
-    turns = converse(assistant, ["hello", '/inform{"role":"young_person"}', "15", borough_text,
-                                 "i've been feeling really anxious"])
+    assistant: AssistantProcesses, borough_text: str, area: str, nearby_service_word: str
+) -> None:
+    turns = converse(
+        assistant,
+        ["hello", '/inform{"role":"young_person"}', "15", borough_text, "i've been feeling really anxious"],
+    )
     payload = assert_services(turns[-1], area=area, age=15)
     first = payload["services"][0]
     assert area in first["areas"], f"a local service comes first for {area}: {payload}"
 
 
-@pytest.mark.parametrize("place_answer, area, age, concern", [
-    ("I live in Manchester", "Outside London", "17", "low mood"),
-    ("/prefer_not_say", "Not given", "16", "exam stress"),
-])
+@pytest.mark.parametrize(
+    "place_answer, area, age, concern",
+    [
+        ("I live in Manchester", "Outside London", "17", "low mood"),
+        ("/prefer_not_say", "Not given", "16", "exam stress"),
+    ],
+)
 def test_outside_london_or_rather_not_say_gets_national_and_online_services(
-        assistant: AssistantProcesses, place_answer: str, area: str, age: str, concern: str) -> None:
+    assistant: AssistantProcesses, place_answer: str, area: str, age: str, concern: str
+) -> None:
     turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', age, place_answer, concern])
     payload = assert_services(turns[-1], area=area, age=int(age))
     for service in payload["services"]:
@@ -75,7 +97,7 @@ def test_outside_london_or_rather_not_say_gets_national_and_online_services(
 
 
 def test_someone_who_will_not_say_who_or_how_old_still_gets_services(assistant: AssistantProcesses) -> None:
-    """"not saying" to who it is for goes on as a young person; "rather not say" to the age is accepted once
+    """ "not saying" to who it is for goes on as a young person; "rather not say" to the age is accepted once
     and the search covers every age (it used to ask "How old are you?" for ever)."""
     turns = converse(assistant, ["hey", "not saying", "rather not say", "hackney", "stress"])
     assert "how old are you" in " ".join(texts(turns[1])).lower(), dump(turns[1])
@@ -87,7 +109,9 @@ def test_someone_who_will_not_say_who_or_how_old_still_gets_services(assistant: 
     assert all(set(s["areas"]) & {"Hackney", "National", "Online"} for s in payload["services"])
 
 
-def test_myself_answers_who_it_is_for_and_the_role_question_never_loops(assistant: AssistantProcesses) -> None:
+def test_myself_answers_who_it_is_for_and_the_role_question_never_loops(
+    assistant: AssistantProcesses,
+) -> None:
     turns = converse(assistant, ["hello", "myself", "15", "i live in kent", "anxiety"])
     assert "how old are you" in " ".join(texts(turns[1])).lower(), dump(turns[1])
     assert services_payload(turns[-1]) is not None, dump(turns[-1])
@@ -97,8 +121,10 @@ def test_myself_answers_who_it_is_for_and_the_role_question_never_loops(assistan
 
 
 def test_a_youth_worker_giving_the_age_in_passing_is_not_asked_again(assistant: AssistantProcesses) -> None:
-    turns = converse(assistant, ["hi im a youth worker in westminster",
-                                 "one of my young people is 16 and being bullied online"])
+    turns = converse(
+        assistant,
+        ["hi im a youth worker in westminster", "one of my young people is 16 and being bullied online"],
+    )
     assert "how old" not in " ".join(texts(turns[1])).lower(), dump(turns[1])
     assert_services(turns[1], area="Westminster", age=16)
 
@@ -117,7 +143,9 @@ def test_parent_in_postcode_area_gets_services_for_their_child(assistant: Assist
 
 
 def test_age_typed_at_the_who_is_it_for_question_is_kept(assistant: AssistantProcesses) -> None:
-    turns = converse(assistant, ["hi", "15", '/inform{"role":"young_person"}', "hackney", "i worry all the time"])
+    turns = converse(
+        assistant, ["hi", "15", '/inform{"role":"young_person"}', "hackney", "i worry all the time"]
+    )
     asked_again = " ".join(texts(turns[1])).lower()
     assert "who are you looking for support for" in asked_again and "didn't get that" not in asked_again
     assert "which part of london" in " ".join(texts(turns[2])).lower(), "the age is not asked again"
@@ -138,16 +166,25 @@ def test_a_friend_worried_about_a_mate_is_helped(assistant: AssistantProcesses) 
 
 
 def test_a_parent_adding_a_worry_after_the_list_gets_a_new_search_not_a_greeting(
-        assistant: AssistantProcesses) -> None:
-    """"she feels sick every morning" was read as a greeting ("morning") and answered "Hi again"."""
-    turns = converse(assistant, ["my daughter is 11 and she wont go to school anymore", "we live in kensington",
-                                 "she says she feels sick every morning"])
+    assistant: AssistantProcesses,
+) -> None:
+    """ "she feels sick every morning" was read as a greeting ("morning") and answered "Hi again"."""
+    turns = converse(
+        assistant,
+        [
+            "my daughter is 11 and she wont go to school anymore",
+            "we live in kensington",
+            "she says she feels sick every morning",
+        ],
+    )
     said = " ".join(texts(turns[-1])).lower()
     assert "hi again" not in said, dump(turns[-1])
     assert_services(turns[-1], area="Kensington and Chelsea", age=11)
 
 
-def test_a_teacher_answering_self_harm_is_told_what_to_do_for_the_pupil(assistant: AssistantProcesses) -> None:
+def test_a_teacher_answering_self_harm_is_told_what_to_do_for_the_pupil(
+    assistant: AssistantProcesses,
+) -> None:
     """A bare "self harm" names no one; from a professional it is about the young person, not the teacher."""
     replies = converse(assistant, ["hello", "im a teacher", "year 9", "camden", "self harm"])[-1]
     said = " ".join(texts(replies)).lower()
@@ -155,18 +192,24 @@ def test_a_teacher_answering_self_harm_is_told_what_to_do_for_the_pupil(assistan
     assert "the young person" in said and "are they safe" in said and "feeling like this" not in said
 
 
-def test_a_question_naming_a_parent_is_answered_before_the_form_goes_on(assistant: AssistantProcesses) -> None:
+def test_a_question_naming_a_parent_is_answered_before_the_form_goes_on(
+    assistant: AssistantProcesses,
+) -> None:
     turns = converse(assistant, ["hey", "can i refer myself without my mum knowing?"])
     said = " ".join(texts(turns[-1])).lower()
     assert "private" in said and "who are you looking for support for" in said, dump(turns[-1])
 
 
-@pytest.mark.parametrize("messages, words", [
-    (["hey", "i took a bunch of my mums tablets like an hour ago"], "even if you feel ok"),
-    (["hi", "my child", "my son has swallowed a load of paracetamol"], "even if they seem fine"),
-])
-def test_something_already_taken_gets_told_to_get_a_doctor_now(assistant: AssistantProcesses,
-                                                                 messages: List[str], words: str) -> None:
+@pytest.mark.parametrize(
+    "messages, words",
+    [
+        (["hey", "i took a bunch of my mums tablets like an hour ago"], "even if you feel ok"),
+        (["hi", "my child", "my son has swallowed a load of paracetamol"], "even if they seem fine"),
+    ],
+)
+def test_something_already_taken_gets_told_to_get_a_doctor_now(
+    assistant: AssistantProcesses, messages: List[str], words: str
+) -> None:
     replies = converse(assistant, messages)[-1]
     said = " ".join(texts(replies)).lower()
     assert escalation(replies) is not None and "999" in said and words in said, dump(replies)
@@ -186,13 +229,17 @@ def test_changing_an_answer_searches_again(assistant: AssistantProcesses) -> Non
     assert first != second
 
 
-@pytest.mark.parametrize("message, kind", [
-    ("i want to kill myself", "crisis"),
-    ("i took a load of pills", "crisis"),
-    ("my stepdad hits me", "safeguarding"),
-])
+@pytest.mark.parametrize(
+    "message, kind",
+    [
+        ("i want to kill myself", "crisis"),
+        ("i took a load of pills", "crisis"),
+        ("my stepdad hits me", "safeguarding"),
+    ],
+)
 def test_crisis_mid_form_escalates_and_the_person_can_carry_on(
-        assistant: AssistantProcesses, message: str, kind: str) -> None:
+    assistant: AssistantProcesses, message: str, kind: str
+) -> None:
     sender = assistant.new_sender()
     assistant.say(sender, "hi")
     assistant.say(sender, '/inform{"role":"young_person"}')
@@ -215,8 +262,10 @@ def test_crisis_answer_containing_the_asked_age_still_escalates(assistant: Assis
 
 
 def test_local_crisis_line_follows_the_borough(assistant: AssistantProcesses) -> None:
-    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "15", "westminster",
-                                 "i keep thinking about suicide"])
+    turns = converse(
+        assistant,
+        ["hi", '/inform{"role":"young_person"}', "15", "westminster", "i keep thinking about suicide"],
+    )
     said = " ".join(texts(turns[-1]))
     assert "0800 0234 650" in said, "CNWL's 24/7 line for Westminster"
     assert "111" in said
@@ -234,21 +283,27 @@ def test_escalation_works_with_the_action_server_down(assistant: AssistantProces
         assistant.start_action_server()
 
 
-@pytest.mark.parametrize("opening, age, expected_question", [
-    ('/inform{"role":"young_person"}', "9", "What has been making you feel bad?"),
-    ('/inform{"role":"young_person"}', "14", "What's been on your mind?"),
-    ('/inform{"role":"parent"}', "14", "What's worrying you about your child?"),
-    ('/inform{"role":"professional"}', "14", "What are the main concerns?"),
-])
-def test_each_audience_gets_its_own_wording(assistant: AssistantProcesses, opening: str, age: str,
-                                            expected_question: str) -> None:
+@pytest.mark.parametrize(
+    "opening, age, expected_question",
+    [
+        ('/inform{"role":"young_person"}', "9", "What has been making you feel bad?"),
+        ('/inform{"role":"young_person"}', "14", "What's been on your mind?"),
+        ('/inform{"role":"parent"}', "14", "What's worrying you about your child?"),
+        ('/inform{"role":"professional"}', "14", "What are the main concerns?"),
+    ],
+)
+def test_each_audience_gets_its_own_wording(
+    assistant: AssistantProcesses, opening: str, age: str, expected_question: str
+) -> None:
     turns = converse(assistant, ["hi", opening, age, "hackney"])
     assert expected_question in " ".join(texts(turns[-1])), dump(turns[-1])
 
 
 def test_parent_of_an_under_five_gets_services_for_that_age(assistant: AssistantProcesses) -> None:
-    turns = converse(assistant, ["hi", '/inform{"role":"parent"}', "my daughter is 3", "westminster",
-                                 "she has huge tantrums"])
+    turns = converse(
+        assistant,
+        ["hi", '/inform{"role":"parent"}', "my daughter is 3", "westminster", "she has huge tantrums"],
+    )
     assert_services(turns[-1], area="Westminster", age=3)
 
 

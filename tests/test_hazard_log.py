@@ -3,6 +3,7 @@
 Whether those tests *passed* is checked at the end of the session by tests/conftest.py (a test cannot see
 other tests' results): the run fails if any test the hazard log names did not pass.
 """
+
 from __future__ import annotations
 
 from typing import Dict, List, Set
@@ -12,10 +13,21 @@ import pytest
 from tests.support.hazards import HAZARD_LOG, LIKELIHOOD, RISK_MATRIX, SEVERITY, hazard_test_ids, load_hazards
 
 REQUIRED_TITLES = [
-    "crisis message is missed", "wrong or outdated number", "component is down", "False reassurance",
-    "cannot use, or that has closed", "Out-of-date directory data", "adult-only advice",
-    "discourages emergency help", "abuse is not escalated", "third party", "leaks to another user",
-    "exposed in logs or to another site", "screen-reader", "Quick exit leaves a trace", "under load",
+    "crisis message is missed",
+    "wrong or outdated number",
+    "component is down",
+    "False reassurance",
+    "cannot use, or that has closed",
+    "Out-of-date directory data",
+    "adult-only advice",
+    "discourages emergency help",
+    "abuse is not escalated",
+    "third party",
+    "leaks to another user",
+    "exposed in logs or to another site",
+    "screen-reader",
+    "Quick exit leaves a trace",
+    "under load",
     "wrong crisis line",
 ]
 
@@ -39,7 +51,9 @@ def test_every_hazard_is_fully_described_and_its_risk_rating_follows_the_matrix(
             rating = hazard[stage]
             assert rating["severity"] in SEVERITY and rating["likelihood"] in LIKELIHOOD, hazard["id"]
             expected = RISK_MATRIX[rating["likelihood"]][SEVERITY.index(rating["severity"])]
-            assert rating["risk"] == expected, f"{hazard['id']} {stage}: risk {rating['risk']}, matrix {expected}"
+            assert rating["risk"] == expected, (
+                f"{hazard['id']} {stage}: risk {rating['risk']}, matrix {expected}"
+            )
         assert hazard["after"]["risk"] <= hazard["before"]["risk"], f"{hazard['id']}: controls raise the risk"
 
 

@@ -1,4 +1,5 @@
 """NLU quality on the held-out set (tests/data/nlu/holdout.yml), which is never trained on."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """The bot's answer to "what happens to what I tell you?" / "who can see this?" matches docs/privacy.md and
 the retention actually configured, in every audience's wording."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,8 @@ import re
 import pytest
 import yaml
 
-from ops.__main__ import DEFAULT_RETENTION_DAYS
 from bot.server.settings import ROOT
+from ops.__main__ import DEFAULT_RETENTION_DAYS
 
 ANSWERS = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_faq/privacy"]
 PRIVACY_DOC = (ROOT / "docs" / "privacy.md").read_text()
@@ -36,8 +37,13 @@ def test_every_audience_has_its_own_answer() -> None:
 
 def test_privacy_page_states_the_same_retention_and_the_places_that_make_it_true() -> None:
     assert f"{DEFAULT_RETENTION_DAYS} days" in PRIVACY_DOC
-    for place in ["ops/", "bot/server/log_privacy.py", "sessionStorage", "RASA_TELEMETRY_ENABLED=false",
-                  "deploy/k8s/jobs.yaml"]:
+    for place in [
+        "ops/",
+        "bot/server/log_privacy.py",
+        "sessionStorage",
+        "RASA_TELEMETRY_ENABLED=false",
+        "deploy/k8s/jobs.yaml",
+    ]:
         assert place in PRIVACY_DOC, place
         path = place.split(" ")[0]
         if "/" in path:

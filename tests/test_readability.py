@@ -10,6 +10,7 @@ reply a young person can receive. Placeholders are filled with typical values be
 contact templates (utter_service_phone, _sms, _website, _hours) are measured inside the service line they
 are rendered into, not as three-word fragments.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,11 +26,17 @@ GRADE_LIMIT = {"child": 5.0, "teen": 7.0, "adult": 9.0}
 MAX_SENTENCE_WORDS = 25
 BAND_OF = {"child": "child", "young_teen": "teen", "older_teen": "teen", "young_adult": "adult"}
 # Typical values for placeholders, so templates are measured as people read them.
-PLACEHOLDERS = {"name": "Kooth", "summary": "Free online counselling and chat for young people.",
-                "reason": " In Hackney, for ages 11 to 19, you can refer yourself.",
-                "contact": " Phone: 0800 1111. Website: kooth.com.",
-                "phone": "0800 1111", "sms": "Text SHOUT to 85258", "website": "kooth.com",
-                "hours": "24 hours a day", "names": "Specialist CAMHS"}
+PLACEHOLDERS = {
+    "name": "Kooth",
+    "summary": "Free online counselling and chat for young people.",
+    "reason": " In Hackney, for ages 11 to 19, you can refer yourself.",
+    "contact": " Phone: 0800 1111. Website: kooth.com.",
+    "phone": "0800 1111",
+    "sms": "Text SHOUT to 85258",
+    "website": "kooth.com",
+    "hours": "24 hours a day",
+    "names": "Specialist CAMHS",
+}
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 CONTACT_PARTS = re.compile(r"utter_service_(phone|sms|website|hours)$")
 
@@ -58,10 +65,14 @@ def _measured_text(text: str) -> str:
 
 def _cases() -> List[Tuple[str, str, Set[str]]]:
     variations = list(_variations())
-    with_child = {name for name, _, v in variations
-                  if any(c["value"] == "child" for c in v.get("condition") or [])}
-    return [(f"{name}[{index}]", _measured_text(v["text"]), _audiences(v, name in with_child))
-            for name, index, v in variations if v.get("text")]
+    with_child = {
+        name for name, _, v in variations if any(c["value"] == "child" for c in v.get("condition") or [])
+    }
+    return [
+        (f"{name}[{index}]", _measured_text(v["text"]), _audiences(v, name in with_child))
+        for name, index, v in variations
+        if v.get("text")
+    ]
 
 
 CASES = _cases()
@@ -85,6 +96,10 @@ def test_no_long_sentences_for_young_people(case: str, text: str, audiences: Set
 def test_every_band_and_role_has_its_own_wording_somewhere() -> None:
     """Conditional variations exist for each age band and role, not just a default for all."""
     conditions = {(c["name"], c["value"]) for _, _, v in _variations() for c in v.get("condition") or []}
-    for needed in [("age_band", "child"), ("role", "parent"), ("role", "professional"),
-                   ("age_band", "young_adult")]:
+    for needed in [
+        ("age_band", "child"),
+        ("role", "parent"),
+        ("role", "professional"),
+        ("age_band", "young_adult"),
+    ]:
         assert needed in conditions, needed

@@ -5,6 +5,7 @@ docs/reference/SHA256SUMS records each copied file's checksum when it was copied
 ../shared (a CI machine) still proves the snapshot was not edited by hand; with ../shared present, every live
 file must also equal its copy.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,11 +32,13 @@ def live_file(name: str) -> Path:
 def test_snapshot_matches_the_shared_reference(name: str) -> None:
     copy = SNAPSHOT / name
     assert copy.is_file(), f"{copy} is missing"
-    assert hashlib.sha256(copy.read_bytes()).hexdigest() == recorded()[name], \
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == recorded()[name], (
         f"{copy} was edited: copy it again from ../shared and update {MANIFEST.name}"
+    )
     if SHARED.is_dir():
-        assert live_file(name).read_bytes() == copy.read_bytes(), \
+        assert live_file(name).read_bytes() == copy.read_bytes(), (
             f"{live_file(name)} changed: refresh docs/reference/{name} and {MANIFEST.name}"
+        )
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside this checkout; the snapshot is used")

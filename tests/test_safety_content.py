@@ -1,5 +1,6 @@
 """What the escalation replies say: only checked numbers, always 999, a marker, and nothing that falsely
 reassures or talks someone out of getting emergency help."""
+
 from __future__ import annotations
 
 import re
@@ -17,18 +18,41 @@ DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 RESPONSES: Dict[str, List[dict]] = DOMAIN["responses"]
 # The first message of each escalation rule carries the marker (data/rules/safety.yml).
 MARKED = {"utter_crisis": "crisis", "utter_safeguarding": "safeguarding"}
-ESCALATION_RESPONSES = ["utter_crisis", "utter_crisis_lines", "utter_crisis_helplines", "utter_safeguarding",
-                        "utter_safeguarding_helplines", "utter_ask_safe_now", "utter_not_safe",
-                        "utter_urgent_help_intro"]
+ESCALATION_RESPONSES = [
+    "utter_crisis",
+    "utter_crisis_lines",
+    "utter_crisis_helplines",
+    "utter_safeguarding",
+    "utter_safeguarding_helplines",
+    "utter_ask_safe_now",
+    "utter_not_safe",
+    "utter_urgent_help_intro",
+]
 # Same pattern as ../shared/tools/check_numbers.py.
-PHONE = re.compile(r"(?<![\d.])(?:\+44\s?|0)(?:\d[\s-]?){8,10}\d(?!\d)"
-                   r"|(?<![\d.])(?:999|111|116\s?123|85258|0800\s?1111)(?!\d)")
+PHONE = re.compile(
+    r"(?<![\d.])(?:\+44\s?|0)(?:\d[\s-]?){8,10}\d(?!\d)"
+    r"|(?<![\d.])(?:999|111|116\s?123|85258|0800\s?1111)(?!\d)"
+)
 # Wrong or low confidence in the reference (its README and confidence column): never shown.
 BANNED = {"0800023465", "08009173333", "07860039967", "07786209697", "88247", "02032285980"}
 # Phrases that would falsely reassure or put someone off emergency help.
-NEVER_SAY = ["you're fine", "you are fine", "you'll be fine", "you will be fine", "nothing to worry",
-             "don't worry", "no need to call", "don't call 999", "do not call 999", "not an emergency",
-             "calm down", "it's not that bad", "overreacting", "just a phase", "everyone feels like that"]
+NEVER_SAY = [
+    "you're fine",
+    "you are fine",
+    "you'll be fine",
+    "you will be fine",
+    "nothing to worry",
+    "don't worry",
+    "no need to call",
+    "don't call 999",
+    "do not call 999",
+    "not an emergency",
+    "calm down",
+    "it's not that bad",
+    "overreacting",
+    "just a phase",
+    "everyone feels like that",
+]
 
 
 def _digits(number: str) -> str:
@@ -55,8 +79,12 @@ def test_every_number_in_escalation_replies_is_checked_in_the_reference(name: st
 
 
 def test_shared_number_checker_passes_on_the_whole_project() -> None:
-    result = subprocess.run([sys.executable, str(check_numbers_script()), str(reference_dir()), str(ROOT)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(check_numbers_script()), str(reference_dir()), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -79,7 +107,9 @@ def test_no_other_response_carries_an_escalation_marker() -> None:
             assert "escalation" not in str(variation.get("custom", "")), name
 
 
-@pytest.mark.parametrize("name", ["utter_crisis", "utter_safeguarding", "utter_not_safe", "utter_urgent_help_intro"])
+@pytest.mark.parametrize(
+    "name", ["utter_crisis", "utter_safeguarding", "utter_not_safe", "utter_urgent_help_intro"]
+)
 def test_every_variation_says_to_call_999(name: str) -> None:
     for variation in RESPONSES[name]:
         assert "999" in variation["text"], f"{name}: {variation['text']!r}"
@@ -91,8 +121,11 @@ def test_every_crisis_line_variation_gives_the_111_mental_health_option() -> Non
 
 
 def test_third_party_wording_tells_them_to_stay_with_the_person() -> None:
-    others = [v["text"] for v in RESPONSES["utter_crisis"]
-              if {"name": "risk_subject", "type": "slot", "value": "other"} in (v.get("condition") or [])]
+    others = [
+        v["text"]
+        for v in RESPONSES["utter_crisis"]
+        if {"name": "risk_subject", "type": "slot", "value": "other"} in (v.get("condition") or [])
+    ]
     assert others and all("999" in t for t in others)
     assert any("Stay with them" in t or "stay with them" in t.lower() for t in others)
 

@@ -5,6 +5,7 @@ independently of the training data and never trained on). `--cross-validation` a
 cross-validation over the training data. Both write Rasa's JSON reports and a short Markdown summary,
 results/nlu_report.md, with macro-F1 and every intent's and FAQ answer's F1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,26 +41,52 @@ class Scores:
 
 def read_report(path: Path, name: str) -> Scores:
     report = json.loads(path.read_text())
-    return Scores(name, {label: values["f1-score"] for label, values in report.items()
-                         if label not in SUMMARY_KEYS and isinstance(values, dict)})
+    return Scores(
+        name,
+        {
+            label: values["f1-score"]
+            for label, values in report.items()
+            if label not in SUMMARY_KEYS and isinstance(values, dict)
+        },
+    )
 
 
 def _rasa_test_nlu(args: List[str]) -> None:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "rasa", "test", "nlu", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "test", "nlu", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def evaluate_holdout(model: Path, out: Path = RESULTS / "nlu_holdout") -> List[Scores]:
     """Score `model` on the held-out set; returns intent scores and FAQ/chit-chat answer scores."""
     _rasa_test_nlu(["--model", str(model), "--nlu", str(HOLDOUT), "--out", str(out)])
-    return [read_report(out / "intent_report.json", "intents"),
-            read_report(out / "response_selection_report.json", "answers (faq/*, chitchat/*)")]
+    return [
+        read_report(out / "intent_report.json", "intents"),
+        read_report(out / "response_selection_report.json", "answers (faq/*, chitchat/*)"),
+    ]
 
 
 def cross_validate(folds: int, out: Path = RESULTS / "nlu_cross_validation") -> List[Scores]:
-    _rasa_test_nlu(["--cross-validation", "--folds", str(folds), "--config", "config.yml", "--nlu", "data/nlu",
-                    "--domain", "domain.yml", "--out", str(out)])
+    _rasa_test_nlu(
+        [
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--config",
+            "config.yml",
+            "--nlu",
+            "data/nlu",
+            "--domain",
+            "domain.yml",
+            "--out",
+            str(out),
+        ]
+    )
     return [read_report(out / "intent_report.json", "intents (cross-validation)")]
 
 
@@ -69,7 +96,9 @@ def markdown(sections: Dict[str, List[Scores]]) -> str:
         lines += [f"## {title}", ""]
         for scores in scores_list:
             lines += [f"**{scores.name}**: macro-F1 {scores.macro_f1:.3f}", "", "| label | F1 |", "|---|---|"]
-            lines += [f"| {label} | {f1:.3f} |" for label, f1 in sorted(scores.f1.items(), key=lambda x: x[1])]
+            lines += [
+                f"| {label} | {f1:.3f} |" for label, f1 in sorted(scores.f1.items(), key=lambda x: x[1])
+            ]
             lines.append("")
     return "\n".join(lines)
 

@@ -10,6 +10,7 @@ Prints recall, false-positive rate, per-category recall, escalation/subject accu
 Corpus sentences are printed on the console for the person running the evaluation; nothing is logged.
 Exit status 1 when recall is below 100% or the false-positive rate above 3%.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,7 +55,9 @@ def load_cases(path: Path) -> List[Case]:
         if isinstance(item, str):
             cases.append(Case(item))
         elif isinstance(item, dict) and item.get("text") is not None:
-            cases.append(Case(str(item["text"]), item.get("escalation"), item.get("category"), item.get("subject")))
+            cases.append(
+                Case(str(item["text"]), item.get("escalation"), item.get("category"), item.get("subject"))
+            )
     return cases
 
 
@@ -197,7 +200,9 @@ def print_report(report: Report, escalate_count: int, calm_count: int, out=sys.s
     if report.wrong_labels:
         p("\nDETECTED WITH OTHER LABELS (expected -> got):")
         for case, verdict in report.wrong_labels:
-            p(f"  {case.escalation}/{case.category}/{case.subject} -> {verdict[0]}/{verdict[1]}/{verdict[2]}: {case.text}")
+            p(
+                f"  {case.escalation}/{case.category}/{case.subject} -> {verdict[0]}/{verdict[1]}/{verdict[2]}: {case.text}"
+            )
     p("\nPASS" if report.passed else "\nFAIL")
 
 
@@ -205,9 +210,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, help="trained model .tar.gz (default: newest in models/)")
     parser.add_argument("--detector-only", action="store_true", help="run the bare RiskMatcher, no model")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="directory with the two YAML files")
-    parser.add_argument("--holdout", action="store_true",
-                        help="use the held-out pair (holdout_escalate.yml, holdout_not.yml): report only, never tune")
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, help="directory with the two YAML files"
+    )
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="use the held-out pair (holdout_escalate.yml, holdout_not.yml): report only, never tune",
+    )
     args = parser.parse_args(argv)
     try:
         escalate, calm = load_corpus(args.corpus, HOLDOUT_FILES if args.holdout else CORPUS_FILES)

@@ -12,6 +12,7 @@ The demo page is served with a strict Content-Security-Policy (no inline script 
 widget works on sites that have one; `csp=False` leaves it out (the tests that check the widget itself never
 runs injected markup do so without a CSP, which would otherwise hide such a bug).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,10 @@ class DemoHandler(SimpleHTTPRequestHandler):
             return
         if path == "/config.js":
             config = {"serverUrl": self.rasa_origin()}
-            self.send_body(f"window.WellbeingChatConfig = {json.dumps(config)};\n".encode(),
-                           "text/javascript; charset=utf-8")
+            self.send_body(
+                f"window.WellbeingChatConfig = {json.dumps(config)};\n".encode(),
+                "text/javascript; charset=utf-8",
+            )
             return
         super().do_GET()
 
@@ -71,7 +74,7 @@ class DemoHandler(SimpleHTTPRequestHandler):
             return str(PAGES[path])
         for prefix, folder in MOUNTS.items():
             if path.startswith(prefix):
-                target = (folder / path[len(prefix):]).resolve()
+                target = (folder / path[len(prefix) :]).resolve()
                 if target.is_relative_to(folder) and target.is_file():
                     return str(target)
         return str(WEB / "not-served")  # answers 404
@@ -87,10 +90,12 @@ class DemoHandler(SimpleHTTPRequestHandler):
         if self.csp and urlsplit(self.path).path in PAGES:
             rasa = self.rasa_origin()
             sockets = rasa.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
-            self.send_header("Content-Security-Policy",
-                             f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                             f"connect-src 'self' {rasa} {sockets}; base-uri 'none'; form-action 'none'; "
-                             f"frame-ancestors 'none'")
+            self.send_header(
+                "Content-Security-Policy",
+                f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                f"connect-src 'self' {rasa} {sockets}; base-uri 'none'; form-action 'none'; "
+                f"frame-ancestors 'none'",
+            )
         super().end_headers()
 
     def log_request(self, code: object = "-", size: object = "-") -> None:
@@ -104,8 +109,15 @@ class DemoHandler(SimpleHTTPRequestHandler):
 class DemoServer:
     """The demo page on a port (0: a free one), served from a background thread."""
 
-    def __init__(self, port: int = 0, *, rasa_port: str = "5005", rasa_url: Optional[str] = None,
-                 host: str = "127.0.0.1", csp: bool = True) -> None:
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        rasa_port: str = "5005",
+        rasa_url: Optional[str] = None,
+        host: str = "127.0.0.1",
+        csp: bool = True,
+    ) -> None:
         handler = partial(DemoHandler, rasa_port=rasa_port, rasa_url=rasa_url, csp=csp)
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="demo-page", daemon=True)
@@ -125,12 +137,16 @@ class DemoServer:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--host", default="0.0.0.0")
     parser.add_argument("--rasa-port", default="5005")
-    parser.add_argument("--rasa-url", help="the Rasa server's URL as browsers reach it (default: the page's "
-                                           "host name and --rasa-port)")
+    parser.add_argument(
+        "--rasa-url",
+        help="the Rasa server's URL as browsers reach it (default: the page's host name and --rasa-port)",
+    )
     args = parser.parse_args()
     server = DemoServer(args.port, rasa_port=args.rasa_port, rasa_url=args.rasa_url, host=args.host)
     print(f"demo page: http://localhost:{args.port}", flush=True)

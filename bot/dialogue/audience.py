@@ -5,6 +5,7 @@ of replies (conditional response variations on the `age_band` slot) and come fro
 extractor uses (bot/nlu/lexicons/ages.yml); the limits decide when to tell someone kindly that the assistant is
 not really for them.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -15,6 +15,7 @@ safeguarding replies included. Two rules make the choice deterministic and right
 
 endpoints.yml selects this class with `nlg: type: bot.dialogue.nlg.FirstMatchResponses`.
 """
+
 from __future__ import annotations
 
 import random
@@ -49,13 +50,15 @@ def with_risk_subject_read(filled_slots: Dict[Text, Any]) -> Dict[Text, Any]:
     return {**filled_slots, RISK_SUBJECT: OTHER if filled_slots.get("role") in ADULT_ROLES else SELF}
 
 
-def choose_variation(variations: List[Dict[Text, Any]], output_channel: Text,
-                     filled_slots: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
+def choose_variation(
+    variations: List[Dict[Text, Any]], output_channel: Text, filled_slots: Dict[Text, Any]
+) -> Optional[Dict[Text, Any]]:
     """The variation to send: the first matching conditional one, else a random unconditioned one."""
     filled_slots = with_risk_subject_read(filled_slots)
     usable = [v for v in variations if readable_by(v, filled_slots)]
     suitable = ResponseVariationFilter({"response": usable}).responses_for_utter_action(
-        "response", output_channel, filled_slots)
+        "response", output_channel, filled_slots
+    )
     if not suitable:
         return None
     if suitable[0].get(RESPONSE_CONDITION):
@@ -66,12 +69,14 @@ def choose_variation(variations: List[Dict[Text, Any]], output_channel: Text,
 class FirstMatchResponses(TemplatedNaturalLanguageGenerator):
     """Rasa's templated NLG over the domain's responses, choosing variations as the module doc says."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None,
-                 **_: Any) -> None:
+    def __init__(
+        self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None, **_: Any
+    ) -> None:
         super().__init__((domain or Domain.empty()).responses)
 
-    def _random_response_for(self, utter_action: Text, output_channel: Text,
-                             filled_slots: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
+    def _random_response_for(
+        self, utter_action: Text, output_channel: Text, filled_slots: Dict[Text, Any]
+    ) -> Optional[Dict[Text, Any]]:
         variations = self.responses.get(utter_action)
         if not variations:
             return None

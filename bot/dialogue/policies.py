@@ -7,12 +7,13 @@ never fire. Worse, the form calls the action server first, so with the action se
 lost. This policy skips the form's happy path whenever the message was classified as an escalation intent,
 so the safety rules (domain responses only) answer at once, with or without the action server.
 """
+
 from __future__ import annotations
 
 from typing import Optional, Text, Tuple
 
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.trackers import DialogueStateTracker
 
 ESCALATION_INTENTS = frozenset({"crisis", "safeguarding"})
@@ -28,9 +29,7 @@ def is_escalation_turn(tracker: DialogueStateTracker) -> bool:
     return message is not None and message.intent.get("name") in ESCALATION_INTENTS
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class SafetyFirstRulePolicy(RulePolicy):
     """RulePolicy in which escalation intents take priority over an active form."""
 

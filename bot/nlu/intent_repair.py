@@ -7,6 +7,7 @@ one of the form's own entities (age, borough, concern, role), this component mak
 takes what was said and asks only for the rest. It runs after the FallbackClassifier and before the
 RiskDetector, which still overrides everything.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -16,8 +17,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
-from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_TYPE, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY,
-                                       PREDICTED_CONFIDENCE_KEY)
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 
@@ -30,8 +37,13 @@ class InformWhenUnderstood(GraphComponent):
         return {"intent": "inform", "entities": ["age", "borough", "concern", "role"]}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "InformWhenUnderstood":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "InformWhenUnderstood":
         return cls(config)
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -47,8 +59,11 @@ class InformWhenUnderstood(GraphComponent):
             found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
             if found & self.entities:
                 repaired = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                           if r.get(INTENT_NAME_KEY) not in (self.intent, FALLBACK_INTENT)]
+                ranking = [
+                    r
+                    for r in message.get(INTENT_RANKING_KEY) or []
+                    if r.get(INTENT_NAME_KEY) not in (self.intent, FALLBACK_INTENT)
+                ]
                 message.set(INTENT, repaired, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [dict(repaired)] + ranking, add_to_output=True)
         return messages

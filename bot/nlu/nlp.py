@@ -3,6 +3,7 @@
 No pretrained spaCy model can be downloaded here, so every rule-based component works on the tokenizer of
 `spacy.blank("en")`. Creating it costs ~0.3 s and some memory, so all components share one instance.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -7,6 +7,7 @@ concerns, greetings, crisis) it was about a tenth of a turn's CPU for nothing (b
 top intent is not a retrieval intent gets no `response_selector` output, which Rasa reads only for
 retrieval intents (rasa.core.processor `_update_full_retrieval_intent`).
 """
+
 from __future__ import annotations
 
 from typing import List

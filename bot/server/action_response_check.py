@@ -16,6 +16,7 @@ included) goes through the full validator, which gives Rasa's own verdict and er
 `install()` replaces `RemoteAction._validate_action_result`; our REST channel module calls it when Rasa
 loads the channels, before any action runs.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -26,8 +27,10 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
-_HINT = (". Failed to validate Action server response from API, make sure your response from the Action "
-         f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+_HINT = (
+    ". Failed to validate Action server response from API, make sure your response from the Action "
+    f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+)
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +50,10 @@ def _by_event_type() -> Tuple[Any, Dict[str, Any]]:
     common = {key: value for key, value in events["items"].items() if key != "oneOf"}
     outer = {**schema, "properties": {**schema["properties"], "events": {**events, "items": {}}}}
     validator_class = validator_for(schema)
-    per_type = {alternative["properties"]["event"]["const"]: validator_class({"allOf": [common, alternative]})
-                for alternative in events["items"]["oneOf"]}
+    per_type = {
+        alternative["properties"]["event"]["const"]: validator_class({"allOf": [common, alternative]})
+        for alternative in events["items"]["oneOf"]
+    }
     return validator_class(outer), per_type
 
 

@@ -22,6 +22,7 @@ The wording of the replies this channel adds comes from the domain when it has t
 `utter_technical_problem` and `utter_too_many_messages`, so content editors own it; the texts below are the
 fallback while it has not.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -50,12 +51,16 @@ MAX_PENDING_PER_SENDER = int(os.environ.get("MAX_PENDING_PER_SENDER", "5"))
 #: Longest wait for Rasa's answer; past it the person gets the technical-problem reply (503).
 HANDLE_TIMEOUT_S = float(os.environ.get("HANDLE_TIMEOUT_S", "60"))
 
-TECHNICAL_PROBLEM = ("Sorry, something went wrong on my side and I couldn't answer that. Please try again in a "
-                     "minute. If you need help now, call 999 in an emergency, or call 111 and choose the "
-                     "mental health option. You can also text SHOUT to 85258 or call Samaritans on 116 123, "
-                     "day or night.")
-TOO_MANY_MESSAGES = ("I'm still answering your last messages. Please wait for my reply, then send that again. "
-                     "If you need help now, call 999, or call 111 and choose the mental health option.")
+TECHNICAL_PROBLEM = (
+    "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a "
+    "minute. If you need help now, call 999 in an emergency, or call 111 and choose the "
+    "mental health option. You can also text SHOUT to 85258 or call Samaritans on 116 123, "
+    "day or night."
+)
+TOO_MANY_MESSAGES = (
+    "I'm still answering your last messages. Please wait for my reply, then send that again. "
+    "If you need help now, call 999, or call 111 and choose the mental health option."
+)
 
 
 class SafeRestInput(RestInput):
@@ -82,8 +87,11 @@ class SafeRestInput(RestInput):
             except BadRequest as problem:
                 return response.json({"error": problem.reason}, status=problem.status)
             if self.pending[message.sender] >= MAX_PENDING_PER_SENDER:
-                return response.json(self._reply(request, message.sender, "utter_too_many_messages",
-                                                  TOO_MANY_MESSAGES), status=429, headers={"Retry-After": "2"})
+                return response.json(
+                    self._reply(request, message.sender, "utter_too_many_messages", TOO_MANY_MESSAGES),
+                    status=429,
+                    headers={"Retry-After": "2"},
+                )
             self.pending[message.sender] += 1
             try:
                 return await self._handle(request, on_new_message, message.sender, message.text)
@@ -94,20 +102,27 @@ class SafeRestInput(RestInput):
 
         return webhook
 
-    async def _handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                      sender: str, text: str) -> HTTPResponse:
+    async def _handle(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+    ) -> HTTPResponse:
         collector = CollectingOutputChannel()
         # Shielded: a client that hangs up or times out must not cancel the turn half-way (the lock would be
         # released with the tracker half-saved); the turn finishes and is stored either way.
-        turn = asyncio.ensure_future(on_new_message(UserMessage(text, collector, sender,
-                                                                input_channel=self.name())))
+        turn = asyncio.ensure_future(
+            on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+        )
         try:
             await asyncio.wait_for(asyncio.shield(turn), HANDLE_TIMEOUT_S)
         except Exception as error:  # noqa: BLE001 - any failure must still give the person a way to get help
             # The type only: exception messages can quote the message or the SQL parameters that hold it.
             log.error("rest: handling a message failed (%s)", type(error).__name__)
-            return response.json(self._reply(request, sender, "utter_technical_problem", TECHNICAL_PROBLEM),
-                                 status=503)
+            return response.json(
+                self._reply(request, sender, "utter_technical_problem", TECHNICAL_PROBLEM), status=503
+            )
         if not collector.messages:
             log.warning("rest: the bot produced no reply; sending the technical-problem reply")
             return response.json(self._reply(request, sender, "utter_technical_problem", TECHNICAL_PROBLEM))

@@ -11,6 +11,7 @@ Idle connections are dropped after `KEEPALIVE_S`, shorter than the action server
 the server has closed (action server restarted) is noticed by aiohttp and not reused; a session that was
 closed, or belongs to another event loop, is replaced.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -54,9 +55,11 @@ def shared_session(endpoint: EndpointConfig) -> _Borrowed:
     owner, session = _sessions.get(id(endpoint), (None, None))
     if session is None or session.closed or owner is not loop:
         session = aiohttp.ClientSession(
-            headers=endpoint.headers, auth=_auth(endpoint),
+            headers=endpoint.headers,
+            auth=_auth(endpoint),
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S))
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S),
+        )
         _sessions[id(endpoint)] = (loop, session)
     return _Borrowed(session)
 

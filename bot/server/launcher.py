@@ -4,6 +4,7 @@
 action server and the Rasa server (REST and socket.io channels), waits until both answer, and stops both
 cleanly on Ctrl-C. `python -m bot.server.launcher test` prepares the same way and runs the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,38 +41,70 @@ def purge_old_conversations() -> None:
     subprocess.run([sys.executable, "-m", "ops", "purge"], cwd=ROOT, check=True, env=_python_env())
 
 
-def start_action_server(port: str, env: Optional[Dict[str, str]] = None,
-                        output: Optional[IO[bytes]] = None) -> subprocess.Popen:
+def start_action_server(
+    port: str, env: Optional[Dict[str, str]] = None, output: Optional[IO[bytes]] = None
+) -> subprocess.Popen:
     """The rasa-sdk server behind actions.server: only POST /webhook and GET /health answer."""
     return subprocess.Popen(
         [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", port],
-        cwd=ROOT, env=_python_env(env), stdout=output, stderr=subprocess.STDOUT if output else None)
+        cwd=ROOT,
+        env=_python_env(env),
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
+    )
 
 
-def start_rasa_server(model: str, port: str, cors: str, env: Optional[Dict[str, str]] = None,
-                      output: Optional[IO[bytes]] = None) -> subprocess.Popen:
+def start_rasa_server(
+    model: str, port: str, cors: str, env: Optional[Dict[str, str]] = None, output: Optional[IO[bytes]] = None
+) -> subprocess.Popen:
     """Rasa with the REST and socket.io channels. Its HTTP API is on only for /status, behind a token.
 
     `env` adds to this process's environment (tests run several differently configured servers); `output`
     receives the server's log instead of the terminal.
     """
     return subprocess.Popen(
-        [sys.executable, "-m", "rasa", "run", "--model", model, "--port", port,
-         "--endpoints", "endpoints.yml", "--credentials", "credentials.yml", "--cors", cors,
-         "--enable-api", "--auth-token", os.environ["RASA_API_TOKEN"]],
-        cwd=ROOT, env=_python_env(env), stdout=output, stderr=subprocess.STDOUT if output else None)
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "run",
+            "--model",
+            model,
+            "--port",
+            port,
+            "--endpoints",
+            "endpoints.yml",
+            "--credentials",
+            "credentials.yml",
+            "--cors",
+            cors,
+            "--enable-api",
+            "--auth-token",
+            os.environ["RASA_API_TOKEN"],
+        ],
+        cwd=ROOT,
+        env=_python_env(env),
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
+    )
 
 
 def start_directory_api(port: str) -> subprocess.Popen:
     """The service directory's read-only HTTP API (Open Referral UK shaped JSON; docs/directory-api.md)."""
-    return subprocess.Popen([sys.executable, "-m", "directory", "serve", "--host", "127.0.0.1", "--port", port],
-                            cwd=ROOT, env=_python_env())
+    return subprocess.Popen(
+        [sys.executable, "-m", "directory", "serve", "--host", "127.0.0.1", "--port", port],
+        cwd=ROOT,
+        env=_python_env(),
+    )
 
 
 def start_demo_page(port: str, rasa_port: str) -> subprocess.Popen:
     """The demo page with the chat widget (web/), talking to the Rasa server on `rasa_port`."""
-    return subprocess.Popen([sys.executable, "-m", "web.demo_server", "--port", port, "--rasa-port", rasa_port],
-                            cwd=ROOT, env=_python_env())
+    return subprocess.Popen(
+        [sys.executable, "-m", "web.demo_server", "--port", port, "--rasa-port", rasa_port],
+        cwd=ROOT,
+        env=_python_env(),
+    )
 
 
 def rasa_status_url(port: str) -> str:
@@ -91,8 +124,10 @@ def wait_until_up(url: str, processes: List[subprocess.Popen], timeout_s: float 
                 return
         except urllib.error.HTTPError as error:
             # Rasa starts listening only after loading the model, so a 409 here means loading failed.
-            raise RuntimeError(f"server answered {error.code} during start-up: the model did not load "
-                               f"(see the Rasa log above)") from None
+            raise RuntimeError(
+                f"server answered {error.code} during start-up: the model did not load "
+                f"(see the Rasa log above)"
+            ) from None
         except (urllib.error.URLError, OSError):
             time.sleep(1)
     raise RuntimeError(f"server did not answer within {timeout_s:.0f} s")
@@ -117,6 +152,7 @@ def _stop_on_signals() -> None:
     A launcher started in the background by a script has SIGINT ignored, and Python then installs no
     handler of its own, so both handlers are set explicitly.
     """
+
     def interrupt(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt(signal.Signals(signum).name)
 
@@ -140,12 +176,15 @@ def run() -> int:
         processes.append(start_demo_page(demo_port, settings["RASA_PORT"]))
         processes.append(start_directory_api(settings["DIRECTORY_API_PORT"]))
         wait_until_up(f"http://127.0.0.1:{settings['DIRECTORY_API_PORT']}/health", processes)
-        print(f"\nThe assistant is running. Talk to it with:\n"
-              f"  curl -s -X POST http://localhost:{settings['RASA_PORT']}/webhooks/rest/webhook "
-              f"-H 'Content-Type: application/json' -d '{{\"sender\": \"me\", \"message\": \"hi\"}}'\n"
-              f"or open the demo page with the chat widget: http://localhost:{demo_port}\n"
-              f"The service directory's API: http://localhost:{settings['DIRECTORY_API_PORT']}/services\n"
-              f"Press Ctrl-C to stop.\n", flush=True)
+        print(
+            f"\nThe assistant is running. Talk to it with:\n"
+            f"  curl -s -X POST http://localhost:{settings['RASA_PORT']}/webhooks/rest/webhook "
+            f'-H \'Content-Type: application/json\' -d \'{{"sender": "me", "message": "hi"}}\'\n'
+            f"or open the demo page with the chat widget: http://localhost:{demo_port}\n"
+            f"The service directory's API: http://localhost:{settings['DIRECTORY_API_PORT']}/services\n"
+            f"Press Ctrl-C to stop.\n",
+            flush=True,
+        )
         while all(process.poll() is None for process in processes):
             time.sleep(1)
         print("a server stopped unexpectedly; shutting down", file=sys.stderr)
@@ -162,15 +201,28 @@ def shell() -> int:
     Signposting answers need the action server, so start `make run` in another terminal first.
     """
     load_settings()
-    return subprocess.run([sys.executable, "-m", "rasa", "shell", "--model", str(ensure_model()),
-                           "--endpoints", "endpoints.yml"], cwd=ROOT, env=_python_env()).returncode
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "shell",
+            "--model",
+            str(ensure_model()),
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        cwd=ROOT,
+        env=_python_env(),
+    ).returncode
 
 
 def test(pytest_args: Optional[List[str]] = None) -> int:
     load_settings()
     ensure_model()
-    return subprocess.run([sys.executable, "-m", "pytest", *(pytest_args or [])], cwd=ROOT,
-                          env=_python_env()).returncode
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *(pytest_args or [])], cwd=ROOT, env=_python_env()
+    ).returncode
 
 
 def main(argv: Optional[List[str]] = None) -> int:

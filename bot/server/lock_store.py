@@ -22,6 +22,7 @@ Two things in Rasa 3.6's own `RedisLockStore` are not good enough for a service 
 locks only (one Rasa process). Waiting turns poll every `poll_interval_s` (Rasa's default of 1 s adds up to
 a second to every queued message).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -63,12 +64,17 @@ class AtomicRedisLockStore(LockStore):
     """Ticket locks in Redis where every change is one atomic script run on the lock's key
     (bot/server/lock_tickets.lua): one round trip to take a ticket, one per poll while waiting, one to return it."""
 
-    def __init__(self, url: Text, key_prefix: Text = DEFAULT_KEY_PREFIX,
-                 socket_timeout_s: float = DEFAULT_SOCKET_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        url: Text,
+        key_prefix: Text = DEFAULT_KEY_PREFIX,
+        socket_timeout_s: float = DEFAULT_SOCKET_TIMEOUT_S,
+    ) -> None:
         import redis
 
-        self.red = redis.Redis.from_url(url, socket_timeout=socket_timeout_s,
-                                        socket_connect_timeout=socket_timeout_s)
+        self.red = redis.Redis.from_url(
+            url, socket_timeout=socket_timeout_s, socket_connect_timeout=socket_timeout_s
+        )
         self.key_prefix = f"{key_prefix}:lock:"
         self._script = self.red.register_script(LOCK_SCRIPT.read_text(encoding="utf-8"))
         super().__init__()
@@ -82,8 +88,10 @@ class AtomicRedisLockStore(LockStore):
 
     def _run(self, operation: Text, conversation_id: Text, argument: float) -> Optional[TicketState]:
         """Run one operation of the lock script (EVALSHA; redis-py loads the script again after a restart)."""
-        reply = self._script(keys=[self._key(conversation_id)],
-                             args=[operation, conversation_id, repr(time.time()), KEY_TTL_MARGIN_S, repr(argument)])
+        reply = self._script(
+            keys=[self._key(conversation_id)],
+            args=[operation, conversation_id, repr(time.time()), KEY_TTL_MARGIN_S, repr(argument)],
+        )
         if not reply:
             return None
         ticket, serving, stored = reply
@@ -139,21 +147,32 @@ class ResilientLockStore(LockStore):
     endpoint config; tests pass the values directly.
     """
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, *, url: Optional[Text] = None,
-                 key_prefix: Optional[Text] = None, poll_interval_s: Optional[float] = None,
-                 retry_after_s: Optional[float] = None, socket_timeout_s: Optional[float] = None) -> None:
+    def __init__(
+        self,
+        endpoint_config: Optional[EndpointConfig] = None,
+        *,
+        url: Optional[Text] = None,
+        key_prefix: Optional[Text] = None,
+        poll_interval_s: Optional[float] = None,
+        retry_after_s: Optional[float] = None,
+        socket_timeout_s: Optional[float] = None,
+    ) -> None:
         kwargs = dict(endpoint_config.kwargs) if endpoint_config else {}
         url = url if url is not None else (endpoint_config.url if endpoint_config else None)
-        self.poll_interval_s = float(_first(poll_interval_s, kwargs.get("poll_interval_s"),
-                                            DEFAULT_POLL_INTERVAL_S))
+        self.poll_interval_s = float(
+            _first(poll_interval_s, kwargs.get("poll_interval_s"), DEFAULT_POLL_INTERVAL_S)
+        )
         self.retry_after_s = float(_first(retry_after_s, kwargs.get("retry_after_s"), DEFAULT_RETRY_AFTER_S))
         self.memory = InMemoryLockStore()
         self.redis: Optional[AtomicRedisLockStore] = None
         if url:
             self.redis = AtomicRedisLockStore(
-                url, key_prefix=str(_first(key_prefix, kwargs.get("key_prefix"), DEFAULT_KEY_PREFIX)),
-                socket_timeout_s=float(_first(socket_timeout_s, kwargs.get("socket_timeout_s"),
-                                              DEFAULT_SOCKET_TIMEOUT_S)))
+                url,
+                key_prefix=str(_first(key_prefix, kwargs.get("key_prefix"), DEFAULT_KEY_PREFIX)),
+                socket_timeout_s=float(
+                    _first(socket_timeout_s, kwargs.get("socket_timeout_s"), DEFAULT_SOCKET_TIMEOUT_S)
+                ),
+            )
         self._redis_down_until = 0.0
         self._outage_logged = False
         log.info("lock store: %s", "Redis (shared by replicas)" if self.redis else "in-process (one replica)")
@@ -171,8 +190,11 @@ class ResilientLockStore(LockStore):
     def _redis_failed(self, error: Exception) -> None:
         self._redis_down_until = time.monotonic() + self.retry_after_s
         if not self._outage_logged:
-            log.warning("lock store: Redis unreachable (%s); using in-process locks, retrying every %.0f s",
-                        type(error).__name__, self.retry_after_s)
+            log.warning(
+                "lock store: Redis unreachable (%s); using in-process locks, retrying every %.0f s",
+                type(error).__name__,
+                self.retry_after_s,
+            )
             self._outage_logged = True
 
     def _redis_worked(self) -> None:
@@ -182,8 +204,12 @@ class ResilientLockStore(LockStore):
 
     # ---------------------------------------------------------------- the lock Rasa takes for each turn
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = DEFAULT_POLL_INTERVAL_S) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self,
+        conversation_id: Text,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = DEFAULT_POLL_INTERVAL_S,
+    ) -> AsyncGenerator[TicketLock, None]:
         """Hold the conversation's lock while the turn runs; Redis errors never reach the caller.
 
         `wait_time_in_seconds` is accepted for Rasa's interface and ignored: waiting turns poll every
@@ -209,8 +235,9 @@ class ResilientLockStore(LockStore):
         ticket = self.memory.issue_ticket(conversation_id, lifetime)
         return self.memory, ticket, await self._wait_for_turn(self.memory, conversation_id, ticket)
 
-    async def _wait_in_redis(self, store: AtomicRedisLockStore, conversation_id: Text,
-                             lifetime: float) -> "tuple[int, TicketLock]":
+    async def _wait_in_redis(
+        self, store: AtomicRedisLockStore, conversation_id: Text, lifetime: float
+    ) -> "tuple[int, TicketLock]":
         """Take a ticket and wait for it: one script run when nobody else holds the conversation."""
         state: Optional[TicketState] = store.take_ticket(conversation_id, lifetime)
         ticket = state.ticket

@@ -17,6 +17,7 @@ standard logging handlers that cuts the `[parameters: ...]` part of SQLAlchemy e
 FailSafeTrackerStore logs the tracker store's error at ERROR, and when a database connection drops in the
 middle of saving a turn, those parameters are the events, message text included.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,13 +28,41 @@ WITHHELD = "[withheld]"
 
 #: Fields that may carry message text, slot values or events. Rasa's own anonymisation key list (Rasa
 #: Pro only) plus the interpolator's `values` and request metadata.
-PRIVATE_FIELDS = frozenset({
-    "text", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
-    "prediction_events", "tracker_latest_message", "prefilled_slots", "message", "response",
-    "slot_candidates", "rasa_event", "rasa_events", "tracker_states", "current_states", "old_states",
-    "successes", "current_entity", "next_entity", "states", "entity", "token_text", "user_message",
-    "json_message", "values", "metadata", "events", "tracker", "slots", "parse_data",
-})
+PRIVATE_FIELDS = frozenset(
+    {
+        "text",
+        "response_text",
+        "user_text",
+        "slot_values",
+        "parse_data_text",
+        "parse_data_entities",
+        "prediction_events",
+        "tracker_latest_message",
+        "prefilled_slots",
+        "message",
+        "response",
+        "slot_candidates",
+        "rasa_event",
+        "rasa_events",
+        "tracker_states",
+        "current_states",
+        "old_states",
+        "successes",
+        "current_entity",
+        "next_entity",
+        "states",
+        "entity",
+        "token_text",
+        "user_message",
+        "json_message",
+        "values",
+        "metadata",
+        "events",
+        "tracker",
+        "slots",
+        "parse_data",
+    }
+)
 
 
 def withhold_private_fields(_logger: Any, _method: str, event_dict: Dict[str, Any]) -> Dict[str, Any]:
@@ -50,8 +79,9 @@ def drop_button_payload_noise(_logger: Any, _method: str, event_dict: Dict[str, 
     fails to fill it, logs an ERROR with a traceback and then uses the payload unchanged, which is right.
     Three of those on every question with buttons would bury real errors.
     """
-    if event_dict.get("event") == "interpolator.interpolate.text" and \
-            str(event_dict.get("placeholder_key", "")).startswith('"'):
+    if event_dict.get("event") == "interpolator.interpolate.text" and str(
+        event_dict.get("placeholder_key", "")
+    ).startswith('"'):
         import structlog
 
         raise structlog.DropEvent

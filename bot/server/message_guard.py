@@ -7,6 +7,7 @@ to the first `HEAD_CHARS` and the last `TAIL_CHARS` characters: the NLU pipeline
 and runs on the server's only event loop, and a disclosure tends to open or close a long paste, so both
 ends are kept (the risk detector sees a crisis phrase anywhere in the first several thousand characters).
 """
+
 from __future__ import annotations
 
 import json
@@ -69,7 +70,7 @@ def cap_length(text: str, head: int = HEAD_CHARS, tail: int = TAIL_CHARS) -> "tu
     start = start[:space] if space > 0 else start
     end = text[-tail:]
     space = end.find(" ", 0, tail // 2)
-    end = end[space + 1:] if space >= 0 else end
+    end = end[space + 1 :] if space >= 0 else end
     return start.rstrip() + CUT_MARK + end.lstrip(), True
 
 
@@ -90,7 +91,7 @@ def clean_sender(value: Any) -> str:
 def parse_body(body: Optional[bytes]) -> ChatMessage:
     """The sender and cleaned, length-capped text of a REST webhook body, or `BadRequest`."""
     if not body:
-        raise BadRequest("empty body: send JSON {\"sender\": ..., \"message\": ...}")
+        raise BadRequest('empty body: send JSON {"sender": ..., "message": ...}')
     if len(body) > MAX_BODY_BYTES:
         raise BadRequest(f"body larger than {MAX_BODY_BYTES} bytes", status=413)
     try:
@@ -100,7 +101,7 @@ def parse_body(body: Optional[bytes]) -> ChatMessage:
     except ValueError:
         raise BadRequest("body is not valid JSON") from None
     if not isinstance(data, dict):
-        raise BadRequest("body must be a JSON object: {\"sender\": ..., \"message\": ...}")
+        raise BadRequest('body must be a JSON object: {"sender": ..., "message": ...}')
     sender = clean_sender(data.get("sender"))
     message = data.get("message")
     if not isinstance(message, str):

@@ -4,6 +4,7 @@ The model's name is a fingerprint of everything that shapes it (config, domain, 
 components and their lexicons, and the Rasa version), so a clean checkout trains once and every later run,
 test or start reuses `models/model-<fingerprint>.tar.gz`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,9 +21,19 @@ logger = logging.getLogger(__name__)
 
 MODELS_DIR = ROOT / "models"
 # Only what the trained model depends on: launcher or widget edits must not cost a retrain.
-FINGERPRINT_INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu/extractors", "bot/nlu/risk", "bot/nlu/lexicons",
-                      "bot/dialogue/policies.py", "bot/nlu/nlp.py", "bot/nlu/text.py", "directory/places.py",
-                      "directory/data/places.yml")
+FINGERPRINT_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "bot/nlu/extractors",
+    "bot/nlu/risk",
+    "bot/nlu/lexicons",
+    "bot/dialogue/policies.py",
+    "bot/nlu/nlp.py",
+    "bot/nlu/text.py",
+    "directory/places.py",
+    "directory/data/places.yml",
+)
 FINGERPRINT_SUFFIXES = (".yml", ".yaml", ".py")
 
 
@@ -32,8 +43,11 @@ def _input_files() -> Iterable[Path]:
         if path.is_file():
             yield path
         elif path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in FINGERPRINT_SUFFIXES and p.is_file()
-                              and "__pycache__" not in p.parts)
+            yield from sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in FINGERPRINT_SUFFIXES and p.is_file() and "__pycache__" not in p.parts
+            )
 
 
 def fingerprint() -> str:
@@ -59,8 +73,22 @@ def ensure_model() -> Path:
     load_settings()
     MODELS_DIR.mkdir(exist_ok=True)
     print(f"training the Rasa model (inputs changed): {path.name}", flush=True)
-    command = [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "domain.yml",
-               "--data", "data", "--out", str(MODELS_DIR), "--fixed-model-name", path.name[: -len(".tar.gz")]]
+    command = [
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        str(MODELS_DIR),
+        "--fixed-model-name",
+        path.name[: -len(".tar.gz")],
+    ]
     subprocess.run(command, cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     if not path.exists():
         raise RuntimeError(f"rasa train finished but {path} was not written")

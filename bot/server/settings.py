@@ -3,6 +3,7 @@
 `.env` (see .env.example) is read first; real environment variables win. The same values reach Rasa through
 `${VAR}` substitution in endpoints.yml, so every process sees one configuration.
 """
+
 from __future__ import annotations
 
 import os

@@ -21,6 +21,7 @@ Here:
   COMMIT/ROLLBACK around it (a read is one SELECT, a save one multi-row INSERT, atomic on its own; the lock
   makes the turn safe).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -54,9 +55,14 @@ def _remember(tracker: DialogueStateTracker, count: int) -> None:
 def _row(sender_id: Text, event: Event) -> Dict[str, Any]:
     """The events-table row Rasa's SQLTrackerStore.save writes for an event."""
     data = event.as_dict()
-    return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            "action_name": data.get("name"), "data": json.dumps(data)}
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):
@@ -68,13 +74,15 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         if rasas_engine.dialect.name != "postgresql":
             return  # SQLite is in-process (no round trips), and autocommit would commit each row on its own
         # autocommit set once per connection: as an execution option it is set and reset on every checkout
-        self.engine = create_engine(rasas_engine.url, isolation_level="AUTOCOMMIT",
-                                    **create_engine_kwargs(rasas_engine.url))
+        self.engine = create_engine(
+            rasas_engine.url, isolation_level="AUTOCOMMIT", **create_engine_kwargs(rasas_engine.url)
+        )
         self.sessionmaker = sessionmaker(bind=self.engine)
         rasas_engine.dispose()
 
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
-                        ) -> Optional[DialogueStateTracker]:
+    async def _retrieve(
+        self, sender_id: Text, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
             query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
             events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data).all()]
@@ -90,7 +98,9 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             stored = stored_events(tracker)
             if stored is None or stored > len(tracker.events):
-                stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+                stored = self._event_query(
+                    session, tracker.sender_id, fetch_events_from_all_sessions=False
+                ).count()
             new: List[Event] = list(itertools.islice(tracker.events, stored, len(tracker.events)))
             if new:
                 session.execute(insert(self.SQLEvent.__table__), [_row(tracker.sender_id, e) for e in new])

@@ -19,6 +19,7 @@ reply (with the emergency numbers) when handling fails or yields nothing, so nob
 It is configured in credentials.yml under its module path and keeps the name `socketio` (so the same
 webhook path and `input_channel` value).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,8 +48,9 @@ class WidgetSocketIOOutput(SocketIOOutput):
         self.sent += 1
         await super()._send_message(socket_id, response)
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
-                               **kwargs: Any) -> None:
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+    ) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
 
 
@@ -92,8 +94,11 @@ class WidgetSocketIOInput(SocketIOInput):
         await self.sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
     @staticmethod
-    async def _answer(message: UserMessage, output: WidgetSocketIOOutput,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    async def _answer(
+        message: UserMessage,
+        output: WidgetSocketIOOutput,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
         # Shielded like the REST channel: a timeout must not cancel the turn half-way through saving it.
         turn = asyncio.ensure_future(on_new_message(message))
         try:

@@ -5,6 +5,7 @@ regular_schedules, service_taxonomys, url, email); the provenance ORUK has no fi
 confidence, notes, variant_of) goes in one extension object, "x-directory", which ORUK consumers ignore and
 our importer reads back, so export then import loses nothing (tests/directory/test_oruk.py).
 """
+
 from __future__ import annotations
 
 import math
@@ -42,15 +43,25 @@ def _set(target: Dict[str, Any], **values: Any) -> Dict[str, Any]:
 
 
 def _taxonomy(service_id: str, index: int, vocabulary: str, code: str, name: str) -> Dict[str, Any]:
-    return {"id": f"{service_id}:taxonomy:{index}",
-            "taxonomy": {"id": f"{vocabulary}:{code}", "name": name, "vocabulary": vocabulary}}
+    return {
+        "id": f"{service_id}:taxonomy:{index}",
+        "taxonomy": {"id": f"{vocabulary}:{code}", "name": name, "vocabulary": vocabulary},
+    }
 
 
 def _taxonomies(record: ServiceRecord) -> List[Dict[str, Any]]:
     mapping, concerns = load_mapping(), load_concerns()
-    terms = ([(mapping.vocabularies["concern"], code, concerns[code].label) for code in record.concerns]
-             + [(mapping.vocabularies["audience"], code, mapping.audience_labels[code]) for code in record.audiences]
-             + [(mapping.vocabularies["referral"], code, mapping.referral_labels[code]) for code in record.how_to_refer])
+    terms = (
+        [(mapping.vocabularies["concern"], code, concerns[code].label) for code in record.concerns]
+        + [
+            (mapping.vocabularies["audience"], code, mapping.audience_labels[code])
+            for code in record.audiences
+        ]
+        + [
+            (mapping.vocabularies["referral"], code, mapping.referral_labels[code])
+            for code in record.how_to_refer
+        ]
+    )
     return [_taxonomy(record.id, i, *term) for i, term in enumerate(terms)]
 
 
@@ -63,8 +74,13 @@ def _contacts(record: ServiceRecord) -> List[Dict[str, Any]]:
             item["email"] = contact.value  # HSDS 1.1 contact.email
             item["phones"] = []
         else:
-            item["phones"] = [{"id": f"{record.id}:phone:{i}", "number": contact.value,
-                               "type": "text" if contact.kind == "text" else "voice"}]  # HSDS 1.1 phone.type
+            item["phones"] = [
+                {
+                    "id": f"{record.id}:phone:{i}",
+                    "number": contact.value,
+                    "type": "text" if contact.kind == "text" else "voice",
+                }
+            ]  # HSDS 1.1 phone.type
         result.append(item)
     return result
 
@@ -108,8 +124,11 @@ def _attending_access(record: ServiceRecord) -> Optional[str]:
 
 def _extension(record: ServiceRecord) -> Dict[str, Any]:
     websites = [c for c in record.contacts if c.kind == "website"]
-    extension = _set({"source": record.source, "confidence": record.confidence}, notes=record.notes,
-                     variant_of=record.variant_of)
+    extension = _set(
+        {"source": record.source, "confidence": record.confidence},
+        notes=record.notes,
+        variant_of=record.variant_of,
+    )
     if len(websites) > 1 or any(c.label for c in websites):  # `url` holds one address and no label
         extension["websites"] = [{"value": c.value, "label": c.label} for c in websites]
     return extension
@@ -118,22 +137,31 @@ def _extension(record: ServiceRecord) -> Dict[str, Any]:
 def service_json(record: ServiceRecord) -> Dict[str, Any]:
     """One service in the ORUK v1 service_details shape (what GET /services/{id} returns)."""
     website = record.first("website")
-    service = _set({"id": record.id, "name": record.name, "description": record.summary},
-                   url=web_url(website) if website else None, email=record.first("email"))
+    service = _set(
+        {"id": record.id, "name": record.name, "description": record.summary},
+        url=web_url(website) if website else None,
+        email=record.first("email"),
+    )
     service.update(status="active", assured_date=record.last_verified.isoformat())
     _set(service, attending_access=_attending_access(record))
-    service.update({
-        "organization": {"id": organisation_id(record.organisation), "name": record.organisation,
-                         "description": ""},
-        "eligibilitys": _eligibilitys(record),
-        "service_areas": [{"id": f"{record.id}:area:{i}", "service_area": area}
-                          for i, area in enumerate(_areas(record))],
-        "service_taxonomys": _taxonomies(record),
-        "contacts": _contacts(record),
-        "regular_schedules": _schedules(record),
-        "service_at_locations": [],  # the sources give no addresses; nothing is made up
-        EXTENSION: _extension(record),
-    })
+    service.update(
+        {
+            "organization": {
+                "id": organisation_id(record.organisation),
+                "name": record.organisation,
+                "description": "",
+            },
+            "eligibilitys": _eligibilitys(record),
+            "service_areas": [
+                {"id": f"{record.id}:area:{i}", "service_area": area} for i, area in enumerate(_areas(record))
+            ],
+            "service_taxonomys": _taxonomies(record),
+            "contacts": _contacts(record),
+            "regular_schedules": _schedules(record),
+            "service_at_locations": [],  # the sources give no addresses; nothing is made up
+            EXTENSION: _extension(record),
+        }
+    )
     return service
 
 
@@ -141,8 +169,16 @@ def page_json(content: List[Dict[str, Any]], total: int, page: int, per_page: in
     """The ORUK v1 page wrapper (totalElements, totalPages, number, size, first, last, empty, content).
     Pages are numbered from 1, as ORUK's `page` parameter is."""
     pages = max(1, math.ceil(total / per_page)) if per_page else 1
-    return {"totalElements": total, "totalPages": pages, "number": page, "size": per_page,
-            "first": page == 1, "last": page >= pages, "empty": not content, "content": content}
+    return {
+        "totalElements": total,
+        "totalPages": pages,
+        "number": page,
+        "size": per_page,
+        "first": page == 1,
+        "last": page >= pages,
+        "empty": not content,
+        "content": content,
+    }
 
 
 def feed_json(records: Iterable[ServiceRecord]) -> Dict[str, Any]:

@@ -10,6 +10,7 @@ Our own exports read back losslessly (x-directory and our taxonomy vocabularies)
 mapped through data/oruk.yml, with provenance set to "medium confidence, imported from <feed>: check with the
 service" because nobody here has checked those facts against the reference.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,16 +26,31 @@ from directory.concerns import concern_codes
 from directory.matching import canonical_borough
 from directory.oruk.export import ALL_DAYS, EXTENSION
 from directory.oruk.mapping import OrukMapping, load_mapping, normalise
-from directory.records import (SLUG, SUMMARY_MAX, Checker, DirectoryDataError, ServiceRecord, parse_documents,
-                               slugify)
+from directory.records import (
+    SLUG,
+    SUMMARY_MAX,
+    Checker,
+    DirectoryDataError,
+    ServiceRecord,
+    parse_documents,
+    slugify,
+)
 
 INACTIVE = frozenset({"inactive", "defunct", "temporarily closed"})
 CLOSES_ALL_DAY = frozenset({"23:59", "24:00"})
-DAY_NAMES = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
-             "SA": "Saturday", "SU": "Sunday"}
+DAY_NAMES = {
+    "MO": "Monday",
+    "TU": "Tuesday",
+    "WE": "Wednesday",
+    "TH": "Thursday",
+    "FR": "Friday",
+    "SA": "Saturday",
+    "SU": "Sunday",
+}
 _TIME = re.compile(r"^([01]\d|2[0-4]):[0-5]\d(:[0-5]\d)?$")
-_BOROUGH_PREFIX = re.compile(r"^(?:the\s+)?(?:london\s+borough\s+of|royal\s+borough\s+of|city\s+of(?!\s+london\b))\s+",
-                             re.IGNORECASE)
+_BOROUGH_PREFIX = re.compile(
+    r"^(?:the\s+)?(?:london\s+borough\s+of|royal\s+borough\s+of|city\s+of(?!\s+london\b))\s+", re.IGNORECASE
+)
 _FIELD_MESSAGE = re.compile(r"^(?P<head>.*?: service [^:]+: )(?P<field>[a-z_0-9]+)(?P<rest>.*)$", re.DOTALL)
 
 
@@ -49,15 +65,21 @@ class FeedImport:
 def _oruk_fields(mapping: OrukMapping) -> Dict[str, str]:
     """Our record field -> where it comes from in ORUK, appended to the validator's messages."""
     fields = {
-        "id": "id", "name": "name", "summary": "description", "organisation": "organization.name",
-        "areas": "service_areas[].service_area", "age_min": "eligibilitys[].minimum_age",
+        "id": "id",
+        "name": "name",
+        "summary": "description",
+        "organisation": "organization.name",
+        "areas": "service_areas[].service_area",
+        "age_min": "eligibilitys[].minimum_age",
         "age_max": "eligibilitys[].maximum_age",
         "audiences": f"service_taxonomys ({mapping.vocabularies['audience']}) or eligibilitys[].eligibility",
         "concerns": "service_taxonomys[].taxonomy",
         "how_to_refer": f"service_taxonomys ({mapping.vocabularies['referral']}) or attending_access",
         "contacts": "contacts[].phones[].number, contacts[].email, email or url",
-        "hours": "regular_schedules[].description", "is_24_7": "regular_schedules",
-        "last_verified": "assured_date"}
+        "hours": "regular_schedules[].description",
+        "is_24_7": "regular_schedules",
+        "last_verified": "assured_date",
+    }
     fields.update({name: f"{EXTENSION}.{name}" for name in ("source", "confidence", "notes", "variant_of")})
     return fields
 
@@ -73,7 +95,9 @@ def _unique(values: List[str]) -> List[str]:
     return list(dict.fromkeys(values))
 
 
-def _objects(check: Checker, parent: Dict[str, Any], key: str, where: str = "") -> List[Tuple[int, Dict[str, Any]]]:
+def _objects(
+    check: Checker, parent: Dict[str, Any], key: str, where: str = ""
+) -> List[Tuple[int, Dict[str, Any]]]:
     """(index, object) for a list-of-objects field; a missing or null field is an empty list."""
     value = parent.get(key)
     if value is None:
@@ -139,8 +163,9 @@ def _areas(check: Checker, service: Dict[str, Any]) -> List[str]:
     if not areas:  # no service areas: the boroughs of the places it is delivered at
         for index, place in _objects(check, service, "service_at_locations"):
             location = place.get("location") if isinstance(place.get("location"), dict) else {}
-            for _i, address in _objects(check, location, "physical_addresses",
-                                        f"service_at_locations[{index}].location."):
+            for _i, address in _objects(
+                check, location, "physical_addresses", f"service_at_locations[{index}].location."
+            ):
                 match = places.resolve_place(str(address.get("postal_code") or ""))
                 if match and match.kind == places.KIND_POSTCODE and match.borough != places.OUTSIDE_LONDON:
                     areas.append(match.borough)
@@ -169,19 +194,28 @@ def _taxonomy(check: Checker, service: Dict[str, Any], mapping: OrukMapping) -> 
     """Codes from our own vocabularies, and concerns/audiences mapped from any other vocabulary's names."""
     kinds = {vocabulary: kind for kind, vocabulary in mapping.vocabularies.items()}
     allowed = {"concern": concern_codes(), "audience": vocab.AUDIENCES, "referral": vocab.REFERRAL_ROUTES}
-    found: Dict[str, List[str]] = {"concern": [], "audience": [], "referral": [], "other_concern": [],
-                                   "other_audience": []}
+    found: Dict[str, List[str]] = {
+        "concern": [],
+        "audience": [],
+        "referral": [],
+        "other_concern": [],
+        "other_audience": [],
+    }
     for index, entry in _objects(check, service, "service_taxonomys"):
         term = entry.get("taxonomy")
         if not isinstance(term, dict):
-            check.fail(f"service_taxonomys[{index}].taxonomy", f"must be an object with id and name, got {term!r}")
+            check.fail(
+                f"service_taxonomys[{index}].taxonomy", f"must be an object with id and name, got {term!r}"
+            )
             continue
         term_id, name = term.get("id"), term.get("name")
         prefix, _sep, code = term_id.partition(":") if isinstance(term_id, str) else ("", "", "")
         kind = kinds.get(term.get("vocabulary")) or kinds.get(prefix)
         if kind:
             if code not in allowed[kind]:
-                check.fail(f"service_taxonomys[{index}].taxonomy.id", f"{term_id!r} is not a known {kind} code")
+                check.fail(
+                    f"service_taxonomys[{index}].taxonomy.id", f"{term_id!r} is not a known {kind} code"
+                )
             else:
                 found[kind].append(code)
         elif isinstance(name, str):
@@ -210,7 +244,9 @@ def _contacts(check: Checker, service: Dict[str, Any], extension: Dict[str, Any]
     def add(kind: str, value: str, label: Any = None) -> None:
         if any(c["type"] == kind and c["value"] == value for c in contacts):
             return
-        contacts.append({"type": kind, "value": value, **({"label": label} if isinstance(label, str) else {})})
+        contacts.append(
+            {"type": kind, "value": value, **({"label": label} if isinstance(label, str) else {})}
+        )
 
     for index, contact in _objects(check, service, "contacts"):
         label = contact.get("name")
@@ -246,13 +282,19 @@ def _contacts(check: Checker, service: Dict[str, Any], extension: Dict[str, Any]
 
 def _all_day_every_day(schedule: Dict[str, Any]) -> bool:
     days = {d.strip().upper() for d in str(schedule.get("byday") or "").split(",")}
-    return (days == set(ALL_DAYS.split(",")) and str(schedule.get("freq") or "WEEKLY").upper() == "WEEKLY"
-            and schedule.get("opens_at") == "00:00" and schedule.get("closes_at") in CLOSES_ALL_DAY)
+    return (
+        days == set(ALL_DAYS.split(","))
+        and str(schedule.get("freq") or "WEEKLY").upper() == "WEEKLY"
+        and schedule.get("opens_at") == "00:00"
+        and schedule.get("closes_at") in CLOSES_ALL_DAY
+    )
 
 
 def _describe(schedule: Dict[str, Any]) -> Optional[str]:
     """Plain words for a structured weekly schedule with no description ("Monday, Tuesday 09:00 to 17:00")."""
-    days = [DAY_NAMES.get(d.strip().upper()) for d in str(schedule.get("byday") or "").split(",") if d.strip()]
+    days = [
+        DAY_NAMES.get(d.strip().upper()) for d in str(schedule.get("byday") or "").split(",") if d.strip()
+    ]
     if not days or None in days or not schedule.get("opens_at") or not schedule.get("closes_at"):
         return None
     return f"{', '.join(days)} {schedule['opens_at']} to {schedule['closes_at']}"
@@ -263,12 +305,18 @@ def _schedules(check: Checker, service: Dict[str, Any]) -> Tuple[Optional[str], 
     entries = [("regular_schedules", i, s) for i, s in _objects(check, service, "regular_schedules")]
     for index, place in _objects(check, service, "service_at_locations"):
         for key in ("regular_schedules", "regular_schedule"):
-            entries += [(f"service_at_locations[{index}].{key}", i, s)
-                        for i, s in _objects(check, place, key, f"service_at_locations[{index}].")]
+            entries += [
+                (f"service_at_locations[{index}].{key}", i, s)
+                for i, s in _objects(check, place, key, f"service_at_locations[{index}].")
+            ]
     descriptions, described, is_24_7 = [], [], False
     for where, index, schedule in entries:
-        bad = [key for key in ("opens_at", "closes_at") if schedule.get(key) is not None
-               and not (isinstance(schedule[key], str) and _TIME.match(schedule[key]))]
+        bad = [
+            key
+            for key in ("opens_at", "closes_at")
+            if schedule.get(key) is not None
+            and not (isinstance(schedule[key], str) and _TIME.match(schedule[key]))
+        ]
         for key in bad:
             check.fail(f"{where}[{index}].{key}", f"must be a time like 09:00, got {schedule[key]!r}")
         if schedule.get("byday") is not None and not isinstance(schedule["byday"], str):
@@ -321,11 +369,17 @@ def _date(value: Any) -> Any:
 
 def _provenance(extension: Dict[str, Any], feed: str, service_id: Any) -> Dict[str, Any]:
     if extension:
-        return {key: extension.get(key) for key in ("source", "confidence", "notes", "variant_of")
-                if extension.get(key) is not None or key in ("source", "confidence")}
-    return {"source": f"Open Referral UK feed {feed}, service {service_id}", "confidence": "medium",
-            "notes": f"Imported from the Open Referral UK feed {feed}, not checked against the reference: "
-                     "check with the service."}
+        return {
+            key: extension.get(key)
+            for key in ("source", "confidence", "notes", "variant_of")
+            if extension.get(key) is not None or key in ("source", "confidence")
+        }
+    return {
+        "source": f"Open Referral UK feed {feed}, service {service_id}",
+        "confidence": "medium",
+        "notes": f"Imported from the Open Referral UK feed {feed}, not checked against the reference: "
+        "check with the service.",
+    }
 
 
 def _to_raw(service: Any, index: int, feed: str, errors: List[str], mapping: OrukMapping) -> Optional[Dict]:
@@ -353,18 +407,33 @@ def _to_raw(service: Any, index: int, feed: str, errors: List[str], mapping: Oru
     hours, is_24_7 = _schedules(check, service)
     if len(errors) > before:
         return None
-    audiences = terms["audience"] or _unique(terms["other_audience"] + [a for a in map(mapping.audience_for, words) if a])
+    audiences = terms["audience"] or _unique(
+        terms["other_audience"] + [a for a in map(mapping.audience_for, words) if a]
+    )
     routes = terms["referral"]
     if not routes:  # no referral terms of ours: what ORUK's access and attendance values say, if anything
-        routes = [route for key, table in (("attending_access", mapping.attending_access),
-                                           ("attending_type", mapping.attending_type))
-                  for route in table.get(normalise(str(service.get(key) or "")), ())]
+        routes = [
+            route
+            for key, table in (
+                ("attending_access", mapping.attending_access),
+                ("attending_type", mapping.attending_type),
+            )
+            for route in table.get(normalise(str(service.get(key) or "")), ())
+        ]
     raw: Dict[str, Any] = {
-        "id": ident, "name": service.get("name"), "summary": _summary(service.get("description")),
-        "organisation": organisation, "areas": areas, "audiences": audiences,
-        "concerns": _unique(terms["concern"] + terms["other_concern"]), "how_to_refer": _unique(routes),
-        "contacts": contacts, "is_24_7": is_24_7, "last_verified": _date(service.get("assured_date")),
-        **_provenance(extension, feed, raw_id)}
+        "id": ident,
+        "name": service.get("name"),
+        "summary": _summary(service.get("description")),
+        "organisation": organisation,
+        "areas": areas,
+        "audiences": audiences,
+        "concerns": _unique(terms["concern"] + terms["other_concern"]),
+        "how_to_refer": _unique(routes),
+        "contacts": contacts,
+        "is_24_7": is_24_7,
+        "last_verified": _date(service.get("assured_date")),
+        **_provenance(extension, feed, raw_id),
+    }
     if raw.get("variant_of") is not None:
         raw["variant_of"] = _ident(check, raw["variant_of"], f"{EXTENSION}.variant_of")
     for key, value in (("age_min", age_min), ("age_max", age_max), ("hours", hours)):
@@ -378,7 +447,9 @@ def _services(document: Any, feed: str, errors: List[str]) -> List[Any]:
         return document
     if isinstance(document, dict) and isinstance(document.get("content"), list):
         return document["content"]
-    errors.append(f"{feed}: must be an Open Referral UK page ({{\"content\": [services]}}) or a list of services")
+    errors.append(
+        f'{feed}: must be an Open Referral UK page ({{"content": [services]}}) or a list of services'
+    )
     return []
 
 

@@ -2,6 +2,7 @@
 
 Kept as data so a council's information team can add the terms their own feed uses without a code change.
 """
+
 from __future__ import annotations
 
 import re
@@ -73,12 +74,15 @@ def parse_mapping(raw: Mapping) -> OrukMapping:
         if not set(routes) <= set(vocab.REFERRAL_ROUTES):
             raise ValueError(f"oruk.yml: unknown referral routes in {routes}")
     return OrukMapping(
-        vocabularies=vocabularies, audience_labels=dict(raw["audience_labels"]),
+        vocabularies=vocabularies,
+        audience_labels=dict(raw["audience_labels"]),
         referral_labels=dict(raw["referral_labels"]),
         concern_terms=_inverse(raw["concern_terms"], concern_codes(), "concern_terms"),
         audience_terms=_inverse(raw["audience_terms"], vocab.AUDIENCES, "audience_terms"),
-        attending_access=access, attending_type=attending,
-        area_names=_inverse(raw["area_names"], (vocab.NATIONAL, vocab.ONLINE, vocab.LONDON), "area_names"))
+        attending_access=access,
+        attending_type=attending,
+        area_names=_inverse(raw["area_names"], (vocab.NATIONAL, vocab.ONLINE, vocab.LONDON), "area_names"),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
 """Fixtures for action tests: the real domain, rasa-sdk trackers, and a directory in a temporary SQLite file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,17 +34,40 @@ def directory_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
     directory_client._engine.cache_clear()
 
 
-def make_tracker(slots: Optional[Dict[str, Any]] = None, *, intent: str = "inform",
-                 entities: Iterable[Dict[str, Any]] = (), requested_slot: Optional[str] = None,
-                 events: Iterable[Dict[str, Any]] = (), text: str = "") -> Tracker:
+def make_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    *,
+    intent: str = "inform",
+    entities: Iterable[Dict[str, Any]] = (),
+    requested_slot: Optional[str] = None,
+    events: Iterable[Dict[str, Any]] = (),
+    text: str = "",
+) -> Tracker:
     """A tracker as the action server receives it, in the middle of the signposting form."""
-    all_slots = {"role": None, "age": None, "age_band": None, "borough": None, "nhs_trust": None,
-                 "concerns": None, "requested_slot": requested_slot, **(slots or {})}
+    all_slots = {
+        "role": None,
+        "age": None,
+        "age_band": None,
+        "borough": None,
+        "nhs_trust": None,
+        "concerns": None,
+        "requested_slot": requested_slot,
+        **(slots or {}),
+    }
     return Tracker(
-        sender_id="test", slots=all_slots,
-        latest_message={"intent": {"name": intent, "confidence": 1.0}, "entities": list(entities), "text": text},
-        events=list(events), paused=False, followup_action=None,
-        active_loop={"name": "signpost_form"}, latest_action_name="action_listen")
+        sender_id="test",
+        slots=all_slots,
+        latest_message={
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": list(entities),
+            "text": text,
+        },
+        events=list(events),
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "signpost_form"},
+        latest_action_name="action_listen",
+    )
 
 
 def sent(dispatcher) -> list:

@@ -1,17 +1,28 @@
 """The signposting action against a real (temporary SQLite) directory, and with the directory down."""
+
 from __future__ import annotations
 
 import re
 
-import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import directory_client
 from actions.find_services import ActionFindServices, ActionResetSearch
 from tests.actions.conftest import make_tracker, sent
 
-PAYLOAD_FIELDS = {"id", "name", "summary", "age_min", "age_max", "areas", "concerns", "how_to_refer",
-                  "phone", "website", "hours"}
+PAYLOAD_FIELDS = {
+    "id",
+    "name",
+    "summary",
+    "age_min",
+    "age_max",
+    "areas",
+    "concerns",
+    "how_to_refer",
+    "phone",
+    "website",
+    "hours",
+}
 
 
 def services_payload(dispatcher: CollectingDispatcher) -> list:
@@ -27,8 +38,12 @@ async def run_search(domain, **slots) -> CollectingDispatcher:
     return dispatcher
 
 
-async def test_teenager_in_hackney_gets_local_services_first_as_text_and_payload(domain, directory_db) -> None:
-    dispatcher = await run_search(domain, role="young_person", age=15.0, borough="Hackney", concerns=["anxiety"])
+async def test_teenager_in_hackney_gets_local_services_first_as_text_and_payload(
+    domain, directory_db
+) -> None:
+    dispatcher = await run_search(
+        domain, role="young_person", age=15.0, borough="Hackney", concerns=["anxiety"]
+    )
     services = services_payload(dispatcher)
     assert 3 <= len(services) <= 5
     assert all(PAYLOAD_FIELDS <= set(s) for s in services)
@@ -42,15 +57,21 @@ async def test_teenager_in_hackney_gets_local_services_first_as_text_and_payload
 
 
 async def test_service_lines_carry_contacts_rendered_from_the_domain(domain, directory_db) -> None:
-    dispatcher = await run_search(domain, role="young_person", age=16.0, borough="Not given", concerns=["low_mood"])
-    contacts = " ".join(m["contact"] for m in dispatcher.messages if m.get("response") == "utter_service_item")
+    dispatcher = await run_search(
+        domain, role="young_person", age=16.0, borough="Not given", concerns=["low_mood"]
+    )
+    contacts = " ".join(
+        m["contact"] for m in dispatcher.messages if m.get("response") == "utter_service_item"
+    )
     assert "{" not in contacts, "every placeholder was filled"
     assert ".." not in contacts, "one full stop per sentence"
     assert re.search(r"Phone: [\d ]+\.|Text: .+\.|Website: \S+\.", contacts)
 
 
 async def test_professional_only_routes_are_mentioned_not_listed(domain, directory_db) -> None:
-    dispatcher = await run_search(domain, role="young_person", age=14.0, borough="Hackney", concerns=["low_mood"])
+    dispatcher = await run_search(
+        domain, role="young_person", age=14.0, borough="Hackney", concerns=["low_mood"]
+    )
     mention = [m for m in dispatcher.messages if m.get("response") == "utter_services_ask_professional"]
     assert mention and mention[0]["names"]
     listed = {s["name"] for s in services_payload(dispatcher)}
@@ -61,8 +82,9 @@ async def test_directory_down_falls_back_to_national_services(domain, monkeypatc
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
     directory_client._engine.cache_clear()
     try:
-        dispatcher = await run_search(domain, role="young_person", age=15.0, borough="Hackney",
-                                      concerns=["anxiety"])
+        dispatcher = await run_search(
+            domain, role="young_person", age=15.0, borough="Hackney", concerns=["anxiety"]
+        )
     finally:
         directory_client._engine.cache_clear()
     assert sent(dispatcher)[0] == "utter_services_unavailable"

@@ -1,4 +1,5 @@
 """The form validation action: age ranges, places, and kind replies when nothing was understood."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,17 +12,20 @@ from tests.actions.conftest import make_tracker, sent
 form = ValidateSignpostForm()
 
 
-@pytest.mark.parametrize("age, role, expected_age, expected_band, response", [
-    (15, "young_person", 15.0, "young_teen", None),
-    (9, "young_person", 9.0, "child", None),
-    (17, "young_person", 17.0, "older_teen", None),
-    (22, "young_person", 22.0, "young_adult", None),
-    (3, "young_person", None, None, "utter_age_too_young"),
-    (3, "parent", 3.0, "child", None),
-    (0, "professional", 0.0, "child", None),
-    (30, "young_person", 30.0, None, "utter_age_over_25"),
-    ("fifteen", "young_person", None, None, "utter_age_not_understood"),
-])
+@pytest.mark.parametrize(
+    "age, role, expected_age, expected_band, response",
+    [
+        (15, "young_person", 15.0, "young_teen", None),
+        (9, "young_person", 9.0, "child", None),
+        (17, "young_person", 17.0, "older_teen", None),
+        (22, "young_person", 22.0, "young_adult", None),
+        (3, "young_person", None, None, "utter_age_too_young"),
+        (3, "parent", 3.0, "child", None),
+        (0, "professional", 0.0, "child", None),
+        (30, "young_person", 30.0, None, "utter_age_over_25"),
+        ("fifteen", "young_person", None, None, "utter_age_not_understood"),
+    ],
+)
 def test_validate_age(age, role, expected_age, expected_band, response, domain) -> None:
     dispatcher = CollectingDispatcher()
     result = form.validate_age(age, dispatcher, make_tracker({"role": role}), domain)
@@ -30,23 +34,30 @@ def test_validate_age(age, role, expected_age, expected_band, response, domain) 
     assert sent(dispatcher) == ([response] if response else [])
 
 
-@pytest.mark.parametrize("borough, trust, response", [
-    ("Westminster", "cnwl", None),
-    ("Hackney", "elft", None),
-    ("Barnet", "nlft", None),
-    ("Outside London", None, "utter_borough_outside_london"),
-    ("Not given", None, "utter_borough_not_given"),
-])
+@pytest.mark.parametrize(
+    "borough, trust, response",
+    [
+        ("Westminster", "cnwl", None),
+        ("Hackney", "elft", None),
+        ("Barnet", "nlft", None),
+        ("Outside London", None, "utter_borough_outside_london"),
+        ("Not given", None, "utter_borough_not_given"),
+    ],
+)
 def test_validate_borough_sets_the_trust_for_the_crisis_line(borough, trust, response, domain) -> None:
     dispatcher = CollectingDispatcher()
     assert form.validate_borough(borough, dispatcher, make_tracker(), domain) == {
-        "borough": borough, "nhs_trust": trust}
+        "borough": borough,
+        "nhs_trust": trust,
+    }
     assert sent(dispatcher) == ([response] if response else [])
 
 
 def test_validate_concerns_dedupes_and_drops_general_next_to_real_concerns(domain) -> None:
     dispatcher = CollectingDispatcher()
-    result = form.validate_concerns(["anxiety", "general", "anxiety", "sleep"], dispatcher, make_tracker(), domain)
+    result = form.validate_concerns(
+        ["anxiety", "general", "anxiety", "sleep"], dispatcher, make_tracker(), domain
+    )
     assert result == {"concerns": ["anxiety", "sleep"]}
 
 
@@ -76,7 +87,9 @@ async def test_unmapped_concern_is_asked_once_then_searched_as_general(domain) -
     assert await form.extract_concerns(dispatcher, first, domain) == {"concerns": None}
     assert sent(dispatcher) == ["utter_concerns_not_understood"]
 
-    asked_once = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_concerns_not_understood"}}]
+    asked_once = [
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_concerns_not_understood"}}
+    ]
     second = make_tracker(requested_slot="concerns", text="dunno", events=asked_once)
     again = CollectingDispatcher()
     assert await form.extract_concerns(again, second, domain) == {"concerns": ["general"]}
@@ -92,13 +105,17 @@ async def test_missing_age_answer_is_asked_again(domain) -> None:
 
 async def test_whole_run_validates_what_the_extractors_filled(domain) -> None:
     """Through run(): the SlotSets it returns are what Rasa applies (entity values arrive as strings)."""
-    events = [{"event": "user", "text": "15 hackney"},
-              {"event": "slot", "name": "age", "value": "15"},
-              {"event": "slot", "name": "borough", "value": "Hackney"}]
-    tracker = make_tracker({"role": "young_person", "age": "15", "borough": "Hackney"},
-                           requested_slot="age", entities=[{"entity": "age", "value": "15"},
-                                                           {"entity": "borough", "value": "Hackney"}],
-                           events=events)
+    events = [
+        {"event": "user", "text": "15 hackney"},
+        {"event": "slot", "name": "age", "value": "15"},
+        {"event": "slot", "name": "borough", "value": "Hackney"},
+    ]
+    tracker = make_tracker(
+        {"role": "young_person", "age": "15", "borough": "Hackney"},
+        requested_slot="age",
+        entities=[{"entity": "age", "value": "15"}, {"entity": "borough", "value": "Hackney"}],
+        events=events,
+    )
     dispatcher = CollectingDispatcher()
     result = await form.run(dispatcher, tracker, domain)
     assert SlotSet("age_band", "young_teen") in result
@@ -107,7 +124,7 @@ async def test_whole_run_validates_what_the_extractors_filled(domain) -> None:
 
 
 async def test_an_answer_to_another_question_is_not_called_a_misunderstanding(domain) -> None:
-    """"actually I'm 16" while the form asks where they live: the age changes, no complaint."""
+    """ "actually I'm 16" while the form asks where they live: the age changes, no complaint."""
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(requested_slot="borough", entities=[{"entity": "age", "value": "16"}])
     assert await form.extract_borough(dispatcher, tracker, domain) == {}
@@ -115,7 +132,9 @@ async def test_an_answer_to_another_question_is_not_called_a_misunderstanding(do
 
 
 async def test_second_misunderstanding_in_a_row_offers_a_way_out(domain) -> None:
-    asked_before = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_borough_not_understood"}}]
+    asked_before = [
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_borough_not_understood"}}
+    ]
     tracker = make_tracker(requested_slot="borough", intent="nlu_fallback", events=asked_before)
     dispatcher = CollectingDispatcher()
     assert await form.extract_borough(dispatcher, tracker, domain) == {"borough": None}
@@ -124,8 +143,11 @@ async def test_second_misunderstanding_in_a_row_offers_a_way_out(domain) -> None
 
 async def test_an_age_filled_while_the_action_server_was_down_is_validated_later(domain) -> None:
     """The slot mapping kept the age, but validate_age never ran: no band, and a too-young age slipped by."""
-    tracker = make_tracker({"role": "young_person", "age": "2"}, requested_slot="borough",
-                           entities=[{"entity": "borough", "value": "Hackney"}])
+    tracker = make_tracker(
+        {"role": "young_person", "age": "2"},
+        requested_slot="borough",
+        entities=[{"entity": "borough", "value": "Hackney"}],
+    )
     dispatcher = CollectingDispatcher()
     result = await form.run(dispatcher, tracker, domain)
     assert SlotSet("age", None) in result
@@ -133,8 +155,11 @@ async def test_an_age_filled_while_the_action_server_was_down_is_validated_later
 
 
 async def test_a_validated_age_is_not_validated_again(domain) -> None:
-    tracker = make_tracker({"role": "young_person", "age": "15", "age_band": "young_teen"}, requested_slot="borough",
-                           entities=[{"entity": "borough", "value": "Hackney"}])
+    tracker = make_tracker(
+        {"role": "young_person", "age": "15", "age_band": "young_teen"},
+        requested_slot="borough",
+        entities=[{"entity": "borough", "value": "Hackney"}],
+    )
     dispatcher = CollectingDispatcher()
     await form.run(dispatcher, tracker, domain)
     assert dispatcher.messages == []
@@ -143,15 +168,22 @@ async def test_a_validated_age_is_not_validated_again(domain) -> None:
 @pytest.mark.parametrize("requested", ["age", "borough", "concerns"])
 async def test_a_bare_number_answer_in_every_state_of_the_form(domain, requested) -> None:
     """Slot values from entities are strings ("16"): every step of the form must take them as they come."""
-    tracker = make_tracker({"role": "young_person", "age": "16"}, requested_slot=requested,
-                           entities=[{"entity": "number", "value": "16"}])
+    tracker = make_tracker(
+        {"role": "young_person", "age": "16"},
+        requested_slot=requested,
+        entities=[{"entity": "number", "value": "16"}],
+    )
     result = await form.run(CollectingDispatcher(), tracker, domain)
     assert SlotSet("age_band", "older_teen") in result
 
 
 async def test_an_age_the_person_would_rather_not_give_is_not_asked_again(domain) -> None:
-    tracker = make_tracker({"role": "young_person"}, requested_slot="age", intent="prefer_not_say",
-                           events=[{"event": "user", "text": "rather not say"}])
+    tracker = make_tracker(
+        {"role": "young_person"},
+        requested_slot="age",
+        intent="prefer_not_say",
+        events=[{"event": "user", "text": "rather not say"}],
+    )
     dispatcher = CollectingDispatcher()
     result = await form.run(dispatcher, tracker, domain)
     assert sent(dispatcher) == ["utter_age_declined"]
@@ -164,25 +196,38 @@ async def test_required_slots_swap_age_for_the_declined_flag_only_while_no_age_i
     dispatcher = CollectingDispatcher()
     declined = make_tracker({"age_declined": True})
     assert await form.required_slots(slots, dispatcher, declined, domain) == [
-        "role", "age_declined", "borough", "concerns"]
+        "role",
+        "age_declined",
+        "borough",
+        "concerns",
+    ]
     given_later = make_tracker({"age_declined": True, "age": 15.0})
     assert await form.required_slots(slots, dispatcher, given_later, domain) == slots
     assert await form.required_slots(slots, dispatcher, make_tracker(), domain) == slots
 
 
 async def test_after_two_answers_that_were_not_an_age_the_search_goes_on_without_one(domain) -> None:
-    asked_twice = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_age_not_understood"}},
-                   {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_default_twice"}}]
-    tracker = make_tracker({"role": "young_person"}, requested_slot="age", text="old enough", events=asked_twice)
+    asked_twice = [
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_age_not_understood"}},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_default_twice"}},
+    ]
+    tracker = make_tracker(
+        {"role": "young_person"}, requested_slot="age", text="old enough", events=asked_twice
+    )
     dispatcher = CollectingDispatcher()
     assert await form.extract_age(dispatcher, tracker, domain) == {"age_declined": True}
     assert sent(dispatcher) == ["utter_age_skipped"]
 
 
 async def test_someone_who_keeps_answering_other_questions_is_taken_as_a_young_person(domain) -> None:
-    """"myself" read as a question, then "15", "kent", "anxiety": the role question must not come for ever."""
-    asked = [{"event": "bot", "text": "Who are you looking for support for?",
-              "metadata": {"utter_action": "utter_ask_role"}}]
+    """ "myself" read as a question, then "15", "kent", "anxiety": the role question must not come for ever."""
+    asked = [
+        {
+            "event": "bot",
+            "text": "Who are you looking for support for?",
+            "metadata": {"utter_action": "utter_ask_role"},
+        }
+    ]
     place = [{"entity": "borough", "value": "Outside London"}]
     dispatcher = CollectingDispatcher()
     twice = make_tracker(requested_slot="role", entities=place, events=asked * 2)

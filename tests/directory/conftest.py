@@ -3,6 +3,7 @@
 PostgreSQL tests use throwaway databases (directory_test_<random>_*) created and dropped per test session,
 because database `test` is shared with other parts. They skip, saying why, only if the server is unreachable.
 """
+
 from __future__ import annotations
 
 import os
@@ -74,11 +75,20 @@ def empty_engine(request, tmp_path) -> Iterator[Engine]:
 def good_service(drop: tuple = (), **overrides) -> dict:
     """A valid service record as written in YAML; tests change (or drop) one field to make it bad."""
     record = {
-        "id": "first-steps", "name": "First Steps", "summary": "Short-term psychology support.",
-        "organisation": "Homerton University Hospital NHS Foundation Trust", "areas": ["City of London", "Hackney"],
-        "age_min": 0, "age_max": 18, "audiences": ["young_person", "parent"], "concerns": ["anxiety", "general"],
-        "how_to_refer": ["self", "professional"], "is_24_7": False, "confidence": "high",
-        "source": "seed-services.md 1E E2", "last_verified": "2026-11-25",
+        "id": "first-steps",
+        "name": "First Steps",
+        "summary": "Short-term psychology support.",
+        "organisation": "Homerton University Hospital NHS Foundation Trust",
+        "areas": ["City of London", "Hackney"],
+        "age_min": 0,
+        "age_max": 18,
+        "audiences": ["young_person", "parent"],
+        "concerns": ["anxiety", "general"],
+        "how_to_refer": ["self", "professional"],
+        "is_24_7": False,
+        "confidence": "high",
+        "source": "seed-services.md 1E E2",
+        "last_verified": "2026-11-25",
     }
     record.update(overrides)
     return {key: value for key, value in record.items() if key not in drop}

@@ -1,4 +1,5 @@
 """The HTTP API through aiohttp's test client, on SQLite and on the real PostgreSQL (see conftest.py)."""
+
 from __future__ import annotations
 
 import json
@@ -24,11 +25,21 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "openreferral" / "sample
 NATIONAL_OR_ONLINE = {vocab.NATIONAL, vocab.ONLINE}
 # Each borough's NHS 24/7 line, from ../shared/reference/helplines-and-crisis-lines.md section B (by trust, and
 # ELFT by borough). Camden and Islington: the reference says to use NHS 111's mental health option.
-TRUST_LINES = {"cnwl": "cnwl-24-7-line", "wlt": "wlt-single-point-of-access", "slam": "slam-crisis-line",
-               "swlstg": "swlstg-crisis-line", "oxleas": "oxleas-crisis-line", "nelft": "nelft-crisis-line",
-               "nlft": "nlft-crisis-line-barnet-enfield-haringey"}
-ELFT_LINES = {"City of London": "elft-city-hackney-crisis-line", "Hackney": "elft-city-hackney-crisis-line",
-              "Newham": "elft-newham-crisis-line", "Tower Hamlets": "elft-tower-hamlets-crisis-line"}
+TRUST_LINES = {
+    "cnwl": "cnwl-24-7-line",
+    "wlt": "wlt-single-point-of-access",
+    "slam": "slam-crisis-line",
+    "swlstg": "swlstg-crisis-line",
+    "oxleas": "oxleas-crisis-line",
+    "nelft": "nelft-crisis-line",
+    "nlft": "nlft-crisis-line-barnet-enfield-haringey",
+}
+ELFT_LINES = {
+    "City of London": "elft-city-hackney-crisis-line",
+    "Hackney": "elft-city-hackney-crisis-line",
+    "Newham": "elft-newham-crisis-line",
+    "Tower Hamlets": "elft-tower-hamlets-crisis-line",
+}
 USE_111 = {"Camden", "Islington"}
 
 
@@ -84,7 +95,12 @@ async def test_a_database_without_the_directory_is_503_not_loaded(tmp_path):
 async def test_without_person_filters_it_lists_the_whole_directory_in_pages(client):
     seed = [r.id for r in read_services()]
     first = await get_json(client, "/services")
-    assert (first["totalElements"], first["size"], first["number"], first["first"]) == (len(seed), 10, 1, True)
+    assert (first["totalElements"], first["size"], first["number"], first["first"]) == (
+        len(seed),
+        10,
+        1,
+        True,
+    )
     assert "x-match" not in first["content"][0]
     listed = []
     for page in range(1, first["totalPages"] + 1):
@@ -103,9 +119,13 @@ async def test_matching_mode_is_the_bots_ranking_with_reasons(client, loaded_eng
         total = count_services(session, query)
         records = {r.id: r for r in read_records(session, [r.id for r in expected])}
     assert ids(body) == [r.id for r in expected] and body["totalElements"] == total
-    for rank, (item, result) in enumerate(zip(body["content"], expected), start=1):
-        assert item["x-match"] == {"rank": rank, "reason": result.reason, "concern_match": result.concern_match,
-                                   "locality": result.locality}
+    for rank, (item, result) in enumerate(zip(body["content"], expected, strict=False), start=1):
+        assert item["x-match"] == {
+            "rank": rank,
+            "reason": result.reason,
+            "concern_match": result.concern_match,
+            "locality": result.locality,
+        }
         assert {k: v for k, v in item.items() if k != "x-match"} == service_json(records[item["id"]])
     assert body["content"][0]["x-match"]["reason"] == "in Hackney, for ages 11 to 19, you can refer yourself"
 
@@ -123,21 +143,35 @@ async def test_pages_of_matches_join_up_to_the_whole_list(client):
             break
         page += 1
     assert joined == ids(whole) and page == body["totalPages"]
-    assert [item["x-match"]["rank"] for item in body["content"]] == list(range((page - 1) * 4 + 1, len(joined) + 1))
+    assert [item["x-match"]["rank"] for item in body["content"]] == list(
+        range((page - 1) * 4 + 1, len(joined) + 1)
+    )
     beyond = await get_json(client, "/services", page=page + 1, per_page=4, **params)
     assert beyond["content"] == [] and beyond["empty"] and beyond["last"]
 
 
-@pytest.mark.parametrize("params, query", [
-    ({"age": 12, "borough": "Westminster", "audience": "professional", "concern": "anxiety"},
-     MatchQuery(age=12, borough="Westminster", role="professional", concerns=["anxiety"])),
-    ({"age": 15, "borough": "Hackney", "concern": "self_harm"},
-     MatchQuery(age=15, borough="Hackney", concerns=["self_harm"])),
-    ({"borough": "Outside London"}, MatchQuery(borough="Outside London")),
-    ({"age": 9, "borough": "Lambeth", "audience": "parent", "referral": "parent"},
-     MatchQuery(age=9, borough="Lambeth", role="parent", referral="parent")),
-    ({"age": 120, "concern": "eating", "referral": "self"}, MatchQuery(age=120, concerns=["eating"], referral="self")),
-])
+@pytest.mark.parametrize(
+    "params, query",
+    [
+        (
+            {"age": 12, "borough": "Westminster", "audience": "professional", "concern": "anxiety"},
+            MatchQuery(age=12, borough="Westminster", role="professional", concerns=["anxiety"]),
+        ),
+        (
+            {"age": 15, "borough": "Hackney", "concern": "self_harm"},
+            MatchQuery(age=15, borough="Hackney", concerns=["self_harm"]),
+        ),
+        ({"borough": "Outside London"}, MatchQuery(borough="Outside London")),
+        (
+            {"age": 9, "borough": "Lambeth", "audience": "parent", "referral": "parent"},
+            MatchQuery(age=9, borough="Lambeth", role="parent", referral="parent"),
+        ),
+        (
+            {"age": 120, "concern": "eating", "referral": "self"},
+            MatchQuery(age=120, concerns=["eating"], referral="self"),
+        ),
+    ],
+)
 async def test_every_page_total_is_count_services(client, loaded_engine, params, query):
     """The total comes from the page's own statement: full, partial, last and beyond-the-end pages all agree
     with count_services and with the number of services the pages list."""
@@ -151,24 +185,29 @@ async def test_every_page_total_is_count_services(client, loaded_engine, params,
     assert len(listed) == len(set(listed)) == expected
 
 
-@pytest.mark.parametrize("params, same_as", [
-    ({"borough": "hakney"}, {"borough": "Hackney"}),
-    ({"borough": "HACKNEY"}, {"borough": "Hackney"}),
-    ({"borough": "Dalston"}, {"borough": "Hackney"}),
-    ({"postcode": "E8 1DY"}, {"borough": "Hackney"}),
-    ({"postcode": "e8"}, {"borough": "Hackney"}),
-    ({"borough": "Manchester"}, {"borough": "Outside London"}),
-    ({"concern": "panic"}, {"concern": "anxiety"}),
-    ({"concern": "not eating"}, {"concern": "eating"}),
-    ({"concern": "anxiety,bullying"}, {"concern": ["anxiety", "bullying"]}),
-])
+@pytest.mark.parametrize(
+    "params, same_as",
+    [
+        ({"borough": "hakney"}, {"borough": "Hackney"}),
+        ({"borough": "HACKNEY"}, {"borough": "Hackney"}),
+        ({"borough": "Dalston"}, {"borough": "Hackney"}),
+        ({"postcode": "E8 1DY"}, {"borough": "Hackney"}),
+        ({"postcode": "e8"}, {"borough": "Hackney"}),
+        ({"borough": "Manchester"}, {"borough": "Outside London"}),
+        ({"concern": "panic"}, {"concern": "anxiety"}),
+        ({"concern": "not eating"}, {"concern": "eating"}),
+        ({"concern": "anxiety,bullying"}, {"concern": ["anxiety", "bullying"]}),
+    ],
+)
 async def test_spellings_postcodes_and_synonyms_resolve_like_their_canonical_form(client, params, same_as):
     async def listed(changes: dict) -> list:
         base = {"age": "14", "borough": "Hackney", "concern": "low_mood", "per_page": "50"}
         if "postcode" in changes:
             del base["borough"]
         merged = {**base, **changes}
-        pairs = [(k, v) for k, value in merged.items() for v in (value if isinstance(value, list) else [value])]
+        pairs = [
+            (k, v) for k, value in merged.items() for v in (value if isinstance(value, list) else [value])
+        ]
         response = await client.get("/services", params=pairs)
         assert response.status == 200, await response.text()
         return ids(await response.json())
@@ -185,34 +224,77 @@ async def test_no_london_borough_means_national_and_online_only(client, borough)
 
 
 async def test_filters_age_audience_and_referral(client):
-    at_19 = ids(await get_json(client, "/services", age=19, borough="Hackney", concern="bullying", per_page=50))
-    at_18 = ids(await get_json(client, "/services", age=18, borough="Hackney", concern="bullying", per_page=50))
+    at_19 = ids(
+        await get_json(client, "/services", age=19, borough="Hackney", concern="bullying", per_page=50)
+    )
+    at_18 = ids(
+        await get_json(client, "/services", age=18, borough="Hackney", concern="bullying", per_page=50)
+    )
     assert "childline" in at_18 and "childline" not in at_19
-    parent = ids(await get_json(client, "/services", age=14, borough="Hackney", audience="parent", per_page=50))
-    young = ids(await get_json(client, "/services", age=14, borough="Hackney", audience="young_person", per_page=50))
+    parent = ids(
+        await get_json(client, "/services", age=14, borough="Hackney", audience="parent", per_page=50)
+    )
+    young = ids(
+        await get_json(client, "/services", age=14, borough="Hackney", audience="young_person", per_page=50)
+    )
     assert "youngminds-parents-helpline" in parent and "youngminds-parents-helpline" not in young
     for referral, routes in vocab.REFERRAL_FILTERS.items():
-        body = await get_json(client, "/services", age=14, borough="Westminster", concern="anxiety,parenting",
-                              audience="professional", referral=referral, per_page=50)
+        body = await get_json(
+            client,
+            "/services",
+            age=14,
+            borough="Westminster",
+            concern="anxiety,parenting",
+            audience="professional",
+            referral=referral,
+            per_page=50,
+        )
         assert body["content"] or referral == "parent", referral  # no seed service has the parent route
         for item in body["content"]:
-            codes = {t["taxonomy"]["id"].split(":")[1] for t in item["service_taxonomys"]
-                     if t["taxonomy"]["vocabulary"] == "camhs-hub-referral-route"}
+            codes = {
+                t["taxonomy"]["id"].split(":")[1]
+                for t in item["service_taxonomys"]
+                if t["taxonomy"]["vocabulary"] == "camhs-hub-referral-route"
+            }
             assert codes & routes, (referral, item["id"])
-    professional = ids(await get_json(client, "/services", age=14, borough="Hackney", concern="anxiety",
-                                      referral="professional", per_page=50))
+    professional = ids(
+        await get_json(
+            client,
+            "/services",
+            age=14,
+            borough="Hackney",
+            concern="anxiety",
+            referral="professional",
+            per_page=50,
+        )
+    )
     assert "elft-specialist-camhs-city-hackney" in professional
 
 
 BAD_REQUESTS = [
-    ({"age": "ten"}, "age"), ({"age": "-1"}, "age"), ({"age": "14.5"}, "age"), ({"age": "200"}, "age"),
-    ({"age": ""}, "age"), ({"borough": "Gotham"}, "borough"), ({"borough": ""}, "borough"),
-    ({"postcode": "XYZ"}, "postcode"), ({"postcode": "Hackney"}, "postcode"),
-    ({"borough": "Hackney", "postcode": "E8"}, "postcode"), ({"concern": "worryy"}, "concern"),
-    ({"concern": "anxiety,,"}, "concern"), ({"audience": "teacher"}, "audience"), ({"referral": "email"}, "referral"),
-    ({"page": "0"}, "page"), ({"page": "abc"}, "page"), ({"page": "99999"}, "page"), ({"per_page": "0"}, "per_page"),
-    ({"per_page": "1000"}, "per_page"), ({"per_page": "1e3"}, "per_page"), ({"colour": "blue"}, "colour"),
-    ({"agee": "14"}, "agee"), ([("age", "14"), ("age", "15")], "age"),
+    ({"age": "ten"}, "age"),
+    ({"age": "-1"}, "age"),
+    ({"age": "14.5"}, "age"),
+    ({"age": "200"}, "age"),
+    ({"age": ""}, "age"),
+    ({"borough": "Gotham"}, "borough"),
+    ({"borough": ""}, "borough"),
+    ({"postcode": "XYZ"}, "postcode"),
+    ({"postcode": "Hackney"}, "postcode"),
+    ({"borough": "Hackney", "postcode": "E8"}, "postcode"),
+    ({"concern": "worryy"}, "concern"),
+    ({"concern": "anxiety,,"}, "concern"),
+    ({"audience": "teacher"}, "audience"),
+    ({"referral": "email"}, "referral"),
+    ({"page": "0"}, "page"),
+    ({"page": "abc"}, "page"),
+    ({"page": "99999"}, "page"),
+    ({"per_page": "0"}, "per_page"),
+    ({"per_page": "1000"}, "per_page"),
+    ({"per_page": "1e3"}, "per_page"),
+    ({"colour": "blue"}, "colour"),
+    ({"agee": "14"}, "agee"),
+    ([("age", "14"), ("age", "15")], "age"),
 ]
 
 
@@ -260,7 +342,9 @@ async def test_no_query_values_reach_the_logs(client, caplog):
 async def test_every_borough_gets_national_options_and_its_24_7_line(client, loaded_engine, borough):
     body = await get_json(client, "/services", age=15, borough=borough, audience="young_person", per_page=50)
     assert body["totalElements"] <= 50
-    assert any({a["service_area"] for a in item["service_areas"]} <= NATIONAL_OR_ONLINE for item in body["content"])
+    assert any(
+        {a["service_area"] for a in item["service_areas"]} <= NATIONAL_OR_ONLINE for item in body["content"]
+    )
     crisis = await get_json(client, "/services", age=15, borough=borough, concern="self_harm", per_page=5)
     assert trust_line(borough) in ids(crisis), (borough, ids(crisis))
     with session_scope(loaded_engine) as session:
@@ -271,6 +355,7 @@ async def test_every_borough_gets_national_options_and_its_24_7_line(client, loa
 
 
 # --- writes: a bearer token from DIRECTORY_API_TOKEN, refused when it is not set ----------------------------
+
 
 @pytest.fixture
 async def writable(empty_engine):
@@ -302,8 +387,9 @@ async def test_token_comes_from_the_environment(empty_engine, monkeypatch):
 async def test_a_missing_or_wrong_token_is_401(writable, header):
     client, engine = writable
     before = _ids_in(engine)
-    response = await client.put("/services", data=SAMPLE.read_bytes(),
-                                headers={"Authorization": header} if header else {})
+    response = await client.put(
+        "/services", data=SAMPLE.read_bytes(), headers={"Authorization": header} if header else {}
+    )
     assert response.status == 401 and response.headers["WWW-Authenticate"] == "Bearer"
     assert "Access-Control-Allow-Origin" not in response.headers
     assert _ids_in(engine) == before
@@ -312,8 +398,11 @@ async def test_a_missing_or_wrong_token_is_401(writable, header):
 async def test_a_good_feed_replaces_the_directory(writable, caplog):
     client, engine = writable
     caplog.set_level(logging.DEBUG)
-    response = await client.put("/services", data=SAMPLE.read_bytes(),
-                                headers={"Authorization": "Bearer s3cret-token", "Content-Type": "application/json"})
+    response = await client.put(
+        "/services",
+        data=SAMPLE.read_bytes(),
+        headers={"Authorization": "Bearer s3cret-token", "Content-Type": "application/json"},
+    )
     body = await response.json()
     assert response.status == 200, body
     assert body == {"loaded": 5, "organisations": 5, "skipped": ["hackney-portage"]}
@@ -338,11 +427,14 @@ async def test_an_app_from_a_url_writes_in_one_transaction_and_reads_through_a_r
     """`serve` passes a URL: PUT goes through an ordinary engine (all or nothing, as above), every GET through
     make_read_engine, which on PostgreSQL refuses writes and reads without transaction round trips."""
     load_directory(empty_engine)
-    app = create_app(database_url=empty_engine.url.render_as_string(hide_password=False), token="s3cret-token")
+    app = create_app(
+        database_url=empty_engine.url.render_as_string(hide_password=False), token="s3cret-token"
+    )
     async with TestClient(TestServer(app)) as client:
         assert (await get_json(client, "/services"))["totalElements"] > 5
-        response = await client.put("/services", data=SAMPLE.read_bytes(),
-                                    headers={"Authorization": "Bearer s3cret-token"})
+        response = await client.put(
+            "/services", data=SAMPLE.read_bytes(), headers={"Authorization": "Bearer s3cret-token"}
+        )
         assert response.status == 200, await response.text()
         assert (await get_json(client, "/services"))["totalElements"] == 5
         assert (await get_json(client, "/health"))["status"] == "ok"

@@ -1,5 +1,6 @@
 """The OpenAPI description: well formed, every route documented (and nothing documented that does not exist),
 its limits the code's limits, and every example request working, with answers that fit the schemas."""
+
 from __future__ import annotations
 
 import re
@@ -69,14 +70,17 @@ def test_the_document_is_well_formed(doc):
             assert {"name", "in", "schema"} <= set(parameter) and parameter["in"] in ("query", "path")
             Draft202012Validator.check_schema(parameter["schema"])
     assert len(operation_ids) == len(set(operation_ids))
-    for name, schema in doc["components"]["schemas"].items():
+    for schema in doc["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)
 
 
 def test_every_route_is_documented_and_every_documented_route_exists(doc):
     app = create_app()
-    served = {(route.method.lower(), route.resource.canonical) for route in app.router.routes()
-              if route.method != "HEAD"}
+    served = {
+        (route.method.lower(), route.resource.canonical)
+        for route in app.router.routes()
+        if route.method != "HEAD"
+    }
     documented = {(method, path) for path, method, _op in _operations(doc)}
     assert served == documented
 
@@ -97,8 +101,8 @@ def test_documented_limits_are_the_codes_limits(doc):
 
 def test_written_examples_fit_their_schemas(doc):
     checked = 0
-    for path, method, operation in _operations(doc):
-        for status, response in operation["responses"].items():
+    for _path, _method, operation in _operations(doc):
+        for response in operation["responses"].values():
             for media in response.get("content", {}).values():
                 if "example" in media:
                     validator(doc, media["schema"]).validate(media["example"])
@@ -110,7 +114,11 @@ def test_written_examples_fit_their_schemas(doc):
 
 
 def _query(example: dict) -> list:
-    return [(name, str(v)) for name, value in example.items() for v in (value if isinstance(value, list) else [value])]
+    return [
+        (name, str(v))
+        for name, value in example.items()
+        for v in (value if isinstance(value, list) else [value])
+    ]
 
 
 def _requests(doc: dict):
@@ -120,8 +128,9 @@ def _requests(doc: dict):
             continue
         path_values = {p["name"]: p["example"] for p in operation.get("parameters", []) if p["in"] == "path"}
         concrete = path.format(**path_values)
-        queries = [[]] + [_query({p["name"]: p["example"]}) for p in operation.get("parameters", [])
-                          if p["in"] == "query"]
+        queries = [[]] + [
+            _query({p["name"]: p["example"]}) for p in operation.get("parameters", []) if p["in"] == "query"
+        ]
         queries += [_query(example) for example in operation.get("x-examples", [])]
         for query in queries:
             yield concrete, query, operation
@@ -153,12 +162,17 @@ async def test_error_answers_fit_the_documented_error_schema(doc, loaded_engine)
             response = await client.get("/services", params=params)
             assert response.status == status
             validator(doc, responses[str(status)]["content"]["application/json"]["schema"]).validate(
-                await response.json())
+                await response.json()
+            )
         response = await client.get("/services/no-such-service")
-        schema = doc["paths"]["/services/{id}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"]
+        schema = doc["paths"]["/services/{id}"]["get"]["responses"]["404"]["content"]["application/json"][
+            "schema"
+        ]
         validator(doc, schema).validate(await response.json())
         response = await client.put("/services", json=[])
-        schema = doc["paths"]["/services"]["put"]["responses"][str(response.status)]["content"]["application/json"]
+        schema = doc["paths"]["/services"]["put"]["responses"][str(response.status)]["content"][
+            "application/json"
+        ]
         validator(doc, schema["schema"]).validate(await response.json())
 
 

@@ -1,4 +1,5 @@
 """Read engines: what matching, the API's GETs and the action server read through (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,9 +32,14 @@ def test_a_read_engine_sees_what_the_loader_wrote(reader, loaded_engine):
 def test_reads_take_a_plain_connection_as_well_as_a_session(reader):
     """The API and the action server read through connections (no ORM bookkeeping): same answers."""
     with reader.connect() as connection, session_factory(reader)() as session:
-        for read in (lambda r: find_services(r, QUERY, limit=7, offset=2), lambda r: find_page(r, QUERY, 4, 4),
-                     lambda r: professional_routes(r, QUERY), lambda r: count_services(r, QUERY),
-                     lambda r: read_records(r, offset=3, limit=5), count_all):
+        for read in (
+            lambda r: find_services(r, QUERY, limit=7, offset=2),
+            lambda r: find_page(r, QUERY, 4, 4),
+            lambda r: professional_routes(r, QUERY),
+            lambda r: count_services(r, QUERY),
+            lambda r: read_records(r, offset=3, limit=5),
+            count_all,
+        ):
             assert read(connection) == read(session)
 
 

@@ -1,4 +1,5 @@
 """The real seed data: valid, sourced, and never showing a number or address the reference does not hold."""
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,26 @@ from tests.support.reference import check_numbers_script, reference_dir
 REFERENCE_DIR = reference_dir()
 CHECK_NUMBERS = check_numbers_script()
 DATA_DIR = Path(__file__).resolve().parents[2] / "directory" / "data"
-CONTRACT_CONCERNS = {"anxiety", "low_mood", "self_harm", "eating", "sleep", "anger_behaviour", "bereavement",
-                     "bullying", "relationships_family", "school_stress", "identity", "body_image", "substance_use",
-                     "neurodevelopmental", "trauma", "loneliness", "parenting", "general"}
+CONTRACT_CONCERNS = {
+    "anxiety",
+    "low_mood",
+    "self_harm",
+    "eating",
+    "sleep",
+    "anger_behaviour",
+    "bereavement",
+    "bullying",
+    "relationships_family",
+    "school_stress",
+    "identity",
+    "body_image",
+    "substance_use",
+    "neurodevelopmental",
+    "trauma",
+    "loneliness",
+    "parenting",
+    "general",
+}
 # Wrong or low confidence in the reference: must never be shown (digits only).
 BANNED_NUMBERS = {"0800023465", "08009173333", "07860039967", "07786209697", "88247", "02032285980"}
 DIRECT = vocab.DIRECT_ROUTES
@@ -44,7 +62,7 @@ def _digits(text: str) -> str:
 def test_seed_data_is_valid_and_covers_every_area(records):
     by_area = {}
     for record in records.values():
-        for area in (["London"] if record.scope == vocab.SCOPE_LONDON else record.areas):
+        for area in ["London"] if record.scope == vocab.SCOPE_LONDON else record.areas:
             by_area[area] = by_area.get(area, 0) + 1
     assert len(records) >= 80
     assert by_area["Westminster"] >= 25 and by_area["Kensington and Chelsea"] >= 25
@@ -54,9 +72,22 @@ def test_seed_data_is_valid_and_covers_every_area(records):
 
 
 def test_the_national_services_the_brief_names_are_present(records):
-    for service_id in ("childline", "shout", "samaritans", "papyrus-hopeline247", "youngminds-parents-helpline",
-                       "the-mix", "beat-youthline", "nspcc-helpline", "kooth", "good-thinking", "hub-of-hope",
-                       "nhs-111-mental-health", "cnwl-24-7-line", "elft-city-hackney-crisis-line"):
+    for service_id in (
+        "childline",
+        "shout",
+        "samaritans",
+        "papyrus-hopeline247",
+        "youngminds-parents-helpline",
+        "the-mix",
+        "beat-youthline",
+        "nspcc-helpline",
+        "kooth",
+        "good-thinking",
+        "hub-of-hope",
+        "nhs-111-mental-health",
+        "cnwl-24-7-line",
+        "elft-city-hackney-crisis-line",
+    ):
         assert service_id in records, service_id
 
 
@@ -99,8 +130,12 @@ def test_every_website_and_email_is_written_in_the_reference(records, reference_
 def test_shared_number_checker_passes_on_the_directory_data():
     if not CHECK_NUMBERS.exists():
         pytest.skip(f"{CHECK_NUMBERS} not available")
-    run = subprocess.run([sys.executable, str(CHECK_NUMBERS), str(REFERENCE_DIR), str(DATA_DIR)],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(CHECK_NUMBERS), str(REFERENCE_DIR), str(DATA_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert ", 0 not in the reference" in run.stdout
 
@@ -115,7 +150,9 @@ def test_left_out_facts_stay_out(records):
     assert records["beat-youthline"].hours is None and records["beat-helpline"].hours is None
     assert records["hub-of-hope"].first("website") is None
     assert [c for c in records["papyrus-hopeline247"].contacts if c.kind == "text"] == []
-    assert "chat" not in (records["childline"].hours or "").lower().replace("check childline.org.uk for online chat times", "")
+    assert "chat" not in (records["childline"].hours or "").lower().replace(
+        "check childline.org.uk for online chat times", ""
+    )
 
 
 def test_kooth_ages_follow_each_source(records):
@@ -129,10 +166,19 @@ def test_kooth_ages_follow_each_source(records):
     assert bb.variant_of == "kooth" and records["kooth-city-hackney"].variant_of == "kooth"
 
 
-@pytest.mark.parametrize("service_id", [
-    "cnwl-specialist-camhs", "elft-specialist-camhs-city-hackney", "camhs-disability-city-hackney",
-    "coborn-centre", "mhst-westminster-kensington-chelsea", "mhst-city-hackney", "bi-borough-educational-psychology",
-    "cnwl-adolescent-community-treatment"])
+@pytest.mark.parametrize(
+    "service_id",
+    [
+        "cnwl-specialist-camhs",
+        "elft-specialist-camhs-city-hackney",
+        "camhs-disability-city-hackney",
+        "coborn-centre",
+        "mhst-westminster-kensington-chelsea",
+        "mhst-city-hackney",
+        "bi-borough-educational-psychology",
+        "cnwl-adolescent-community-treatment",
+    ],
+)
 def test_referral_only_services_have_no_direct_route(records, service_id):
     routes = set(records[service_id].how_to_refer)
     assert routes and not routes & DIRECT and routes <= {"professional", "gp", "school"}
@@ -166,11 +212,23 @@ def test_concern_relations_are_data_driven():
         expand(["not_a_code"])
 
 
-@pytest.mark.parametrize("text, code", [
-    ("panic", "anxiety"), ("Panic attacks", "anxiety"), ("anxiety attack", "anxiety"), ("overthinking", "anxiety"),
-    ("not eating", "eating"), ("making myself sick", "eating"), ("can't stop eating", "eating"),
-    ("feeling down", "low_mood"), ("self harming", "self_harm"), ("suicidal thoughts", "self_harm"),
-    ("someone died", "bereavement"), ("no one to talk to", "loneliness"), ("someone to talk to", "general"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("panic", "anxiety"),
+        ("Panic attacks", "anxiety"),
+        ("anxiety attack", "anxiety"),
+        ("overthinking", "anxiety"),
+        ("not eating", "eating"),
+        ("making myself sick", "eating"),
+        ("can't stop eating", "eating"),
+        ("feeling down", "low_mood"),
+        ("self harming", "self_harm"),
+        ("suicidal thoughts", "self_harm"),
+        ("someone died", "bereavement"),
+        ("no one to talk to", "loneliness"),
+        ("someone to talk to", "general"),
+    ],
+)
 def test_everyday_words_reach_a_concern_through_the_data(text, code):
     assert resolve_concern(text) == code

@@ -1,4 +1,5 @@
 """The database-free fallback and the command line."""
+
 from __future__ import annotations
 
 import subprocess
@@ -36,10 +37,18 @@ def test_fallback_applies_age_and_role():
 
 
 def test_fallback_never_touches_a_database():
-    code = ("import sys, directory.fallback as f; f.national_services(); "
-            "print('sqlalchemy' in sys.modules, 'directory.db' in sys.modules)")
-    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                         env={"PYTHONPATH": str(ROOT), "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"})
+    code = (
+        "import sys, directory.fallback as f; f.national_services(); "
+        "print('sqlalchemy' in sys.modules, 'directory.db' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT), "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", "False"]
 
@@ -53,16 +62,46 @@ def cli_db(tmp_path_factory) -> str:
 
 def test_cli_search_prints_ranked_results_with_reasons(cli_db, capsys):
     capsys.readouterr()
-    assert cli.main(["search", "--age", "14", "--borough", "hackney", "--concern", "anxiety",
-                     "--database-url", cli_db]) == 0
+    assert (
+        cli.main(
+            [
+                "search",
+                "--age",
+                "14",
+                "--borough",
+                "hackney",
+                "--concern",
+                "anxiety",
+                "--database-url",
+                cli_db,
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "1. Kooth (City and Hackney): in Hackney, for ages 11 to 19, you can refer yourself" in out
     assert "Ask your GP or school about:" in out and "Specialist CAMHS (City and Hackney)" in out
 
 
 def test_cli_understands_synonyms_and_case(cli_db, capsys):
-    assert cli.main(["search", "--age", "15", "--borough", "WESTMINSTER", "--concern", "panic", "--role",
-                     "young_person", "--database-url", cli_db]) == 0
+    assert (
+        cli.main(
+            [
+                "search",
+                "--age",
+                "15",
+                "--borough",
+                "WESTMINSTER",
+                "--concern",
+                "panic",
+                "--role",
+                "young_person",
+                "--database-url",
+                cli_db,
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "borough: Westminster | concerns: anxiety" in out
     assert cli.main(["search", "--concern", "nonsense", "--database-url", cli_db]) == 2
@@ -82,7 +121,12 @@ def test_normalise_borough():
 
 def test_cli_module_runs(tmp_path):
     url = f"sqlite:///{tmp_path / 'm.db'}"
-    run = subprocess.run([sys.executable, "-m", "directory", "load", "--database-url", url], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "directory", "load", "--database-url", url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("loaded ") and "Hackney:" in run.stdout

@@ -2,6 +2,7 @@
 
 Runs on SQLite and on PostgreSQL (see conftest.py).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -33,7 +34,8 @@ def test_real_seed_data_loads(empty_engine):
         cnwl = session.get(Service, "cnwl-24-7-line")
         assert [c.value for c in cnwl.contacts if c.kind == "phone"] == ["0800 0234 650"]
         good_thinking_areas = session.execute(
-            select(func.count()).select_from(ServiceArea).where(ServiceArea.service_id == "good-thinking")).scalar_one()
+            select(func.count()).select_from(ServiceArea).where(ServiceArea.service_id == "good-thinking")
+        ).scalar_one()
         assert good_thinking_areas == 33  # "London" expanded to every borough
 
 
@@ -65,7 +67,11 @@ BAD_RECORDS = [
     ({"concerns": ["anxiety", "anxiety"]}, (), "concerns lists a value twice"),
     ({"how_to_refer": ["self", "email"]}, (), "how_to_refer has unknown values ['email']"),
     ({"audiences": ["teacher"]}, (), "audiences has unknown values ['teacher']"),
-    ({"contacts": [{"type": "phone", "value": "+44 800 1111"}]}, (), "contacts[0] phone '+44 800 1111' must be digits and spaces only"),
+    (
+        {"contacts": [{"type": "phone", "value": "+44 800 1111"}]},
+        (),
+        "contacts[0] phone '+44 800 1111' must be digits and spaces only",
+    ),
     ({"contacts": [{"type": "phone", "value": "0800-1111"}]}, (), "must be digits and spaces only"),
     ({"contacts": [{"type": "phone", "value": 8001111}]}, (), "contacts[0] value must be text"),
     ({"name": "N" * 201}, (), "name must be at most 200 characters"),
@@ -93,8 +99,9 @@ def previous_content(empty_engine, tmp_path, service_factory, services_writer) -
 
 
 @pytest.mark.parametrize("overrides, drop, expected", BAD_RECORDS, ids=[m for _o, _d, m in BAD_RECORDS])
-def test_bad_record_is_rejected_and_previous_content_stays(empty_engine, previous_content, tmp_path, service_factory,
-                                                          services_writer, overrides, drop, expected):
+def test_bad_record_is_rejected_and_previous_content_stays(
+    empty_engine, previous_content, tmp_path, service_factory, services_writer, overrides, drop, expected
+):
     before_ids, before_links = _ids(empty_engine), _count(empty_engine, ServiceConcern)
     assert before_ids == {"old-0", "old-1", "old-2"} and before_links == 6
     bad = service_factory(drop=drop, **overrides)
@@ -123,22 +130,27 @@ def test_duplicate_ids_across_files_are_rejected(empty_engine, tmp_path, service
 
 
 def test_all_errors_are_reported_together(empty_engine, tmp_path, service_factory, services_writer):
-    services_writer(tmp_path, {"bad.yml": [service_factory(id="one", age_min=40),
-                                           service_factory(id="two", concerns=["nope"])]})
+    services_writer(
+        tmp_path,
+        {"bad.yml": [service_factory(id="one", age_min=40), service_factory(id="two", concerns=["nope"])]},
+    )
     with pytest.raises(DirectoryDataError) as error:
         load_directory(empty_engine, tmp_path)
     assert [m.split(":")[1].strip() for m in error.value.errors] == ["service 'one'", "service 'two'"]
 
 
-def test_a_record_that_is_not_a_mapping_is_named_by_position(empty_engine, tmp_path, service_factory, services_writer):
+def test_a_record_that_is_not_a_mapping_is_named_by_position(
+    empty_engine, tmp_path, service_factory, services_writer
+):
     services_writer(tmp_path, {"bad.yml": [service_factory(), "just text"]})
     with pytest.raises(DirectoryDataError) as error:
         load_directory(empty_engine, tmp_path)
     assert error.value.errors[0].startswith("bad.yml: service #2: must be a mapping")
 
 
-def test_database_failure_midway_rolls_back_everything(empty_engine, tmp_path, service_factory, services_writer,
-                                                       monkeypatch):
+def test_database_failure_midway_rolls_back_everything(
+    empty_engine, tmp_path, service_factory, services_writer, monkeypatch
+):
     load_directory(empty_engine)
     before = _ids(empty_engine)
     services_writer(tmp_path, {"new.yml": [service_factory(id=f"service-{i}") for i in range(10)]})
@@ -157,8 +169,9 @@ def test_database_failure_midway_rolls_back_everything(empty_engine, tmp_path, s
     assert _ids(empty_engine) == before
 
 
-def test_integrity_error_from_the_database_rolls_back(empty_engine, tmp_path, service_factory, services_writer,
-                                                      monkeypatch):
+def test_integrity_error_from_the_database_rolls_back(
+    empty_engine, tmp_path, service_factory, services_writer, monkeypatch
+):
     """A row the database itself refuses (unknown concern code breaks the foreign key) changes nothing."""
     load_directory(empty_engine)
     before = _ids(empty_engine)
@@ -194,8 +207,11 @@ def test_derived_search_rows_agree_with_the_link_tables(empty_engine):
         areas = {(a.service_id, a.area) for a in session.execute(select(ServiceArea)).scalars()}
         assert {(e.service_id, e.area) for e in entries} == areas
         concerns, routes, audiences = {}, {}, {}
-        for model, column, into in ((ServiceConcern, "concern", concerns), (ReferralRoute, "route", routes),
-                                    (ServiceAudience, "audience", audiences)):
+        for model, column, into in (
+            (ServiceConcern, "concern", concerns),
+            (ReferralRoute, "route", routes),
+            (ServiceAudience, "audience", audiences),
+        ):
             for row in session.execute(select(model)).scalars():
                 into.setdefault(row.service_id, set()).add(getattr(row, column))
         services = {s.id: s for s in session.execute(select(Service)).scalars()}
@@ -204,7 +220,11 @@ def test_derived_search_rows_agree_with_the_link_tables(empty_engine):
             assert decode(entry.concern_bits, bit_order()) == concerns[entry.service_id]
             assert decode(entry.route_bits, vocab.REFERRAL_ROUTES) == routes.get(entry.service_id, set())
             assert decode(entry.audience_bits, vocab.AUDIENCES) == audiences[entry.service_id]
-            assert (entry.age_min, entry.age_max, entry.is_24_7) == (service.age_min, service.age_max, service.is_24_7)
+            assert (entry.age_min, entry.age_max, entry.is_24_7) == (
+                service.age_min,
+                service.age_max,
+                service.is_24_7,
+            )
             assert entry.scope_rank == vocab.SCOPE_RANK[service.scope]
         superseded = {(s.service_id, s.area) for s in session.execute(select(SupersededArea)).scalars()}
     assert ("kooth", "Hackney") in superseded and ("kooth", "Westminster") in superseded
@@ -219,8 +239,12 @@ def test_stored_links_agree_with_the_link_tables(empty_engine):
     load_directory(empty_engine)
     expected = {}
     with session_scope(empty_engine) as session:
-        for model, column, field in ((ServiceArea, "area", "areas"), (ServiceAudience, "audience", "audiences"),
-                                     (ServiceConcern, "concern", "concerns"), (ReferralRoute, "route", "how_to_refer")):
+        for model, column, field in (
+            (ServiceArea, "area", "areas"),
+            (ServiceAudience, "audience", "audiences"),
+            (ServiceConcern, "concern", "concerns"),
+            (ReferralRoute, "route", "how_to_refer"),
+        ):
             for row in session.execute(select(model).order_by(model.service_id, model.position)).scalars():
                 expected.setdefault(row.service_id, {}).setdefault(field, []).append(getattr(row, column))
         for row in session.execute(select(Contact).order_by(Contact.service_id, Contact.position)).scalars():
@@ -229,10 +253,13 @@ def test_stored_links_agree_with_the_link_tables(empty_engine):
     assert stored.keys() == expected.keys()
     for service_id, text in stored.items():
         values = links.decode(text)
-        assert {"areas": list(values["areas"]), "audiences": list(values["audiences"]),
-                "concerns": list(values["concerns"]), "how_to_refer": list(values["how_to_refer"]),
-                "contacts": [(c.kind, c.value, c.label) for c in values["contacts"]]} == {
-            "how_to_refer": [], "contacts": [], **expected[service_id]}, service_id
+        assert {
+            "areas": list(values["areas"]),
+            "audiences": list(values["audiences"]),
+            "concerns": list(values["concerns"]),
+            "how_to_refer": list(values["how_to_refer"]),
+            "contacts": [(c.kind, c.value, c.label) for c in values["contacts"]],
+        } == {"how_to_refer": [], "contacts": [], **expected[service_id]}, service_id
     assert any(len(links.decode(text)["contacts"]) > 1 for text in stored.values())
 
 
@@ -272,8 +299,12 @@ def test_reloading_does_not_grow_the_tables(empty_engine):
 
     def size() -> int:
         with session_scope(empty_engine) as session:
-            return session.execute(text("SELECT pg_relation_size('search_entry') + pg_relation_size('service')"
-                                        " + pg_relation_size('search_entry_pkey')")).scalar_one()
+            return session.execute(
+                text(
+                    "SELECT pg_relation_size('search_entry') + pg_relation_size('service')"
+                    " + pg_relation_size('search_entry_pkey')"
+                )
+            ).scalar_one()
 
     sizes = []
     for _ in range(5):

@@ -1,4 +1,5 @@
 """`python -m directory check`: the data-quality report, its error/warning split and its exit codes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,22 +30,32 @@ def _kinds(report, level=None) -> list:
 def test_the_seed_data_has_no_errors_today():
     report = check_records(read_services(), today=TODAY)
     assert report.exit_code == 0 and report.errors == []
-    assert report.lines()[0] == f"checked {len(read_services())} services (today 2026-11-25): 0 errors, " \
-                                f"{len(report.warnings)} warnings"
+    assert (
+        report.lines()[0] == f"checked {len(read_services())} services (today 2026-11-25): 0 errors, "
+        f"{len(report.warnings)} warnings"
+    )
     hidden = {f.service_id for f in report.findings if f.kind == "never-shown"}
     assert "stay-alive-app" in hidden  # five 24/7 lines always come first for self-harm
     assert "childline" not in hidden and "kooth-city-hackney" not in hidden
 
 
-@pytest.mark.parametrize("verified, today, kind", [
-    ("2025-11-25", TODAY, None),  # exactly 12 months: still fine
-    ("2025-11-24", TODAY, "stale"),  # a day over
-    ("2026-11-26", TODAY, "future-date"),
-    ("2023-02-28", dt.date(2024, 2, 29), None),  # leap day: a year before is 28 February
-])
+@pytest.mark.parametrize(
+    "verified, today, kind",
+    [
+        ("2025-11-25", TODAY, None),  # exactly 12 months: still fine
+        ("2025-11-24", TODAY, "stale"),  # a day over
+        ("2026-11-26", TODAY, "future-date"),
+        ("2023-02-28", dt.date(2024, 2, 29), None),  # leap day: a year before is 28 February
+    ],
+)
 def test_staleness_is_measured_from_an_injectable_today(service_factory, verified, today, kind):
-    report = check_records(_records(service_factory, dict(last_verified=verified, contacts=[
-        {"type": "phone", "value": "0800 1111"}])), today=today, reach=False)
+    report = check_records(
+        _records(
+            service_factory, dict(last_verified=verified, contacts=[{"type": "phone", "value": "0800 1111"}])
+        ),
+        today=today,
+        reach=False,
+    )
     assert _kinds(report, ERROR) == ([("first-steps", kind)] if kind else [])
     assert report.exit_code == (1 if kind else 0)
 
@@ -55,10 +66,16 @@ def test_one_year_before_leap_day():
 
 
 def test_missing_contacts_are_a_warning_that_says_what_people_are_told(service_factory):
-    report = check_records(_records(service_factory, dict(id="self-but-how"),
-                                    dict(id="referral-only", how_to_refer=["professional"]),
-                                    dict(id="has-website", contacts=[{"type": "website", "value": "example.org"}])),
-                           today=TODAY, reach=False)
+    report = check_records(
+        _records(
+            service_factory,
+            dict(id="self-but-how"),
+            dict(id="referral-only", how_to_refer=["professional"]),
+            dict(id="has-website", contacts=[{"type": "website", "value": "example.org"}]),
+        ),
+        today=TODAY,
+        reach=False,
+    )
     assert _kinds(report) == [("referral-only", "no-contact"), ("self-but-how", "no-contact")]
     messages = {f.service_id: f.message for f in report.findings}
     assert "told they can get in touch but not how" in messages["self-but-how"]
@@ -67,54 +84,99 @@ def test_missing_contacts_are_a_warning_that_says_what_people_are_told(service_f
 
 
 def test_a_24_7_urgent_line_without_a_number_is_an_error(service_factory):
-    report = check_records(_records(service_factory, dict(
-        id="urgent-web-only", is_24_7=True, concerns=["self_harm"], contacts=[{"type": "website", "value": "a.org"}]),
-        dict(id="urgent-text", is_24_7=True, concerns=["self_harm"], contacts=[{"type": "text", "value": "85258", "label": "Text SHOUT to 85258"}]),
-        dict(id="daytime-web", concerns=["self_harm"], contacts=[{"type": "website", "value": "a.org"}])),
-        today=TODAY, reach=False)
+    report = check_records(
+        _records(
+            service_factory,
+            dict(
+                id="urgent-web-only",
+                is_24_7=True,
+                concerns=["self_harm"],
+                contacts=[{"type": "website", "value": "a.org"}],
+            ),
+            dict(
+                id="urgent-text",
+                is_24_7=True,
+                concerns=["self_harm"],
+                contacts=[{"type": "text", "value": "85258", "label": "Text SHOUT to 85258"}],
+            ),
+            dict(id="daytime-web", concerns=["self_harm"], contacts=[{"type": "website", "value": "a.org"}]),
+        ),
+        today=TODAY,
+        reach=False,
+    )
     assert _kinds(report, ERROR) == [("urgent-web-only", "urgent-no-phone")]
 
 
-@pytest.mark.parametrize("overrides, expected", [
-    (dict(audiences=["young_person"], age_min=0, age_max=9), "ends at 9"),
-    (dict(audiences=["young_person", "parent"], age_min=19, age_max=25), "starts at 19"),
-    (dict(audiences=["young_person"], age_min=0, age_max=120), "all ages (to 120) but for young people only"),
-    (dict(audiences=["parent"], age_min=18, age_max=25), "parent services store the child's ages"),
-])
+@pytest.mark.parametrize(
+    "overrides, expected",
+    [
+        (dict(audiences=["young_person"], age_min=0, age_max=9), "ends at 9"),
+        (dict(audiences=["young_person", "parent"], age_min=19, age_max=25), "starts at 19"),
+        (
+            dict(audiences=["young_person"], age_min=0, age_max=120),
+            "all ages (to 120) but for young people only",
+        ),
+        (dict(audiences=["parent"], age_min=18, age_max=25), "parent services store the child's ages"),
+    ],
+)
 def test_age_ranges_that_look_wrong_are_warnings(service_factory, overrides, expected):
-    report = check_records(_records(service_factory, dict(contacts=[{"type": "phone", "value": "111"}], **overrides)),
-                           today=TODAY, reach=False)
+    report = check_records(
+        _records(service_factory, dict(contacts=[{"type": "phone", "value": "111"}], **overrides)),
+        today=TODAY,
+        reach=False,
+    )
     assert [(f.level, f.kind) for f in report.findings] == [(WARNING, "age")]
     assert expected in report.findings[0].message
 
 
-@pytest.mark.parametrize("overrides", [dict(age_min=8, age_max=25), dict(audiences=["parent"], age_min=0, age_max=17),
-                                       dict(audiences=["young_person", "parent"], age_min=0, age_max=120)])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        dict(age_min=8, age_max=25),
+        dict(audiences=["parent"], age_min=0, age_max=17),
+        dict(audiences=["young_person", "parent"], age_min=0, age_max=120),
+    ],
+)
 def test_sensible_age_ranges_pass(service_factory, overrides):
-    report = check_records(_records(service_factory, dict(contacts=[{"type": "phone", "value": "111"}], **overrides)),
-                           today=TODAY, reach=False)
+    report = check_records(
+        _records(service_factory, dict(contacts=[{"type": "phone", "value": "111"}], **overrides)),
+        today=TODAY,
+        reach=False,
+    )
     assert report.findings == []
 
 
 def test_never_shown_runs_the_real_matching(service_factory):
     """Five 24/7 self-harm lines come first for self-harm (an urgent concern), so a daytime service that lists
     only self-harm is never offered, even a local one; listing a second concern makes it reachable."""
-    lines = [dict(id=f"line-{i}", areas=["National"], concerns=["self_harm"], is_24_7=True, age_min=0, age_max=25)
-             for i in range(5)]
-    records = _records(service_factory, *lines,
-                       dict(id="daytime", areas=["National"], concerns=["self_harm"], age_min=0, age_max=25),
-                       dict(id="local-daytime", areas=["Hackney"], concerns=["self_harm"]),
-                       dict(id="local-two-concerns", areas=["Hackney"], concerns=["self_harm", "anxiety"]))
+    lines = [
+        dict(id=f"line-{i}", areas=["National"], concerns=["self_harm"], is_24_7=True, age_min=0, age_max=25)
+        for i in range(5)
+    ]
+    records = _records(
+        service_factory,
+        *lines,
+        dict(id="daytime", areas=["National"], concerns=["self_harm"], age_min=0, age_max=25),
+        dict(id="local-daytime", areas=["Hackney"], concerns=["self_harm"]),
+        dict(id="local-two-concerns", areas=["Hackney"], concerns=["self_harm", "anxiety"]),
+    )
     assert [r.id for r in never_shown(records)] == ["daytime", "local-daytime"]
 
 
 def test_cli_check_exit_codes(tmp_path, service_factory, services_writer, capsys):
-    services_writer(tmp_path / "fresh", {"a.yml": [service_factory(contacts=[{"type": "phone", "value": "111"}])]})
+    services_writer(
+        tmp_path / "fresh", {"a.yml": [service_factory(contacts=[{"type": "phone", "value": "111"}])]}
+    )
     assert cli.main(["check", "--services-dir", str(tmp_path / "fresh"), "--today", "2026-11-25"]) == 0
     assert "0 errors, 0 warnings" in capsys.readouterr().out
-    assert cli.main(["check", "--services-dir", str(tmp_path / "fresh"), "--today", "2028-01-01", "--no-reach"]) == 1
+    assert (
+        cli.main(["check", "--services-dir", str(tmp_path / "fresh"), "--today", "2028-01-01", "--no-reach"])
+        == 1
+    )
     out = capsys.readouterr().out
-    assert "1 errors" in out and "ERROR   stale" in out and "a.yml: first-steps: last verified 2026-11-25" in out
+    assert (
+        "1 errors" in out and "ERROR   stale" in out and "a.yml: first-steps: last verified 2026-11-25" in out
+    )
     services_writer(tmp_path / "bad", {"b.yml": [service_factory(age_min=19, age_max=18)]})
     assert cli.main(["check", "--services-dir", str(tmp_path / "bad")]) == 2
     assert "b.yml: service 'first-steps': age_min 19 > age_max 18" in capsys.readouterr().err
@@ -136,7 +198,9 @@ def test_cli_import_export_round_trip(tmp_path, capsys):
     assert cli.main(["export", "--database-url", url, "--out", str(tmp_path / "out.json")]) == 0
     exported = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert exported["totalElements"] == 5 and exported["content"][1]["id"] == "first-steps"
-    assert cli.main(["import", str(tmp_path / "out.json"), "--database-url", url]) == 0  # our export reads back
+    assert (
+        cli.main(["import", str(tmp_path / "out.json"), "--database-url", url]) == 0
+    )  # our export reads back
     bad = tmp_path / "bad.json"
     bad.write_text('{"content": [{"id": "x"}]}', encoding="utf-8")
     capsys.readouterr()
@@ -156,8 +220,13 @@ def test_cli_serve_answers_health(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "directory", "serve", "--port", str(port), "--database-url", url],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "directory", "serve", "--port", str(port), "--database-url", url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline, body = time.monotonic() + 60, None
         while time.monotonic() < deadline and body is None:

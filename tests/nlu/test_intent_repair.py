@@ -1,4 +1,5 @@
 """bot.nlu.intent_repair: a not-understood message that names an age, place, concern or role becomes inform."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -10,10 +11,19 @@ from bot.nlu.intent_repair import InformWhenUnderstood
 
 
 def parsed(intent: str, entity_types: List[str]) -> Message:
-    ranking = [{"name": intent, "confidence": 0.45}, {"name": "chitchat", "confidence": 0.52},
-               {"name": "inform", "confidence": 0.47}]
-    return Message(data={"text": "x", "intent": {"name": intent, "confidence": 0.45}, "intent_ranking": ranking,
-                         "entities": [{"entity": t, "value": "v", "start": 0, "end": 1} for t in entity_types]})
+    ranking = [
+        {"name": intent, "confidence": 0.45},
+        {"name": "chitchat", "confidence": 0.52},
+        {"name": "inform", "confidence": 0.47},
+    ]
+    return Message(
+        data={
+            "text": "x",
+            "intent": {"name": intent, "confidence": 0.45},
+            "intent_ranking": ranking,
+            "entities": [{"entity": t, "value": "v", "start": 0, "end": 1} for t in entity_types],
+        }
+    )
 
 
 def run(message: Message) -> Dict[str, Any]:
@@ -29,7 +39,9 @@ def test_fallback_with_form_entities_becomes_inform(entities: List[str]) -> None
     assert names[0] == "inform" and names.count("inform") == 1 and "nlu_fallback" not in names
 
 
-@pytest.mark.parametrize("intent, entities", [("nlu_fallback", []), ("nlu_fallback", ["number"]),
-                                              ("chitchat", ["concern"]), ("crisis", ["concern"])])
+@pytest.mark.parametrize(
+    "intent, entities",
+    [("nlu_fallback", []), ("nlu_fallback", ["number"]), ("chitchat", ["concern"]), ("crisis", ["concern"])],
+)
 def test_everything_else_is_left_alone(intent: str, entities: List[str]) -> None:
     assert run(parsed(intent, entities))["name"] == intent

@@ -6,6 +6,7 @@ cut either off without touching the shared server; Redis is a private `redis-ser
 server's output is captured (LOG_LEVEL=INFO, as in production) and every Python process records where it
 opens network connections (egress_audit/sitecustomize.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,10 @@ class ProductionLike:
         engine = sa.create_engine(self.tracker_db.url)
         try:
             with engine.connect() as connection:
-                rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
-                                          {"sender": sender})
+                rows = connection.execute(
+                    sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
+                    {"sender": sender},
+                )
                 return [json.loads(row[0]) for row in rows]
         finally:
             engine.dispose()
@@ -47,12 +50,17 @@ class ProductionLike:
     def logs(self) -> str:
         """Everything the two Rasa replicas and the action server have written so far."""
         names = [f"rasa-{n}" for n in range(self.assistant.deployment.replicas)] + ["actions"]
-        return "\n".join(self.assistant.log_path(name).read_text(errors="replace") for name in names
-                         if self.assistant.log_path(name).exists())
+        return "\n".join(
+            self.assistant.log_path(name).read_text(errors="replace")
+            for name in names
+            if self.assistant.log_path(name).exists()
+        )
 
 
 @pytest.fixture(scope="session")
-def production_like(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProductionLike]:
+def production_like(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ProductionLike]:
     if not postgres_reachable():
         pytest.skip("PostgreSQL at 127.0.0.1:5432 is not reachable")
     if not redis_available():

@@ -5,6 +5,7 @@ No container engine runs here, so these are syntax and structure checks: YAML pa
 exists, the official Rasa images are the bases, and every variable endpoints.yml needs reaches the Rasa
 containers. `docker compose config` runs too where the compose plugin exists.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,12 @@ def k8s_documents() -> List[Dict[str, Any]]:
 
 
 # ============================================================== Dockerfiles
-@pytest.mark.parametrize("dockerfile, base", [("Dockerfile.rasa", RASA_IMAGE), ("Dockerfile.actions", SDK_IMAGE)])
-def test_dockerfiles_build_on_the_official_images_and_copy_files_that_exist(dockerfile: str, base: str) -> None:
+@pytest.mark.parametrize(
+    "dockerfile, base", [("Dockerfile.rasa", RASA_IMAGE), ("Dockerfile.actions", SDK_IMAGE)]
+)
+def test_dockerfiles_build_on_the_official_images_and_copy_files_that_exist(
+    dockerfile: str, base: str
+) -> None:
     text = (DEPLOY / dockerfile).read_text()
     assert re.findall(r"^FROM (\S+)", text, re.M) == [base]
     assert re.search(r"RASA_TELEMETRY_ENABLED=false", text)
@@ -68,14 +73,19 @@ def test_the_action_image_runs_the_wrapper_not_the_bare_sdk() -> None:
 def test_compose_services_reference_what_exists() -> None:
     compose = load_compose()
     services = compose["services"]
-    assert {"postgres", "redis", "actions", "rasa-1", "rasa-2", "lb", "directory-load", "purge"} <= set(services)
+    assert {"postgres", "redis", "actions", "rasa-1", "rasa-2", "lb", "directory-load", "purge"} <= set(
+        services
+    )
     networks, volumes = set(compose.get("networks", {})), set(compose.get("volumes", {}))
     for name, service in services.items():
         assert "image" in service or "build" in service, name
         for dependency, condition in (service.get("depends_on") or {}).items():
             assert dependency in services, f"{name} depends on unknown {dependency}"
-            assert condition["condition"] in {"service_started", "service_healthy",
-                                              "service_completed_successfully"}
+            assert condition["condition"] in {
+                "service_started",
+                "service_healthy",
+                "service_completed_successfully",
+            }
             if condition["condition"] == "service_healthy":
                 assert "healthcheck" in services[dependency], f"{dependency} has no healthcheck"
         for network in service.get("networks", []):
@@ -149,8 +159,20 @@ def test_docker_compose_config_accepts_the_file(tmp_path: Path) -> None:
         pytest.skip("the docker compose plugin is not installed here")
     env_file = tmp_path / ".env"
     env_file.write_text("POSTGRES_PASSWORD=x\nRASA_API_TOKEN=y\nMODEL=models/m.tar.gz\n")
-    result = subprocess.run(["docker", "compose", "-f", str(DEPLOY / "docker-compose.yml"), "--env-file",
-                             str(env_file), "config", "--quiet"], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            "docker",
+            "compose",
+            "-f",
+            str(DEPLOY / "docker-compose.yml"),
+            "--env-file",
+            str(env_file),
+            "config",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -166,8 +188,11 @@ def pod_spec(workload: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def pod_labels(workload: Dict[str, Any]) -> Dict[str, str]:
-    template = (workload["spec"]["jobTemplate"]["spec"]["template"] if workload["kind"] == "CronJob"
-                else workload["spec"]["template"])
+    template = (
+        workload["spec"]["jobTemplate"]["spec"]["template"]
+        if workload["kind"] == "CronJob"
+        else workload["spec"]["template"]
+    )
     return template["metadata"].get("labels", {})
 
 
@@ -186,8 +211,12 @@ def test_kustomization_lists_every_manifest_but_the_example_secret() -> None:
     on_disk = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml", "secret.example.yaml"}
     assert listed == on_disk
     images = {image["name"] for image in kustomization["images"]}
-    used = {c["image"] for w in by_kind(k8s_documents(), "Deployment", "StatefulSet", "Job", "CronJob")
-            for c in pod_spec(w)["containers"] if c["image"].startswith("camhs-signposting/")}
+    used = {
+        c["image"]
+        for w in by_kind(k8s_documents(), "Deployment", "StatefulSet", "Job", "CronJob")
+        for c in pod_spec(w)["containers"]
+        if c["image"].startswith("camhs-signposting/")
+    }
     assert used == images
 
 
@@ -220,7 +249,9 @@ def test_services_and_ingresses_point_at_pods_and_named_ports() -> None:
     for service in services.values():
         targets = [w for w in workloads if service["spec"]["selector"].items() <= pod_labels(w).items()]
         assert targets, f"service {service['metadata']['name']} selects no pods"
-        port_names = {p["name"] for w in targets for c in pod_spec(w)["containers"] for p in c.get("ports", [])}
+        port_names = {
+            p["name"] for w in targets for c in pod_spec(w)["containers"] for p in c.get("ports", [])
+        }
         for port in service["spec"]["ports"]:
             assert port["targetPort"] in port_names
     for ingress in by_kind(documents, "Ingress"):
@@ -228,7 +259,9 @@ def test_services_and_ingresses_point_at_pods_and_named_ports() -> None:
             for path in rule["http"]["paths"]:
                 backend = path["backend"]["service"]
                 assert backend["name"] in services
-                assert backend["port"]["name"] in {p["name"] for p in services[backend["name"]]["spec"]["ports"]}
+                assert backend["port"]["name"] in {
+                    p["name"] for p in services[backend["name"]]["spec"]["ports"]
+                }
                 assert path["path"] in ("/webhooks/rest/webhook", "/socket.io/"), "chat channels only"
 
 
@@ -238,7 +271,9 @@ def test_rasa_runs_two_replicas_with_readiness_on_status_and_every_endpoint_vari
     assert rasa["spec"]["replicas"] >= 2
     container = pod_spec(rasa)["containers"][0]
     assert "/status?token=" in " ".join(container["readinessProbe"]["exec"]["command"])
-    config = next(d for d in documents if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "camhs-config")
+    config = next(
+        d for d in documents if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "camhs-config"
+    )
     available = set(config["data"]) | {env["name"] for env in container.get("env", [])}
     assert endpoint_variables() <= available, endpoint_variables() - available
     assert config["data"]["RASA_TELEMETRY_ENABLED"] == "false" and config["data"]["LOG_LEVEL"] == "INFO"

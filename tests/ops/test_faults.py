@@ -1,6 +1,7 @@
 """Parts failing under a running assistant: the action server, the directory database, Redis, the tracker
 store. Crisis replies always work; signposting degrades to national services and says so; everything recovers
 by itself when the part comes back. Each test restores what it broke, even when it fails."""
+
 from __future__ import annotations
 
 import time
@@ -117,5 +118,9 @@ def test_tracker_store_unreachable_then_back(production_like: ProductionLike) ->
     replies = assistant.say(sender, "15", replica=0)
     assert "which part of london" in said(replies).lower(), dump(replies)
     assert concern_question(assistant.say(sender, "hackney", replica=1))
-    assert [e["text"] for e in production_like.stored_events(sender) if e["event"] == "user"] == \
-        ["hi", '/inform{"role":"young_person"}', "15", "hackney"], "nothing from the outage reached the store"
+    assert [e["text"] for e in production_like.stored_events(sender) if e["event"] == "user"] == [
+        "hi",
+        '/inform{"role":"young_person"}',
+        "15",
+        "hackney",
+    ], "nothing from the outage reached the store"

@@ -5,6 +5,7 @@ Messages carry made-up marker words (a name, a worry) no log line could contain 
 borough; the logs of both replicas and the action server are searched for them after normal turns, a crisis,
 and turns that fail (action server down, directory cut off), because error paths are where text leaks.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -31,8 +32,13 @@ def test_nothing_people_type_reaches_the_logs(production_like: ProductionLike) -
     assistant = production_like.assistant
     name, worry, failing, crisis_word = markers()
     sender = assistant.new_sender()
-    turns = [f"hi my name is {name}", '/inform{"role":"young_person"}', "I am 14", "I live in Lewisham",
-             f"i feel {worry} and anxious all the time"]
+    turns = [
+        f"hi my name is {name}",
+        '/inform{"role":"young_person"}',
+        "I am 14",
+        "I live in Lewisham",
+        f"i feel {worry} and anxious all the time",
+    ]
     replies = [assistant.say(sender, message, replica=n % 2) for n, message in enumerate(turns)]
     assert services_payload(replies[-1]) is not None, dump(replies[-1])
     assistant.say(assistant.new_sender(), f"i want to kill myself {crisis_word}")
@@ -54,7 +60,9 @@ def test_nothing_people_type_reaches_the_logs(production_like: ProductionLike) -
         production_like.directory_proxy.restore()
 
     logs = production_like.logs()
-    assert re.search(r" INFO ", logs) and "ERROR" in logs, "the logs searched are the real ones, errors included"
+    assert re.search(r" INFO ", logs) and "ERROR" in logs, (
+        "the logs searched are the real ones, errors included"
+    )
     for word in (name, worry, failing, crisis_word):
         assert word not in logs, f"marker {word} found in the logs"
     for phrase in ("Lewisham", "I am 14", "i am 13", "kill myself", "young_teen", "'age': 1"):
@@ -75,8 +83,9 @@ def test_servers_connect_to_nothing_outside_this_machine(production_like: Produc
     for message in ("hi", '/inform{"role":"young_person"}', "15", "hackney", "low mood"):
         assistant.say(sender, message)
     records = production_like.egress_file.read_text().splitlines()
-    assert any(line.endswith(f"connect 127.0.0.1 {production_like.redis.port}") for line in records), \
+    assert any(line.endswith(f"connect 127.0.0.1 {production_like.redis.port}") for line in records), (
         f"the audit sees the servers' own connections (Redis): {records}"
+    )
     hosts = {line.split()[2] for line in records}
     remote = {host for host in hosts if not _is_local(host)}
     assert not remote, f"connections outside this machine: {sorted(remote)}"
@@ -94,12 +103,22 @@ def _is_local(host: str) -> bool:
 def test_action_server_answers_only_webhook_and_health(production_like: ProductionLike) -> None:
     url = f"http://127.0.0.1:{production_like.assistant.action_port}"
     assert requests.get(f"{url}/health", timeout=10).json() == {"status": "ok"}
-    for method, path in (("GET", "/actions"), ("GET", "/webhook"), ("GET", "/"), ("POST", "/actions"),
-                         ("GET", "/docs"), ("DELETE", "/webhook")):
+    for method, path in (
+        ("GET", "/actions"),
+        ("GET", "/webhook"),
+        ("GET", "/"),
+        ("POST", "/actions"),
+        ("GET", "/docs"),
+        ("DELETE", "/webhook"),
+    ):
         assert requests.request(method, f"{url}{path}", timeout=10).status_code == 404, (method, path)
     marker = markers()[0]
-    broken_call = {"next_action": "action_find_services", "version": "3.6.21",
-                   "tracker": {"latest_message": {"text": marker}}, "domain": {}}  # no sender_id: fails
+    broken_call = {
+        "next_action": "action_find_services",
+        "version": "3.6.21",
+        "tracker": {"latest_message": {"text": marker}},
+        "domain": {},
+    }  # no sender_id: fails
     response = requests.post(f"{url}/webhook", json=broken_call, timeout=10)
     assert response.status_code == 500
     assert marker not in response.text, "an error answer never echoes the conversation back"

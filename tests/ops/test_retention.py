@@ -3,6 +3,7 @@
 Conversations are written by Rasa's own SQLTrackerStore, so the commands are checked against the real
 schema; what is left is read back the same way.
 """
+
 from __future__ import annotations
 
 import os
@@ -49,10 +50,14 @@ def conversation(sender: str, *days_ago: float) -> DialogueStateTracker:
     events = []
     for age in days_ago:
         at = NOW - age * DAY
-        events += [ActionExecuted("action_session_start", timestamp=at), SessionStarted(timestamp=at),
-                   ActionExecuted("action_listen", timestamp=at),
-                   UserUttered(f"message from {sender} {age} days ago", timestamp=at + 1),
-                   BotUttered("a reply", timestamp=at + 2), ActionExecuted("action_listen", timestamp=at + 2)]
+        events += [
+            ActionExecuted("action_session_start", timestamp=at),
+            SessionStarted(timestamp=at),
+            ActionExecuted("action_listen", timestamp=at),
+            UserUttered(f"message from {sender} {age} days ago", timestamp=at + 1),
+            BotUttered("a reply", timestamp=at + 2),
+            ActionExecuted("action_listen", timestamp=at + 2),
+        ]
     return DialogueStateTracker.from_events(sender, events)
 
 
@@ -75,16 +80,25 @@ def texts_stored(url: str) -> List[str]:
 
 
 def ops(url: str, *args: str, env: dict = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ops", "--db-url", url, *args], cwd=ROOT, text=True,
-                          capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ops", "--db-url", url, *args],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=120,
+    )
 
 
-async def test_purge_deletes_everything_older_than_the_retention_and_keeps_the_rest(tracker_db_url: str) -> None:
-    await seed(tracker_db_url,
-               conversation("old", 45, 40),        # everything old: the conversation disappears
-               conversation("mixed", 35, 2),       # an old session and a recent one: only the old one goes
-               conversation("recent", 1))
+async def test_purge_deletes_everything_older_than_the_retention_and_keeps_the_rest(
+    tracker_db_url: str,
+) -> None:
+    await seed(
+        tracker_db_url,
+        conversation("old", 45, 40),  # everything old: the conversation disappears
+        conversation("mixed", 35, 2),  # an old session and a recent one: only the old one goes
+        conversation("recent", 1),
+    )
     dry = ops(tracker_db_url, "purge", "--older-than-days", "30", "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "would delete 18 events" in dry.stdout and "1 conversations would be removed" in dry.stdout
@@ -108,7 +122,8 @@ async def test_purge_default_is_thirty_days_and_a_second_run_finds_nothing(track
 
 
 async def test_rasa_still_reads_and_extends_a_conversation_after_its_old_session_was_purged(
-        tracker_db_url: str) -> None:
+    tracker_db_url: str,
+) -> None:
     await seed(tracker_db_url, conversation("mixed", 40, 1))
     ops(tracker_db_url, "purge")
     tracker = await store(tracker_db_url).retrieve("mixed")
@@ -149,10 +164,13 @@ async def test_delete_waits_for_a_turn_in_progress_to_finish(tmp_path: Path) -> 
     try:
         replica = ResilientLockStore(url=redis_server.url)
         async with replica.lock("busy"):
-            deleting = subprocess.Popen([sys.executable, "-m", "ops", "--db-url", url, "delete", "--sender", "busy"],
-                                        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
-                                                       "REDIS_URL": redis_server.url},
-                                        stdout=subprocess.PIPE, text=True)
+            deleting = subprocess.Popen(
+                [sys.executable, "-m", "ops", "--db-url", url, "delete", "--sender", "busy"],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT), "REDIS_URL": redis_server.url},
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             time.sleep(3)  # long enough to start Python and reach the lock; it must still be waiting
             assert deleting.poll() is None, "delete ran while a turn held the conversation"
             assert texts_stored(url) == ["message from busy 1 days ago"]

@@ -5,6 +5,7 @@ whichever replica, many conversations run at once, and one sender floods both re
 (PostgreSQL) is read afterwards: every message is there once, in order, and each turn finished before the
 next one started (no interleaved events).
 """
+
 from __future__ import annotations
 
 import random
@@ -24,8 +25,13 @@ CONCERNS = ["i've been feeling really anxious", "low mood", "exam stress", "i ca
 
 def script(number: int) -> List[str]:
     """A whole signposting conversation; `number` varies age, place and concern."""
-    return ["hi", '/inform{"role":"young_person"}', str(12 + number % 8), BOROUGHS[number % len(BOROUGHS)],
-            CONCERNS[number % len(CONCERNS)]]
+    return [
+        "hi",
+        '/inform{"role":"young_person"}',
+        str(12 + number % 8),
+        BOROUGHS[number % len(BOROUGHS)],
+        CONCERNS[number % len(CONCERNS)],
+    ]
 
 
 def assert_turns_stored_in_order_without_interleaving(events: List[Dict[str, Any]], sent: List[str]) -> None:
@@ -35,8 +41,9 @@ def assert_turns_stored_in_order_without_interleaving(events: List[Dict[str, Any
     previous = None
     for event in events:
         if event["event"] == "user":
-            assert previous is not None and previous["event"] == "action" and previous["name"] == "action_listen", \
-                "a message was stored before the previous turn finished"
+            assert (
+                previous is not None and previous["event"] == "action" and previous["name"] == "action_listen"
+            ), "a message was stored before the previous turn finished"
         previous = event
     assert previous is not None and previous["event"] == "action" and previous["name"] == "action_listen"
     assert sum(1 for e in events if e["event"] == "session_started") == 1
@@ -64,19 +71,24 @@ def test_many_conversations_at_once_on_both_replicas(production_like: Production
 
     def converse(number: int) -> List[List[Dict[str, Any]]]:
         sender = senders[number]
-        return [assistant.say(sender, message, replica=routes[sender][turn])
-                for turn, message in enumerate(script(number))]
+        return [
+            assistant.say(sender, message, replica=routes[sender][turn])
+            for turn, message in enumerate(script(number))
+        ]
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         conversations = list(pool.map(converse, range(len(senders))))
     for number, replies in enumerate(conversations):
         assert all(turn for turn in replies), f"a turn got no reply: {dump(replies)}"
         assert services_payload(replies[-1]) is not None, dump(replies[-1])
-        assert_turns_stored_in_order_without_interleaving(production_like.stored_events(senders[number]),
-                                                          script(number))
+        assert_turns_stored_in_order_without_interleaving(
+            production_like.stored_events(senders[number]), script(number)
+        )
 
 
-def test_a_flood_on_one_sender_across_both_replicas_is_answered_in_turn(production_like: ProductionLike) -> None:
+def test_a_flood_on_one_sender_across_both_replicas_is_answered_in_turn(
+    production_like: ProductionLike,
+) -> None:
     """30 messages at once on one conversation, split over the replicas: each is answered (200) or refused
     (429, with a reply); every answered one is stored once, turns one after another."""
     assistant = production_like.assistant
@@ -84,8 +96,12 @@ def test_a_flood_on_one_sender_across_both_replicas_is_answered_in_turn(producti
     assistant.say(sender, "hi")
     messages = [f"hello number {n}" for n in range(30)]
     with ThreadPoolExecutor(max_workers=30) as pool:
-        responses = list(pool.map(lambda n: assistant.post({"sender": sender, "message": messages[n]}, replica=n % 2),
-                                  range(len(messages))))
+        responses = list(
+            pool.map(
+                lambda n: assistant.post({"sender": sender, "message": messages[n]}, replica=n % 2),
+                range(len(messages)),
+            )
+        )
     statuses = [r.status_code for r in responses]
     assert set(statuses) <= {200, 429}, statuses
     assert statuses.count(200) >= 10, "each replica answers at least its first few"

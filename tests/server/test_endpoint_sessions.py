@@ -1,5 +1,6 @@
 """Action-server calls reuse one connection, keep the endpoint's headers and token, and survive a restart
 of the server and idle time (bot.server.endpoint_sessions)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -54,8 +55,9 @@ async def server() -> AsyncIterator[Recorder]:
 
 
 def endpoint(server: Recorder) -> EndpointConfig:
-    return EndpointConfig(f"http://127.0.0.1:{server.port}/webhook", token="s3cret",
-                          headers={"X-Deployment": "test"})
+    return EndpointConfig(
+        f"http://127.0.0.1:{server.port}/webhook", token="s3cret", headers={"X-Deployment": "test"}
+    )
 
 
 async def call(config: EndpointConfig) -> dict:
@@ -88,7 +90,8 @@ async def test_a_restarted_action_server_is_reached_again(server: Recorder) -> N
 
 
 async def test_an_idle_connection_is_dropped_before_the_server_would_drop_it(
-        server: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    server: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(endpoint_sessions, "KEEPALIVE_S", 0.1)
     config = endpoint(server)  # a new endpoint: its session is made with the short keep-alive
     await call(config)

@@ -3,6 +3,7 @@
 Two `ResilientLockStore` objects on one Redis stand for two Rasa replicas. Tests that stop Redis use a
 private `redis-server` (tests/support/services.py), never the shared one.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,8 +23,10 @@ from bot.server.lock_store import ResilientLockStore
 from tests.support.servers import free_port
 from tests.support.services import PrivateRedis, redis_available
 
-pytestmark = [pytest.mark.redis,
-              pytest.mark.skipif(not redis_available(), reason="Redis (127.0.0.1:6379, redis-server) not available")]
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(not redis_available(), reason="Redis (127.0.0.1:6379, redis-server) not available"),
+]
 
 
 @pytest.fixture()
@@ -82,7 +85,9 @@ async def test_lock_key_lives_in_redis_with_an_expiry_while_held(private_redis: 
     assert not client.exists("test:lock:held")
 
 
-async def test_the_stored_lock_is_rasas_ticket_lock_and_queues_a_second_turn(private_redis: PrivateRedis) -> None:
+async def test_the_stored_lock_is_rasas_ticket_lock_and_queues_a_second_turn(
+    private_redis: PrivateRedis,
+) -> None:
     first, second = replicas(private_redis.url)
     client = redis.Redis.from_url(private_redis.url)
     async with first.lock("queued"):
@@ -117,13 +122,18 @@ async def test_an_uncontended_turn_costs_two_redis_commands(private_redis: Priva
     client.config_resetstat()
     async with store.lock("one-turn"):
         pass
-    calls = {name: stats["calls"] for name, stats in client.info("commandstats").items()
-             if not name.startswith("cmdstat_config")}
+    calls = {
+        name: stats["calls"]
+        for name, stats in client.info("commandstats").items()
+        if not name.startswith("cmdstat_config")
+    }
     # two script runs; Redis also counts the commands inside them: take (GET, SET) and return (GET, DEL)
     assert calls == {"cmdstat_evalsha": 2, "cmdstat_get": 2, "cmdstat_set": 1, "cmdstat_del": 1}
 
 
-def test_tickets_issued_at_the_same_moment_by_many_replicas_are_all_different(private_redis: PrivateRedis) -> None:
+def test_tickets_issued_at_the_same_moment_by_many_replicas_are_all_different(
+    private_redis: PrivateRedis,
+) -> None:
     """Rasa's own RedisLockStore reads, changes and writes the key: simultaneous replicas can share a ticket."""
     stores = replicas(private_redis.url, count=8)
     tickets: List[int] = []
@@ -142,7 +152,9 @@ def test_tickets_issued_at_the_same_moment_by_many_replicas_are_all_different(pr
     assert sorted(tickets) == list(range(len(stores) * 25))
 
 
-async def test_dead_redis_falls_back_to_in_process_locks_with_one_warning(caplog: pytest.LogCaptureFixture) -> None:
+async def test_dead_redis_falls_back_to_in_process_locks_with_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     store = ResilientLockStore(url=f"redis://127.0.0.1:{free_port()}/0", retry_after_s=60)
     with caplog.at_level(logging.WARNING, logger="bot.server.lock_store"):
         assert_one_at_a_time(await run_turns([store], "c-dead", 10), 10)
@@ -169,7 +181,9 @@ async def test_redis_stopping_and_coming_back(private_redis: PrivateRedis) -> No
     assert store.using_redis
 
 
-async def test_redis_dying_while_a_turn_holds_the_lock_does_not_fail_the_turn(private_redis: PrivateRedis) -> None:
+async def test_redis_dying_while_a_turn_holds_the_lock_does_not_fail_the_turn(
+    private_redis: PrivateRedis,
+) -> None:
     store = ResilientLockStore(url=private_redis.url, retry_after_s=60)
     async with store.lock("mid-turn"):
         private_redis.stop()
@@ -185,8 +199,10 @@ def test_endpoints_yml_selects_redis_only_when_redis_url_is_set(monkeypatch: pyt
     from bot.server.settings import ROOT
 
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
-    for key, value in {"ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
-                       "TRACKER_DB_URL": "sqlite:///:memory:"}.items():
+    for key, value in {
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "TRACKER_DB_URL": "sqlite:///:memory:",
+    }.items():
         monkeypatch.setenv(key, os.environ.get(key, value))
     with_redis = LockStore.create(read_endpoints_from_path(ROOT / "endpoints.yml").lock_store)
     assert isinstance(with_redis, ResilientLockStore) and with_redis.redis is not None

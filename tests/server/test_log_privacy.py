@@ -1,4 +1,5 @@
 """Rasa's structured log lines lose message text, slot values and traceback locals once our channel loads."""
+
 from __future__ import annotations
 
 import io
@@ -36,7 +37,9 @@ def lines(stream: io.StringIO) -> List[dict]:
     return [json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{")]
 
 
-def test_private_fields_are_withheld_even_in_loggers_created_before_install(rasa_structlog: io.StringIO) -> None:
+def test_private_fields_are_withheld_even_in_loggers_created_before_install(
+    rasa_structlog: io.StringIO,
+) -> None:
     early = structlog.get_logger()
     early.error("rest.message.received.failure", text="SECRET before")  # Rasa's own behaviour, unprotected
     log_privacy.install()

@@ -5,6 +5,7 @@ The turns below follow rasa.core.processor: a new conversation is created and sa
 and each turn saves twice (after the user message, after the bot's actions); a later session can start in
 the tracker that still holds the old session. Stores run the same script against their own database.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -56,8 +57,11 @@ def at(event_type, *args, **kwargs) -> Event:
 def session_start() -> List[Event]:
     """Rasa's session start: the three events carry one timestamp (as a real conversation's rows show)."""
     now = float(next(CLOCK))
-    return [ActionExecuted("action_session_start", timestamp=now), SessionStarted(timestamp=now),
-            ActionExecuted("action_listen", timestamp=now)]
+    return [
+        ActionExecuted("action_session_start", timestamp=now),
+        SessionStarted(timestamp=now),
+        ActionExecuted("action_listen", timestamp=now),
+    ]
 
 
 async def turn(store: SQLTrackerStore, sender: str, text: str, new_session: bool = False) -> None:
@@ -68,9 +72,16 @@ async def turn(store: SQLTrackerStore, sender: str, text: str, new_session: bool
         await store.save(tracker)
     tracker.update(at(UserUttered, text, {"name": "inform", "confidence": 0.9}))
     await store.save(tracker)
-    tracker.update_with_events([at(ActionExecuted, "utter_reply"), at(BotUttered, f"re: {text}"),
-                                at(SlotSet, "age", 15.0), at(ActionExecuted, "action_listen")], DOMAIN,
-                               override_timestamp=False)
+    tracker.update_with_events(
+        [
+            at(ActionExecuted, "utter_reply"),
+            at(BotUttered, f"re: {text}"),
+            at(SlotSet, "age", 15.0),
+            at(ActionExecuted, "action_listen"),
+        ],
+        DOMAIN,
+        override_timestamp=False,
+    )
     await store.save(tracker)
 
 
@@ -90,8 +101,14 @@ def rows(url: str) -> List[Tuple]:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            return [tuple(r) for r in connection.execute(sa.text(
-                "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id"))]
+            return [
+                tuple(r)
+                for r in connection.execute(
+                    sa.text(
+                        "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id"
+                    )
+                )
+            ]
     finally:
         engine.dispose()
 
@@ -111,7 +128,8 @@ class StatementLog:
 
 
 async def test_within_a_session_it_writes_the_same_rows_as_rasas_store(
-        database_urls: Callable[[str], str]) -> None:
+    database_urls: Callable[[str], str],
+) -> None:
     rasa_url, lean_url = database_urls("rasa"), database_urls("lean")
     await script(SQLTrackerStore(DOMAIN, host=rasa_url), restart=False)
     await script(LeanSQLTrackerStore(DOMAIN, host=lean_url), restart=False)
@@ -141,12 +159,18 @@ async def test_reads_back_what_it_wrote(database_urls: Callable[[str], str]) -> 
     assert tracker.get_slot("age") == 15.0
     assert stored_events(tracker) == len(tracker.events)
     full = await lean.retrieve_full_tracker("alex")
-    assert [e.text for e in full.events if isinstance(e, UserUttered)] == ["hi", "i'm 15", "back again", "hackney"]
+    assert [e.text for e in full.events if isinstance(e, UserUttered)] == [
+        "hi",
+        "i'm 15",
+        "back again",
+        "hackney",
+    ]
     assert stored_events(full) is None  # a whole history is not the latest session's count
 
 
 async def test_a_turn_on_a_read_tracker_counts_nothing_and_inserts_once_per_save(
-        database_urls: Callable[[str], str]) -> None:
+    database_urls: Callable[[str], str],
+) -> None:
     lean = LeanSQLTrackerStore(DOMAIN, host=database_urls("lean"))
     await turn(lean, "alex", "hi")
     log = StatementLog(lean)
@@ -156,7 +180,9 @@ async def test_a_turn_on_a_read_tracker_counts_nothing_and_inserts_once_per_save
     assert len(log.statements) == 3  # read, then two saves
 
 
-def test_on_postgres_statements_run_without_transaction_round_trips(database_urls: Callable[[str], str]) -> None:
+def test_on_postgres_statements_run_without_transaction_round_trips(
+    database_urls: Callable[[str], str],
+) -> None:
     lean = LeanSQLTrackerStore(DOMAIN, host=database_urls("lean"))
     with lean.session_scope() as session:
         driver = session.connection().connection.dbapi_connection
@@ -167,7 +193,8 @@ def test_on_postgres_statements_run_without_transaction_round_trips(database_url
 
 
 async def test_only_a_tracker_it_did_not_read_or_save_is_counted_as_rasa_counts_it(
-        database_urls: Callable[[str], str]) -> None:
+    database_urls: Callable[[str], str],
+) -> None:
     url = database_urls("lean")
     lean = LeanSQLTrackerStore(DOMAIN, host=url)
     await turn(lean, "alex", "hi")
@@ -188,6 +215,5 @@ async def test_replicas_taking_turns_leave_no_duplicates(database_urls: Callable
     for number, replica in enumerate([one, two, one, two, two, one]):
         await turn(replica, "alex", f"message {number}")
     stored = rows(url)
-    assert [json.loads(r[5])["text"] for r in stored if r[1] == "user"] == [
-        f"message {n}" for n in range(6)]
+    assert [json.loads(r[5])["text"] for r in stored if r[1] == "user"] == [f"message {n}" for n in range(6)]
     assert len(stored) == len(set(r[5] for r in stored))  # no event stored twice

@@ -1,4 +1,5 @@
 """Reading docs/safety/hazard-log.yml: the hazards, the DCB0129 risk matrix, and the tests it names."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Set
@@ -11,8 +12,13 @@ HAZARD_LOG = ROOT / "docs" / "safety" / "hazard-log.yml"
 SEVERITY = ["minor", "significant", "considerable", "major", "catastrophic"]
 LIKELIHOOD = ["very_low", "low", "medium", "high", "very_high"]
 # DCB0129 risk matrix: rows are likelihood, columns severity (minor .. catastrophic).
-RISK_MATRIX = {"very_high": [3, 4, 4, 5, 5], "high": [2, 3, 3, 4, 5], "medium": [2, 2, 3, 3, 4],
-               "low": [1, 2, 2, 3, 4], "very_low": [1, 1, 2, 2, 3]}
+RISK_MATRIX = {
+    "very_high": [3, 4, 4, 5, 5],
+    "high": [2, 3, 3, 4, 5],
+    "medium": [2, 2, 3, 3, 4],
+    "low": [1, 2, 2, 3, 4],
+    "very_low": [1, 1, 2, 2, 3],
+}
 
 
 def load_hazards() -> List[Dict]:

@@ -1,4 +1,5 @@
 """Where the checked reference facts are: ../shared beside the project, else the snapshot in docs/reference/."""
+
 from __future__ import annotations
 
 from pathlib import Path

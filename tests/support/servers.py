@@ -1,4 +1,5 @@
 """Start and stop the real action server and Rasa server for end-to-end tests."""
+
 from __future__ import annotations
 
 import json
@@ -94,8 +95,13 @@ class AssistantProcesses:
     # ---------------------------------------------------------------- starting and stopping
     def start(self) -> None:
         with self._output("directory") as output:
-            subprocess.run([sys.executable, "-m", "directory", "load"], cwd=ROOT, check=True,
-                           env={**os.environ, **self.env, "PYTHONPATH": str(ROOT)}, stdout=output)
+            subprocess.run(
+                [sys.executable, "-m", "directory", "load"],
+                cwd=ROOT,
+                check=True,
+                env={**os.environ, **self.env, "PYTHONPATH": str(ROOT)},
+                stdout=output,
+            )
         self.start_action_server()
         for replica in range(self.deployment.replicas):
             self.start_rasa(replica)
@@ -103,8 +109,9 @@ class AssistantProcesses:
     def start_rasa(self, replica: int = 0, env: Optional[Dict[str, str]] = None) -> None:
         """Start (or restart) one Rasa replica on its port; `env` overrides this deployment's settings."""
         with self._output(f"rasa-{replica}") as output:
-            process = start_rasa_server(str(self.model), self.rasa_ports[replica], "*",
-                                        env={**self.env, **(env or {})}, output=output)
+            process = start_rasa_server(
+                str(self.model), self.rasa_ports[replica], "*", env={**self.env, **(env or {})}, output=output
+            )
         self.rasa_servers[replica] = process
         wait_until_up(rasa_status_url(self.rasa_ports[replica]), [process])
 
@@ -117,8 +124,9 @@ class AssistantProcesses:
     def start_action_server(self, env: Optional[Dict[str, str]] = None) -> None:
         """Start (or restart) the action server; `env` overrides this deployment's settings."""
         with self._output("actions") as output:
-            self.action_server = start_action_server(self.action_port, env={**self.env, **(env or {})},
-                                                     output=output)
+            self.action_server = start_action_server(
+                self.action_port, env={**self.env, **(env or {})}, output=output
+            )
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", [self.action_server])
 
     def stop_action_server(self) -> None:
@@ -132,8 +140,9 @@ class AssistantProcesses:
         self.action_server = None
 
     # ---------------------------------------------------------------- talking to it
-    def post(self, body: Any, replica: int = 0, *, raw: Optional[bytes] = None,
-             timeout: float = 60) -> requests.Response:
+    def post(
+        self, body: Any, replica: int = 0, *, raw: Optional[bytes] = None, timeout: float = 60
+    ) -> requests.Response:
         """POST to the REST webhook as it is, without checking the status (for bad-input tests)."""
         url = f"{self.url_of(replica)}/webhooks/rest/webhook"
         if raw is not None:

@@ -4,6 +4,7 @@ The PostgreSQL server on this machine is shared, so a test cannot stop it. A dep
 through this proxy instead; `cut()` closes the listening socket and every open connection (clients see a
 dropped connection, then "connection refused"), `restore()` listens again on the same port.
 """
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """Driving the widget in a page the way a person does, with generous waits (the test machine is slow)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -43,7 +44,7 @@ class Chat:
     def _without_label(text: str) -> str:
         for label in ("Assistant said: ", "You said: "):
             if text.startswith(label):
-                return text[len(label):]
+                return text[len(label) :]
         return text
 
     def focused(self) -> Dict[str, Any]:
@@ -100,5 +101,5 @@ def _at_least(count: int) -> Any:
     import re
 
     digits = len(str(count))
-    same_length = "|".join(str(n) for n in range(count, 10 ** digits))
+    same_length = "|".join(str(n) for n in range(count, 10**digits))
     return re.compile(rf"^(?:{same_length}|\d{{{digits + 1},}})$")

@@ -8,6 +8,7 @@ profile state (session storage, history) per test.
 `E2E_RASA_URL=http://localhost:5005 .venv/bin/python -m pytest -m e2e` runs them against an assistant that is
 already running (`make run`) instead of starting one.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,12 +19,20 @@ from typing import Iterator, List
 import pytest
 
 from bot.server.settings import ROOT
-from web.demo_server import DemoServer
 from tests.support.servers import AssistantProcesses
+from web.demo_server import DemoServer
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = ROOT / "results" / "e2e"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 # The widget's default quick-exit page. Tests answer it locally (no network): see `page`.
@@ -34,8 +43,10 @@ NEUTRAL_PAGE = "<!doctype html><html lang=en><title>Weather</title><h1>Weather</
 def chromium_path() -> str:
     path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     if not path:
-        pytest.skip("Chromium is not installed. Install it with `apt-get install -y chromium` (as root), or run "
-                    "`make test` as root, which does that (tests/web/install_chromium.sh)")
+        pytest.skip(
+            "Chromium is not installed. Install it with `apt-get install -y chromium` (as root), or run "
+            "`make test` as root, which does that (tests/web/install_chromium.sh)"
+        )
     return path
 
 
@@ -111,8 +122,10 @@ def context(browser: object, request: pytest.FixtureRequest) -> Iterator[object]
     ctx.set_default_timeout(30_000)
     # The quick exit's neutral site, answered locally: the machine has no internet, and the test only
     # needs to see that the browser went there.
-    ctx.route(f"{NEUTRAL_URL}**", lambda route: route.fulfill(status=200, content_type="text/html",
-                                                              body=NEUTRAL_PAGE))
+    ctx.route(
+        f"{NEUTRAL_URL}**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE),
+    )
     try:
         yield ctx
     finally:

@@ -3,6 +3,7 @@
 Each test opens the demo page that `make run` serves, talks to the bot through the widget as a person would,
 and checks what the person sees. Screenshots of the main states go to results/e2e/.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,10 @@ def no_injection_ran(page: Page) -> bool:
 
 # ---------------------------------------------------------------------------------------------------- flows
 
-def test_signposting_conversation_ends_in_service_cards(page: Page, demo: Any, problems: PageProblems) -> None:
+
+def test_signposting_conversation_ends_in_service_cards(
+    page: Page, demo: Any, problems: PageProblems
+) -> None:
     page.goto(demo.url)
     chat = Chat(page)
     screenshot(page, "01-demo-page-closed")
@@ -52,8 +56,9 @@ def test_signposting_conversation_ends_in_service_cards(page: Page, demo: Any, p
 
     button_title = chat.reply_button(ROLE_YOUNG_PERSON).text_content()
     signpost_to_cards(chat)
-    assert chat.user_texts() == [button_title, "15", "Hackney", "I feel anxious"], \
+    assert chat.user_texts() == [button_title, "15", "Hackney", "I feel anxious"], (
         "a button shows its title as the person's message, never its payload"
+    )
     cards = chat.cards
     assert 3 <= cards.count() <= 5
     names = [name.strip() for name in page.locator(".cw-card__name").all_text_contents()]
@@ -79,8 +84,9 @@ def test_signposting_conversation_ends_in_service_cards(page: Page, demo: Any, p
     assert not problems.errors, problems.errors  # includes CSP violations on this strict-CSP page
 
 
-def test_crisis_message_shows_the_crisis_card_and_every_crisis_line(page: Page, demo: Any,
-                                                                    problems: PageProblems) -> None:
+def test_crisis_message_shows_the_crisis_card_and_every_crisis_line(
+    page: Page, demo: Any, problems: PageProblems
+) -> None:
     page.goto(demo.url)
     chat = Chat(page)
     chat.open()
@@ -108,8 +114,11 @@ def test_need_help_now_opens_the_crisis_card_at_any_time(page: Page, demo: Any) 
     expect(help_card).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     assert chat.focused()["name"] == "You can get help right now", "focus moves to the card's heading"
-    assert [a.get_attribute("href") for a in help_card.locator("a").all()][:3] == \
-        ["tel:999", "tel:111", "tel:08001111"]
+    assert [a.get_attribute("href") for a in help_card.locator("a").all()][:3] == [
+        "tel:999",
+        "tel:111",
+        "tel:08001111",
+    ]
     screenshot(page, "05-need-help-now")
     page.keyboard.press("Escape")
     expect(help_card).to_be_hidden()
@@ -149,6 +158,7 @@ def test_the_conversation_continues_on_the_next_page_without_showing_it(page: Pa
 
 
 # ---------------------------------------------------------------------------------------------------- quick exit
+
 
 def _start_a_conversation(page: Page, demo: Any) -> Chat:
     page.goto(demo.url)
@@ -194,6 +204,7 @@ def test_escape_twice_is_a_quick_exit_and_once_only_closes(page: Page, demo: Any
 
 # ---------------------------------------------------------------------------------------------------- keyboard
 
+
 def test_keyboard_only_from_page_to_service_cards(page: Page, demo: Any) -> None:
     page.goto(demo.url)
     chat = Chat(page)
@@ -237,6 +248,7 @@ def test_keyboard_only_from_page_to_service_cards(page: Page, demo: Any) -> None
 
 # ---------------------------------------------------------------------------------------------------- injection
 
+
 def test_markup_typed_by_the_person_is_shown_as_text(page: Page, demo_without_csp: Any) -> None:
     page.goto(demo_without_csp.url)
     chat = Chat(page)
@@ -249,22 +261,47 @@ def test_markup_typed_by_the_person_is_shown_as_text(page: Page, demo_without_cs
 
 
 HOSTILE_REPLIES: List[Dict[str, Any]] = [
-    {"recipient_id": "x", "text": f"Hello {INJECTION} <b>bold</b> <script>window.__injected = 1</script>",
-     "buttons": [{"title": f"Pick {INJECTION}", "payload": "/greet"}]},
+    {
+        "recipient_id": "x",
+        "text": f"Hello {INJECTION} <b>bold</b> <script>window.__injected = 1</script>",
+        "buttons": [{"title": f"Pick {INJECTION}", "payload": "/greet"}],
+    },
     {"recipient_id": "x", "text": "Bad Service: one line the cards replace"},
-    {"recipient_id": "x", "custom": {"type": "services", "services": [{
-        "id": "bad", "name": "Bad Service", "summary": INJECTION, "age_min": 11, "age_max": 18,
-        "areas": [INJECTION], "concerns": [], "how_to_refer": ["self", INJECTION],
-        "phone": f"0800 1111{INJECTION}", "website": "javascript:window.__injected=1", "hours": INJECTION}]}},
+    {
+        "recipient_id": "x",
+        "custom": {
+            "type": "services",
+            "services": [
+                {
+                    "id": "bad",
+                    "name": "Bad Service",
+                    "summary": INJECTION,
+                    "age_min": 11,
+                    "age_max": 18,
+                    "areas": [INJECTION],
+                    "concerns": [],
+                    "how_to_refer": ["self", INJECTION],
+                    "phone": f"0800 1111{INJECTION}",
+                    "website": "javascript:window.__injected=1",
+                    "hours": INJECTION,
+                }
+            ],
+        },
+    },
     {"recipient_id": "x", "custom": {"escalation": "crisis", "category": INJECTION}},
 ]
 
 
 def test_markup_sent_by_the_bot_is_shown_as_text(page: Page, demo_without_csp: Any) -> None:
     """A compromised or mistaken server cannot run code in the page through the widget."""
+
     def hostile_server(route: Route) -> None:
-        route.fulfill(status=200, content_type="application/json", body=json.dumps(HOSTILE_REPLIES),
-                      headers={"Access-Control-Allow-Origin": "*"})
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(HOSTILE_REPLIES),
+            headers={"Access-Control-Allow-Origin": "*"},
+        )
 
     page.route("**/socket.io/**", lambda route: route.abort())
     page.route("**/webhooks/rest/webhook", hostile_server)
@@ -284,6 +321,7 @@ def test_markup_sent_by_the_bot_is_shown_as_text(page: Page, demo_without_csp: A
 
 
 # ---------------------------------------------------------------------------------------------------- layout, a11y
+
 
 @pytest.mark.browser_context(viewport={"width": 320, "height": 640})
 def test_works_at_320_css_pixels(page: Page, demo: Any) -> None:
@@ -342,12 +380,19 @@ def test_axe_finds_no_serious_or_critical_violations(page: Page, demo: Any) -> N
     results["crisis card"] = _axe(page)
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    report = {state: {"violations": [_summary(v) for v in found["violations"]],
-                      "passes": len(found["passes"]), "incomplete": [v["id"] for v in found["incomplete"]]}
-              for state, found in results.items()}
+    report = {
+        state: {
+            "violations": [_summary(v) for v in found["violations"]],
+            "passes": len(found["passes"]),
+            "incomplete": [v["id"] for v in found["incomplete"]],
+        }
+        for state, found in results.items()
+    }
     (SCREENSHOTS / "axe-report.json").write_text(json.dumps(report, indent=1))
-    serious = {state: [v for v in found["violations"] if v["impact"] in ("serious", "critical")]
-               for state, found in report.items()}
+    serious = {
+        state: [v for v in found["violations"] if v["impact"] in ("serious", "critical")]
+        for state, found in report.items()
+    }
     assert not any(serious.values()), json.dumps(serious, indent=1)
 
 
@@ -360,5 +405,9 @@ def _axe(page: Page) -> Dict[str, Any]:
 
 
 def _summary(violation: Dict[str, Any]) -> Dict[str, Any]:
-    return {"id": violation["id"], "impact": violation["impact"], "help": violation["help"],
-            "targets": [node["target"] for node in violation["nodes"]][:5]}
+    return {
+        "id": violation["id"],
+        "impact": violation["impact"],
+        "help": violation["help"],
+        "targets": [node["target"] for node in violation["nodes"]][:5],
+    }

@@ -3,6 +3,7 @@
 ../shared/tools/check_numbers.py reads only YAML and JSON files, so the widget's JavaScript and the demo page
 are copied under .json names and checked by the same tool. Fast: no browser, no servers.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -19,8 +20,9 @@ def test_every_number_in_the_widget_is_in_the_reference(tmp_path: Path) -> None:
     tool, reference = check_numbers_script(), reference_dir()
     for source in WIDGET_TEXT:
         (tmp_path / f"{source.name}.json").write_text(source.read_text())
-    result = subprocess.run([sys.executable, str(tool), str(reference), str(tmp_path)], capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(tool), str(reference), str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 not in the reference" in result.stdout
 

@@ -4,6 +4,7 @@ The Rasa components are exported lazily (PEP 562), so config.yml can name `bot.n
 `bot.nlu.extractors.PlaceExtractor` and `bot.nlu.extractors.LexiconEntityExtractor`, while code that only needs
 the readers (`bot.nlu.extractors.ages`, `bot.nlu.extractors.lexicon`, e.g. in the action server) never imports Rasa.
 """
+
 from __future__ import annotations
 
 from typing import Any

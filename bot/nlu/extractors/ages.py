@@ -3,6 +3,7 @@
 Rules and word lists live in bot/nlu/lexicons/ages.yml; this module only walks the tokens. No Rasa imports,
 so the action server can use `AgeReader` to validate a typed answer too.
 """
+
 from __future__ import annotations
 
 import re
@@ -142,14 +143,16 @@ class AgeReader:
         i = 0
         while i < len(toks):
             for length in range(min(self.stage_starts.get(keys[i], 0), len(toks) - i), 0, -1):
-                spec = self.stages.get(tuple(keys[i:i + length]))
+                spec = self.stages.get(tuple(keys[i : i + length]))
                 if spec is None or (spec.get("cue") and not (i > 0 and keys[i - 1] in self.stage_cues)):
                     continue
                 if "age" in spec:
                     found.append(self._age(int(spec["age"]), toks, i, i + length, UNKNOWN))
                 else:
-                    found.append(AgeFound("band", None, spec["band"], toks[i].start, toks[i + length - 1].end))
-                used[i:i + length] = [True] * length
+                    found.append(
+                        AgeFound("band", None, spec["band"], toks[i].start, toks[i + length - 1].end)
+                    )
+                used[i : i + length] = [True] * length
                 i += length - 1
                 break
             i += 1
@@ -237,7 +240,7 @@ class AgeReader:
                 unit, k = "months", k + 1
             elif keys[k] in self.week_units:
                 unit, k = "weeks", k + 1
-        if unit == "years" and keys[k:k + 2] == ["/", "o"]:
+        if unit == "years" and keys[k : k + 2] == ["/", "o"]:
             k += 2
         if unit and k < len(keys) and keys[k] in self.old_words:
             return unit + "_old", k + 1
@@ -248,11 +251,16 @@ class AgeReader:
         k = first
         while k > 0 and toks[k - 1].key in self.cue_fillers:
             k -= 1
-        keys = [t.key for t in toks[max(0, k - 4):k]]
+        keys = [t.key for t in toks[max(0, k - 4) : k]]
         for seq, subject in self.cues:
-            tail = keys[-len(seq):] if len(seq) <= len(keys) else None
-            if tail and all(want == got or (want == "*" and got in self.subjects) for want, got in zip(seq, tail)):
-                if subject == OTHER and any(w == "*" and got in self.child_words for w, got in zip(seq, tail)):
+            tail = keys[-len(seq) :] if len(seq) <= len(keys) else None
+            if tail and all(
+                want == got or (want == "*" and got in self.subjects)
+                for want, got in zip(seq, tail, strict=False)
+            ):
+                if subject == OTHER and any(
+                    w == "*" and got in self.child_words for w, got in zip(seq, tail, strict=False)
+                ):
                     subject = CHILD
                 return subject, k - len(seq)
         if keys and keys[-1] in self.relations:
@@ -265,13 +273,14 @@ class AgeReader:
 
     def _one_less(self, toks: Sequence[Tok], first: int, after: int) -> bool:
         keys = [t.key for t in toks]
-        before = keys[max(0, first - 3):first]
-        if any(before[-len(seq):] == list(seq) for seq in self.one_less_before if len(seq) <= len(before)):
+        before = keys[max(0, first - 3) : first]
+        if any(before[-len(seq) :] == list(seq) for seq in self.one_less_before if len(seq) <= len(before)):
             return True
-        return any(keys[after:after + len(seq)] == list(seq) for seq in self.one_less_after)
+        return any(keys[after : after + len(seq)] == list(seq) for seq in self.one_less_after)
 
-    def _classify(self, toks: Sequence[Tok], i: int, value: int, last: int, glued: bool,
-                  found: List[AgeFound]) -> Optional[Tuple[AgeFound, int]]:
+    def _classify(
+        self, toks: Sequence[Tok], i: int, value: int, last: int, glued: bool, found: List[AgeFound]
+    ) -> Optional[Tuple[AgeFound, int]]:
         """Decide what the number at token i is; (finding, index after it) or None."""
         unit, after = self._units(toks, last, glued)
         nxt = toks[after].key if after < len(toks) else ""
@@ -279,7 +288,7 @@ class AgeReader:
         if subject == _OWNED:  # "my 7 year old" is a child's age; "a 2 in maths" is not an age at all
             subject, cue_start = (CHILD, cue_start) if unit else (None, i)
         before = toks[cue_start - 1].key if cue_start > 0 else ""
-        past = any(t.key in self.past_before for t in toks[max(0, cue_start - 3):cue_start])
+        past = any(t.key in self.past_before for t in toks[max(0, cue_start - 3) : cue_start])
         if unit in ("months_old", "weeks_old"):
             years = value // 12 if unit == "months_old" else 0
             return self._age(years, toks, i, after, subject or UNKNOWN), after
@@ -337,7 +346,9 @@ class AgeReader:
         for seq in self.young_child_words:
             for i in range(len(keys) - len(seq) + 1):
                 end = i + len(seq)
-                if tuple(keys[i:end]) == seq and (end == len(keys) or keys[end] not in self.young_child_not_before):
+                if tuple(keys[i:end]) == seq and (
+                    end == len(keys) or keys[end] not in self.young_child_not_before
+                ):
                     return [AgeFound("band", None, self.band(0), toks[i].start, toks[end - 1].end, CHILD)]
         return []
 

@@ -11,6 +11,7 @@ config.yml:
   - name: bot.nlu.extractors.LexiconEntityExtractor  # concern, concern_unsure, role
     lexicons: [bot/nlu/lexicons/concerns.yml, bot/nlu/lexicons/roles.yml]
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,8 +46,12 @@ DEFAULT_LEXICONS = ["bot/nlu/lexicons/concerns.yml", "bot/nlu/lexicons/roles.yml
 
 def entity(kind: Text, value: Text, start: int, end: int) -> Dict[Text, Any]:
     """An entity dict in Rasa's shape (the extractor name is added by the component)."""
-    return {ENTITY_ATTRIBUTE_TYPE: kind, ENTITY_ATTRIBUTE_VALUE: value,
-            ENTITY_ATTRIBUTE_START: start, ENTITY_ATTRIBUTE_END: end}
+    return {
+        ENTITY_ATTRIBUTE_TYPE: kind,
+        ENTITY_ATTRIBUTE_VALUE: value,
+        ENTITY_ATTRIBUTE_START: start,
+        ENTITY_ATTRIBUTE_END: end,
+    }
 
 
 class _RuleBasedExtractor(GraphComponent, EntityExtractorMixin):
@@ -56,8 +61,13 @@ class _RuleBasedExtractor(GraphComponent, EntityExtractorMixin):
         self._config = config
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> GraphComponent:
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
         """Builds the component and compiles its lexicons (at model load, not per message)."""
         return cls({**cls.get_default_config(), **config})
 
@@ -91,7 +101,9 @@ class AgeExtractor(_RuleBasedExtractor):
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
         path = Path(config["ages_file"])
-        self._reader = AgeReader.from_file(path if path.is_absolute() or path.exists() else PROJECT_ROOT / path)
+        self._reader = AgeReader.from_file(
+            path if path.is_absolute() or path.exists() else PROJECT_ROOT / path
+        )
 
     def extract(self, text: Text) -> List[Dict[Text, Any]]:
         """One age (with its band), else one band, else one number: Rasa keeps one value per slot."""
@@ -145,5 +157,8 @@ class LexiconEntityExtractor(_RuleBasedExtractor):
         self._lexicons: List[Lexicon] = load_lexicons(config["lexicons"], root=PROJECT_ROOT)
 
     def extract(self, text: Text) -> List[Dict[Text, Any]]:
-        return [entity(hit.entity, hit.value, hit.start, hit.end)
-                for lexicon in self._lexicons for hit in lexicon.find(text)]
+        return [
+            entity(hit.entity, hit.value, hit.start, hit.end)
+            for lexicon in self._lexicons
+            for hit in lexicon.find(text)
+        ]

@@ -5,6 +5,7 @@ that count only when they are the whole answer ("family", "me"), spaCy Matcher p
 cannot say ("i'm 15" as a young person), and exclusions that block a hit ("live with my family").
 See bot/nlu/lexicons/concerns.yml for the format. No Rasa imports: usable and testable on its own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,8 +69,10 @@ class Lexicon:
     def _add_value(self, key: str, spec: Dict[str, Any]) -> None:
         entity, value = str(spec.get("entity", self.entity)), str(spec.get("value", key))
         negatable = bool(spec.get("negatable", True))
-        for whole, phrases in ((False, list(spec.get("phrases", [])) + _templated(spec.get("templates", []))),
-                               (True, spec.get("whole_message", []))):
+        for whole, phrases in (
+            (False, list(spec.get("phrases", [])) + _templated(spec.get("templates", []))),
+            (True, spec.get("whole_message", [])),
+        ):
             docs = self._docs(phrases)
             if docs:
                 self.phrases.add(self._label(entity, value, whole, negatable), docs)
@@ -146,7 +149,7 @@ class Lexicon:
         return found
 
     def _negated(self, toks: Sequence[Tok], start: int) -> bool:
-        window = toks[max(0, start - self.negation_window):start]
+        window = toks[max(0, start - self.negation_window) : start]
         return any(tok.key in self.negators for tok in window)
 
     def _is_whole(self, toks: Sequence[Tok], chosen: Sequence[Tuple[str, int, int]]) -> bool:

@@ -6,6 +6,7 @@ so the spaCy tokenizer runs on a copy of the text that differs only in same-leng
 Tokenising costs most of an extractor's time, so the last few messages' tokens are cached and shared by
 the extractors that run one after the other on the same message.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,16 @@ MAX_CHARS = 2000
 # "15 I live" and "N16 Im"; a dot between two digits ("2.5") stays. Curly quotes become straight ones so
 # spaCy's contraction rules apply; control characters become spaces.
 _GLUED_DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W\d_])|(?<=[^\W\d_])\.(?=[^\W_])")
-_SAME_LENGTH = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "`": "'", "\u2032": "'",
-                              **{chr(c): " " for c in [*range(0, 9), 11, 12, *range(14, 32), 127]}})
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "`": "'",
+        "\u2032": "'",
+        **{chr(c): " " for c in [*range(0, 9), 11, 12, *range(14, 32), 127]},
+    }
+)
 # spaCy keeps emoticons whole, and "8)" is one ("my kid (8) has..."): a digit with a bracket is split again.
 _DIGIT_EMOTICON = re.compile(r"^(\d)([()\[\]])$")
 # Contraction pieces that spaCy splits off ("i|m", "do|nt", "we|re") and what they stand for.

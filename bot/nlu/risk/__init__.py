@@ -4,6 +4,7 @@
 NLU component (config.yml: `- name: bot.nlu.risk.RiskDetector`). The component is imported lazily so that
 using the detector alone does not import Rasa.
 """
+
 from __future__ import annotations
 
 from typing import Any

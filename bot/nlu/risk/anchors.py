@@ -7,6 +7,7 @@ required slot whose words are least common (function words such as "i", "to", "m
 PhraseMatcher (a C trie) finds anchor words in one pass; the patterns sharing that anchor set then run
 in their own spaCy Matcher on a window around the hit, just wide enough for the longest of them.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, Iterable, List, Set, Tuple
@@ -68,7 +69,8 @@ class AnchoredMatcher:
         for label, start, _ in self._anchors(doc):
             group = self._labels[label]
             windows.setdefault(label, []).append(
-                (max(0, start - group.before), min(len(doc), start + group.after + 1)))
+                (max(0, start - group.before), min(len(doc), start + group.after + 1))
+            )
         for label, spans in windows.items():
             matcher = self._labels[label].matcher
             for lo, hi in _merge(spans):

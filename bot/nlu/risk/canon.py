@@ -6,6 +6,7 @@ texting forms ("dont" -> "do not", "wanna" -> "want to", "u" -> "you"), splits r
 buckets numbers ("20" -> "#many"), so one pattern covers the ways the same thing is typed. Every table
 comes from the lexicon; this module holds only the procedure.
 """
+
 from __future__ import annotations
 
 import re
@@ -113,7 +114,9 @@ class Canonicaliser:
             return None
         return pieces
 
-    def _rewrite(self, words: List[str], values: List[Optional[int]]) -> Tuple[List[str], List[Optional[int]]]:
+    def _rewrite(
+        self, words: List[str], values: List[Optional[int]]
+    ) -> Tuple[List[str], List[Optional[int]]]:
         rewrites = self._lexicon.rewrites
         if not rewrites:
             return words, values
@@ -122,7 +125,7 @@ class Canonicaliser:
         i = 0
         while i < len(words):
             for size in range(min(self._max_rewrite, len(words) - i), 0, -1):
-                key = tuple(words[i:i + size])
+                key = tuple(words[i : i + size])
                 if key in rewrites:
                     replacement = rewrites[key]
                     out_words.extend(replacement)

@@ -20,6 +20,7 @@ Failure mode: if the detector raises on a message (it is built not to), the comp
 costs a moment; a missed crisis can cost a life, and an error that fires on every message is noticed at
 once. A lexicon that cannot be loaded stops the assistant at start-up rather than running without it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -106,8 +107,11 @@ class RiskDetector(GraphComponent):
             try:
                 self._process_one(message)
             except Exception as error:  # noqa: BLE001 - a safety component must not take the conversation down
-                logger.error("risk detector failed on a message (%s); escalating as %s/%s/%s",
-                             _where(error), *ERROR_VERDICT)
+                logger.error(
+                    "risk detector failed on a message (%s); escalating as %s/%s/%s",
+                    _where(error),
+                    *ERROR_VERDICT,
+                )
                 try:
                     _escalate(message, *ERROR_VERDICT)
                 except Exception as second:  # noqa: BLE001
@@ -135,8 +139,11 @@ class RiskDetector(GraphComponent):
             subject = self.matcher.guess_subject(text)
             _escalate(message, name, ML_DEFAULT_CATEGORY[name], subject, confidence=confidence)
         else:
-            logger.debug("risk intent from ML classifier demoted (confidence %.3f, exceptions %s)",
-                         confidence, ",".join(analysis.exception_ids) or "-")
+            logger.debug(
+                "risk intent from ML classifier demoted (confidence %.3f, exceptions %s)",
+                confidence,
+                ",".join(analysis.exception_ids) or "-",
+            )
             _demote(message)
 
 
@@ -147,24 +154,31 @@ def _where(error: BaseException) -> str:
     return f"{type(error).__name__}{place}"
 
 
-def _escalate(message: Message, escalation: str, category: str, subject: str, confidence: float = 1.0) -> None:
+def _escalate(
+    message: Message, escalation: str, category: str, subject: str, confidence: float = 1.0
+) -> None:
     """Set the risk intent on top of the ranking and the two risk entities (replacing earlier ones)."""
     intent = {INTENT_NAME_KEY: escalation, PREDICTED_CONFIDENCE_KEY: confidence}
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != escalation]
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(intent)] + ranking, add_to_output=True)
     length = len(message.get(TEXT) or "")
-    entities = [e for e in message.get(ENTITIES) or []
-                if e.get(ENTITY_ATTRIBUTE_TYPE) not in (CATEGORY_ENTITY, SUBJECT_ENTITY)]
+    entities = [
+        e
+        for e in message.get(ENTITIES) or []
+        if e.get(ENTITY_ATTRIBUTE_TYPE) not in (CATEGORY_ENTITY, SUBJECT_ENTITY)
+    ]
     for entity_type, value in ((CATEGORY_ENTITY, category), (SUBJECT_ENTITY, subject)):
-        entities.append({
-            ENTITY_ATTRIBUTE_TYPE: entity_type,
-            ENTITY_ATTRIBUTE_VALUE: value,
-            ENTITY_ATTRIBUTE_START: 0,
-            ENTITY_ATTRIBUTE_END: length,
-            "confidence_entity": confidence,
-            EXTRACTOR: EXTRACTOR_NAME,
-        })
+        entities.append(
+            {
+                ENTITY_ATTRIBUTE_TYPE: entity_type,
+                ENTITY_ATTRIBUTE_VALUE: value,
+                ENTITY_ATTRIBUTE_START: 0,
+                ENTITY_ATTRIBUTE_END: length,
+                "confidence_entity": confidence,
+                EXTRACTOR: EXTRACTOR_NAME,
+            }
+        )
     message.set(ENTITIES, entities, add_to_output=True)
 
 

@@ -11,6 +11,7 @@ about a film) remove any concept span they overlap, exactly as they suppress phr
 
 Pure functions over token offsets: no spaCy objects, no text is ever logged.
 """
+
 from __future__ import annotations
 
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -62,8 +63,9 @@ def _nearest(candidates: Iterable[Span], lo: int, hi: int, after: Optional[int])
     return best
 
 
-def combine(rule: ConceptRule, spans: Dict[str, List[Span]], sentences: Sequence[int]
-            ) -> List[Tuple[int, int, Tuple[Span, ...]]]:
+def combine(
+    rule: ConceptRule, spans: Dict[str, List[Span]], sentences: Sequence[int]
+) -> List[Tuple[int, int, Tuple[Span, ...]]]:
     """Every combination of the rule's terms, anchored on each span of the first term: (start, end, parts).
 
     For each anchor the nearest span of every other term is taken (in order when `ordered`), within one
@@ -84,8 +86,11 @@ def combine(rule: ConceptRule, spans: Dict[str, List[Span]], sentences: Sequence
         lo, hi = anchor
         sentence = sentences[anchor[0]]
         for candidates in term_spans[1:]:
-            pool = [s for s in candidates if not rule.sentence or
-                    (sentences[s[0]] == sentence and sentences[s[1] - 1] == sentence)]
+            pool = [
+                s
+                for s in candidates
+                if not rule.sentence or (sentences[s[0]] == sentence and sentences[s[1] - 1] == sentence)
+            ]
             pool = [s for s in pool if not any(s[0] < e and b < s[1] for b, e in parts)]
             span = _nearest(pool, lo, hi, parts[-1][0] if rule.ordered else None)
             if span is None:
@@ -99,7 +104,9 @@ def combine(rule: ConceptRule, spans: Dict[str, List[Span]], sentences: Sequence
     return results
 
 
-def vetoed(rule: ConceptRule, lo: int, hi: int, spans: Dict[str, List[Span]], sentences: Sequence[int]) -> bool:
+def vetoed(
+    rule: ConceptRule, lo: int, hi: int, spans: Dict[str, List[Span]], sentences: Sequence[int]
+) -> bool:
     """True when an `unless` concept of the rule sits in the combination's sentence, near it."""
     if not rule.unless:
         return False

@@ -6,6 +6,7 @@ lead. The rules are spaCy Matcher/PhraseMatcher patterns compiled from `bot/nlu/
 over canonical tokens (`bot.nlu.risk.canon`). Exceptions (hyperbole, grief, talk about a film) suppress only
 the risk matches they overlap. Only pattern ids are ever logged, and only at DEBUG: never message text.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,15 @@ from bot.nlu.nlp import blank_english
 from bot.nlu.risk.anchors import AnchoredMatcher
 from bot.nlu.risk.canon import END, Canonicaliser
 from bot.nlu.risk.concepts import CHECKS, Span, combine, sentence_ids, vetoed
-from bot.nlu.risk.lexicon import (ConceptRule, ExceptionRule, Lexicon, RiskPattern, compile_pattern, literal_phrase,
-                              load_lexicon)
+from bot.nlu.risk.lexicon import (
+    ConceptRule,
+    ExceptionRule,
+    Lexicon,
+    RiskPattern,
+    compile_pattern,
+    literal_phrase,
+    load_lexicon,
+)
 from bot.nlu.risk.subject import OTHER, SELF, UNSTATED, SubjectWords, resolve_subject
 
 logger = logging.getLogger(__name__)
@@ -97,8 +105,13 @@ class RiskMatcher:
             self._concept_checks[_CONCEPT_PREFIX + concept.name] = concept.check
             self._add(_CONCEPT_PREFIX + concept.name, concept.matches)
         self._rules: List[Tuple[ConceptRule, RiskPattern, Tuple[FrozenSet[str], ...]]] = [
-            (rule, RiskPattern(rule.id, rule.category, rule.escalation, rule.subject),
-             tuple(frozenset(term) for term in rule.terms)) for rule in lexicon.concept_rules]
+            (
+                rule,
+                RiskPattern(rule.id, rule.category, rule.escalation, rule.subject),
+                tuple(frozenset(term) for term in rule.terms),
+            )
+            for rule in lexicon.concept_rules
+        ]
         #: concept -> indexes of the rules whose first term it can fill (the rules worth checking at all)
         self._rules_by_first: Dict[str, List[int]] = {}
         for index, (rule, _, _) in enumerate(self._rules):
@@ -157,9 +170,12 @@ class RiskMatcher:
         """Detection plus the ids of exceptions seen and of risk patterns they suppressed."""
         prepared = self._canon.prepare(text if isinstance(text, str) else "")
         if len(prepared) > MAX_CHARS:
-            logger.warning("risk detector: message of %d characters, scanning its first and last %d",
-                           len(prepared), MAX_CHARS // 2)
-            prepared = prepared[:MAX_CHARS // 2] + " . " + prepared[-(MAX_CHARS // 2):]
+            logger.warning(
+                "risk detector: message of %d characters, scanning its first and last %d",
+                len(prepared),
+                MAX_CHARS // 2,
+            )
+            prepared = prepared[: MAX_CHARS // 2] + " . " + prepared[-(MAX_CHARS // 2) :]
         hits: List[Tuple[_Hit, str]] = []
         exceptions: Set[str] = set()
         suppressed: Set[str] = set()
@@ -171,11 +187,19 @@ class RiskMatcher:
             self._scan(window, hits, exceptions, suppressed)
         result = self._decide(hits)
         if result is not None:
-            logger.debug("risk detected: %s/%s/%s by %s", result.escalation, result.category, result.subject,
-                         ",".join(result.pattern_ids))
+            logger.debug(
+                "risk detected: %s/%s/%s by %s",
+                result.escalation,
+                result.category,
+                result.subject,
+                ",".join(result.pattern_ids),
+            )
         if exceptions:
-            logger.debug("risk exceptions: %s; suppressed %s", ",".join(sorted(exceptions)),
-                         ",".join(sorted(suppressed)) or "-")
+            logger.debug(
+                "risk exceptions: %s; suppressed %s",
+                ",".join(sorted(exceptions)),
+                ",".join(sorted(suppressed)) or "-",
+            )
         return Analysis(result, tuple(sorted(exceptions)), tuple(sorted(suppressed)))
 
     def guess_subject(self, text: str) -> str:
@@ -201,7 +225,9 @@ class RiskMatcher:
         found = [(key, i, i + 1) for i, word in enumerate(words) for key in single.get(word, ())]
         return found + self._matcher(doc) + [(strings[m], s, e) for m, s, e in self._phrases(doc)]
 
-    def _scan(self, prepared: str, hits: List[Tuple[_Hit, str]], exceptions: Set[str], suppressed: Set[str]) -> None:
+    def _scan(
+        self, prepared: str, hits: List[Tuple[_Hit, str]], exceptions: Set[str], suppressed: Set[str]
+    ) -> None:
         words, values = self._canon.tokens(prepared)
         doc = Doc(self._vocab, words=words)
         risk: List[_Hit] = []
@@ -214,7 +240,7 @@ class RiskMatcher:
                 check = self._concept_checks[key]
                 if check is not None and not CHECKS[check](values[start:end]):
                     continue
-                concepts.setdefault(key[len(_CONCEPT_PREFIX):], []).append((start, end))
+                concepts.setdefault(key[len(_CONCEPT_PREFIX) :], []).append((start, end))
             elif key == _REFERENT:
                 for i in range(start, end):
                     other_mask[i] = True
@@ -231,23 +257,40 @@ class RiskMatcher:
         for rule, _, _ in blocks:
             exceptions.add(rule.id)
         for hit in risk:
-            if any(_overlaps(hit, s, e) and (rule.suppresses is None or hit.pattern.category in rule.suppresses)
-                   for rule, s, e in blocks):
+            if any(
+                _overlaps(hit, s, e) and (rule.suppresses is None or hit.pattern.category in rule.suppresses)
+                for rule, s, e in blocks
+            ):
                 suppressed.add(hit.pattern.id)
                 continue
             subject = hit.pattern.subject
             if subject in ("context", "victim", "context_end"):
-                start = hit.end - 1 if subject == "context_end" else hit.start  # loose nets: judge by the risk word
-                subject = resolve_subject(words, start, hit.end, other_mask, self._subject_words,
-                                          harm_by_others=hit.pattern.escalation == "safeguarding",
-                                          aggressor_first=subject == "victim", discovery_mask=discovery_mask)
+                start = (
+                    hit.end - 1 if subject == "context_end" else hit.start
+                )  # loose nets: judge by the risk word
+                subject = resolve_subject(
+                    words,
+                    start,
+                    hit.end,
+                    other_mask,
+                    self._subject_words,
+                    harm_by_others=hit.pattern.escalation == "safeguarding",
+                    aggressor_first=subject == "victim",
+                    discovery_mask=discovery_mask,
+                )
             hits.append((hit, subject))
         if concepts and self._rules:
             self._apply_rules(words, concepts, blocks, other_mask, discovery_mask, hits)
 
-    def _apply_rules(self, words: List[str], concepts: Dict[str, List[Span]],
-                     blocks: List[Tuple[ExceptionRule, int, int]], other_mask: List[bool],
-                     discovery_mask: List[bool], hits: List[Tuple[_Hit, str]]) -> None:
+    def _apply_rules(
+        self,
+        words: List[str],
+        concepts: Dict[str, List[Span]],
+        blocks: List[Tuple[ExceptionRule, int, int]],
+        other_mask: List[bool],
+        discovery_mask: List[bool],
+        hits: List[Tuple[_Hit, str]],
+    ) -> None:
         """Concept rules (bot/nlu/risk/concepts.py) on the concept spans of one window."""
         sentences: Optional[List[int]] = None
         usable: Dict[str, Dict[str, List[Span]]] = {}
@@ -265,15 +308,23 @@ class RiskMatcher:
             for lo, hi, parts in combine(rule, spans, sentences):
                 if vetoed(rule, lo, hi, concepts, sentences):
                     continue
-                hits.append((_Hit(pattern, lo, hi), self._rule_subject(rule, words, lo, hi, parts, other_mask,
-                                                                       discovery_mask)))
+                hits.append(
+                    (
+                        _Hit(pattern, lo, hi),
+                        self._rule_subject(rule, words, lo, hi, parts, other_mask, discovery_mask),
+                    )
+                )
 
     @staticmethod
-    def _without_exceptions(concepts: Dict[str, List[Span]], blocks: List[Tuple[ExceptionRule, int, int]],
-                            category: str) -> Dict[str, List[Span]]:
+    def _without_exceptions(
+        concepts: Dict[str, List[Span]], blocks: List[Tuple[ExceptionRule, int, int]], category: str
+    ) -> Dict[str, List[Span]]:
         """The concept spans no exception that suppresses `category` overlaps."""
-        active = [(start, end) for rule, start, end in blocks
-                  if rule.suppresses is None or category in rule.suppresses]
+        active = [
+            (start, end)
+            for rule, start, end in blocks
+            if rule.suppresses is None or category in rule.suppresses
+        ]
         if not active:
             return concepts
         kept: Dict[str, List[Span]] = {}
@@ -283,8 +334,16 @@ class RiskMatcher:
                 kept[name] = spans
         return kept
 
-    def _rule_subject(self, rule: ConceptRule, words: List[str], lo: int, hi: int, parts: Tuple[Span, ...],
-                      other_mask: List[bool], discovery_mask: List[bool]) -> str:
+    def _rule_subject(
+        self,
+        rule: ConceptRule,
+        words: List[str],
+        lo: int,
+        hi: int,
+        parts: Tuple[Span, ...],
+        other_mask: List[bool],
+        discovery_mask: List[bool],
+    ) -> str:
         """Who is at risk in a concept combination (see lexicon.RULE_SUBJECTS)."""
         if rule.subject in (SELF, OTHER):
             return rule.subject
@@ -292,8 +351,13 @@ class RiskMatcher:
         if rule.victim_term is not None:  # the named part says whose body, whose life ("my arm", "her")
             start, end = parts[rule.victim_term]
             span = range(start, end)
-            if any(other_mask[i] or words[i] in sw.other_objects or words[i] in sw.other_words
-                   or words[i] in ("his", "their") for i in span):
+            if any(
+                other_mask[i]
+                or words[i] in sw.other_objects
+                or words[i] in sw.other_words
+                or words[i] in ("his", "their")
+                for i in span
+            ):
                 return OTHER
             if any(words[i] in sw.self_objects or words[i] in ("my", "our", "i", "we") for i in span):
                 return SELF
@@ -314,9 +378,16 @@ class RiskMatcher:
                 return SELF
             return resolve_subject(words, lo, hi, other_mask, sw, harm_by_others=True, aggressor_first=True)
         start = hi - 1 if rule.subject == "context_end" else lo
-        return resolve_subject(words, start, hi, other_mask, sw,
-                               harm_by_others=rule.escalation == "safeguarding",
-                               aggressor_first=rule.subject == "victim", discovery_mask=discovery_mask)
+        return resolve_subject(
+            words,
+            start,
+            hi,
+            other_mask,
+            sw,
+            harm_by_others=rule.escalation == "safeguarding",
+            aggressor_first=rule.subject == "victim",
+            discovery_mask=discovery_mask,
+        )
 
     def _decide(self, hits: List[Tuple[_Hit, str]]) -> Optional[RiskResult]:
         """The speaker's own risk first (then risk with no one named), then the most urgent category."""
@@ -330,11 +401,57 @@ class RiskMatcher:
 
 
 #: After "mum 's" these words mean "mum is / has" ("my mum's taken pills"), not "mum's ..." (her tablets).
-_IS_HAS_FOLLOWERS = frozenset([
-    "been", "taken", "took", "going", "gone", "got", "just", "done", "not", "so", "really", "always", "never",
-    "still", "had", "now", "in", "on", "at", "out", "off", "very", "too", "drunk", "angry", "outside", "here",
-    "there", "back", "being", "trying", "saying", "telling", "cutting", "swallowed", "overdosed", "started",
-    "a", "an", "the", "planning", "talking", "threatening", "written", "given", "hurt", "hurting"])
+_IS_HAS_FOLLOWERS = frozenset(
+    [
+        "been",
+        "taken",
+        "took",
+        "going",
+        "gone",
+        "got",
+        "just",
+        "done",
+        "not",
+        "so",
+        "really",
+        "always",
+        "never",
+        "still",
+        "had",
+        "now",
+        "in",
+        "on",
+        "at",
+        "out",
+        "off",
+        "very",
+        "too",
+        "drunk",
+        "angry",
+        "outside",
+        "here",
+        "there",
+        "back",
+        "being",
+        "trying",
+        "saying",
+        "telling",
+        "cutting",
+        "swallowed",
+        "overdosed",
+        "started",
+        "a",
+        "an",
+        "the",
+        "planning",
+        "talking",
+        "threatening",
+        "written",
+        "given",
+        "hurt",
+        "hurting",
+    ]
+)
 
 
 def _actor_before(words: Sequence[str], start: int, other_mask: Sequence[bool], sw: SubjectWords) -> str:
@@ -348,10 +465,14 @@ def _actor_before(words: Sequence[str], start: int, other_mask: Sequence[bool], 
             while end + 1 < start and other_mask[end + 1]:
                 end += 1
             possessive = words[end] == "'s" or (end + 1 < len(words) and words[end + 1] == "'s")
-            after = words[end + 1] if words[end] == "'s" and end + 1 < len(words) else (
-                words[end + 2] if end + 2 < len(words) else END)
+            after = (
+                words[end + 1]
+                if words[end] == "'s" and end + 1 < len(words)
+                else (words[end + 2] if end + 2 < len(words) else END)
+            )
             owner = word in ("his", "her", "their", "its") or (
-                other_mask[i] and possessive and after not in _IS_HAS_FOLLOWERS)
+                other_mask[i] and possessive and after not in _IS_HAS_FOLLOWERS
+            )
             if not owner:
                 return OTHER
             while i > 0 and other_mask[i - 1] and other_mask[i]:

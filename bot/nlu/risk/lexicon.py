@@ -4,6 +4,7 @@ All phrases live in the YAML so that reviewers (clinicians, safeguarding leads) 
 without touching code. This module only validates the file and turns the notation into spaCy `Matcher`
 dicts; a broken lexicon must fail loudly at start-up, never silently match nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -143,20 +144,28 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
         raise LexiconError(f"risk lexicon {path} is not a mapping")
 
     categories = dict(data.get("categories") or {})
-    if categories != {k: CONTRACT_CATEGORIES[k] for k in categories} or set(categories) != set(CONTRACT_CATEGORIES):
-        raise LexiconError("`categories` must list exactly the five contract categories with their escalation")
+    if categories != {k: CONTRACT_CATEGORIES[k] for k in categories} or set(categories) != set(
+        CONTRACT_CATEGORIES
+    ):
+        raise LexiconError(
+            "`categories` must list exactly the five contract categories with their escalation"
+        )
 
     raw_sets = data.get("sets") or {}
     for name, words in raw_sets.items():
         for word in words:
             if not isinstance(word, (str, int)) or isinstance(word, bool):
-                raise LexiconError(f"set {name!r}: {word!r} is not a word (YAML reads bare on/off/no/yes as "
-                                   "booleans: quote them)")
+                raise LexiconError(
+                    f"set {name!r}: {word!r} is not a word (YAML reads bare on/off/no/yes as "
+                    "booleans: quote them)"
+                )
     for key, value in (data.get("token_map") or {}).items():
         if isinstance(key, bool) or isinstance(value, bool):
             raise LexiconError(f"token_map: {key!r}: {value!r} (quote on/off/no/yes)")
-    sets = {name: list(dict.fromkeys(w for word in words for w in inflect(str(word))))
-            for name, words in raw_sets.items()}
+    sets = {
+        name: list(dict.fromkeys(w for word in words for w in inflect(str(word))))
+        for name, words in raw_sets.items()
+    }
     for name, words in sets.items():
         for word in words:
             if " " in word:
@@ -196,8 +205,9 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
         exceptions.append((ExceptionRule(eid, suppresses), [str(m) for m in entry.get("match") or []]))
 
     concepts = _load_concepts(data.get("concepts") or {}, sets)
-    concept_rules = _load_concept_rules(data.get("concept_rules") or [], categories, {c.name for c in concepts},
-                                        seen)
+    concept_rules = _load_concept_rules(
+        data.get("concept_rules") or [], categories, {c.name for c in concepts}, seen
+    )
 
     spelling = data.get("spelling") or {}
     lexicon = Lexicon(
@@ -277,7 +287,7 @@ def _load_concept_rules(raw: Any, categories: Dict[str, str], names: set, seen: 
             raise LexiconError(f"{rid}: subject must be one of {RULE_SUBJECTS}")
         raw_terms = entry.get("all") or []
         if not raw_terms or not all(isinstance(t, str) for t in raw_terms):
-            raise LexiconError(f"{rid}: `all` must list one or more concept terms (\"A\" or \"A|B\")")
+            raise LexiconError(f'{rid}: `all` must list one or more concept terms ("A" or "A|B")')
         terms = tuple(tuple(t.split("|")) for t in raw_terms)
         unless = tuple(entry.get("unless") or [])
         for name in [n for term in terms for n in term] + list(unless):
@@ -292,13 +302,38 @@ def _load_concept_rules(raw: Any, categories: Dict[str, str], names: set, seen: 
         reach = entry.get("reach")
         if reach is not None and (not isinstance(reach, int) or reach < 0):
             raise LexiconError(f"{rid}: reach must be a number of tokens")
-        unknown = set(entry) - {"id", "category", "subject", "why", "all", "unless", "window", "ordered",
-                                "sentence", "victim_term", "reach", "exceptions"}
+        unknown = set(entry) - {
+            "id",
+            "category",
+            "subject",
+            "why",
+            "all",
+            "unless",
+            "window",
+            "ordered",
+            "sentence",
+            "victim_term",
+            "reach",
+            "exceptions",
+        }
         if unknown:
             raise LexiconError(f"{rid}: unknown keys {sorted(unknown)}")
-        rules.append(ConceptRule(rid, category, categories[category], subject, terms, unless, window,
-                                 bool(entry.get("ordered", False)), bool(entry.get("sentence", True)), victim,
-                                 reach, bool(entry.get("exceptions", True))))
+        rules.append(
+            ConceptRule(
+                rid,
+                category,
+                categories[category],
+                subject,
+                terms,
+                unless,
+                window,
+                bool(entry.get("ordered", False)),
+                bool(entry.get("sentence", True)),
+                victim,
+                reach,
+                bool(entry.get("exceptions", True)),
+            )
+        )
     return rules
 
 
@@ -322,8 +357,12 @@ def inflect(word: str) -> List[str]:
         forms += [base + "es", base + "ed", base + "ing"]
     else:
         forms += [base + "s", base + "ed", base + "ing"]
-        if (len(base) >= 3 and base[-1] not in _VOWELS + "wxy" and base[-2] in _VOWELS
-                and base[-3] not in _VOWELS):
+        if (
+            len(base) >= 3
+            and base[-1] not in _VOWELS + "wxy"
+            and base[-2] in _VOWELS
+            and base[-3] not in _VOWELS
+        ):
             forms += [base + base[-1] + "ed", base + base[-1] + "ing"]
     return list(dict.fromkeys(forms))
 

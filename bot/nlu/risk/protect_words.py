@@ -9,6 +9,7 @@ built from the current lexicon and prints the ones it would change. With `--writ
 adding spelling targets or set words (every word of `spelling.target_sets` is a target). The dictionary is
 needed only here, at authoring time; the running detector reads the protect list from the lexicon.
 """
+
 from __future__ import annotations
 
 import re
@@ -60,7 +61,7 @@ def write_protect(words: Iterable[str], lexicon: Path = DEFAULT_LEXICON) -> int:
     old = {w.strip() for w in match.group(2).replace("\n", " ").split(",") if w.strip()}
     merged = sorted(old | set(words))
     body = "\n".join(_lines(merged)) + "\n"
-    lexicon.write_text(text[:match.start(2)] + body + text[match.end(2):], encoding="utf-8")
+    lexicon.write_text(text[: match.start(2)] + body + text[match.end(2) :], encoding="utf-8")
     return len(merged) - len(old)
 
 

@@ -6,6 +6,7 @@ list of distinctive targets is corrected, with a protect-list of real words that
 The lookup is a symmetric-delete index built once at start-up (SymSpell-style), so a token costs a few
 dictionary look-ups; results are cached per token.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

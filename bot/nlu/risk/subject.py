@@ -11,6 +11,7 @@ person I work with" means someone else. Words inside quotation marks are reporte
 the dialogue reads it as the speaker for a young person and as the young person they asked about for a
 parent or professional (bot/dialogue/nlg.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,9 +44,16 @@ class SubjectWords:
     possessives: FrozenSet[str] = frozenset()
 
 
-def resolve_subject(tokens: Sequence[str], start: int, end: int, other_mask: Sequence[bool],
-                    words: SubjectWords, harm_by_others: bool = False, aggressor_first: bool = False,
-                    discovery_mask: Sequence[bool] = ()) -> str:
+def resolve_subject(
+    tokens: Sequence[str],
+    start: int,
+    end: int,
+    other_mask: Sequence[bool],
+    words: SubjectWords,
+    harm_by_others: bool = False,
+    aggressor_first: bool = False,
+    discovery_mask: Sequence[bool] = (),
+) -> str:
     """Object pronoun inside the match, else the nearest referent before it, else unstated.
 
     `harm_by_others`: skip carers and strangers (likely the aggressor) when looking back.
@@ -73,8 +81,10 @@ def resolve_subject(tokens: Sequence[str], start: int, end: int, other_mask: Seq
             continue
         if harm_by_others and token in words.possessives:  # "their story", "his car": not the victim
             continue
-        if harm_by_others and (token in words.aggressor_words or (
-                token in words.determiners and i + 1 < len(tokens) and tokens[i + 1] in words.aggressor_words)):
+        if harm_by_others and (
+            token in words.aggressor_words
+            or (token in words.determiners and i + 1 < len(tokens) and tokens[i + 1] in words.aggressor_words)
+        ):
             continue
         if token == "me" and i > 0 and tokens[i - 1] in words.recipient_verbs:
             continue

@@ -1,4 +1,5 @@
 """Import boundaries: the readers work without Rasa, and directory.places without spaCy, Rasa or bot/."""
+
 from __future__ import annotations
 
 import subprocess
@@ -15,7 +16,9 @@ def loaded_after(statement: str) -> set:
 
 
 def test_readers_do_not_import_rasa() -> None:
-    assert "rasa" not in loaded_after("import bot.nlu.extractors.ages, bot.nlu.extractors.lexicon, bot.nlu.extractors")
+    assert "rasa" not in loaded_after(
+        "import bot.nlu.extractors.ages, bot.nlu.extractors.lexicon, bot.nlu.extractors"
+    )
 
 
 def test_places_needs_neither_spacy_nor_rasa_nor_bot() -> None:

@@ -1,8 +1,9 @@
 """bot/nlu/lexicons/concerns.yml and roles.yml through bot.nlu.extractors.lexicon."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Set
+from typing import List
 
 import pytest
 import yaml
@@ -10,9 +11,26 @@ import yaml
 from bot.nlu.extractors.lexicon import Lexicon, load_lexicons
 
 ROOT = Path(__file__).resolve().parents[3]
-CONCERN_CODES = {"anxiety", "low_mood", "self_harm", "eating", "sleep", "anger_behaviour", "bereavement", "bullying",
-                 "relationships_family", "school_stress", "identity", "body_image", "substance_use",
-                 "neurodevelopmental", "trauma", "loneliness", "parenting", "general"}
+CONCERN_CODES = {
+    "anxiety",
+    "low_mood",
+    "self_harm",
+    "eating",
+    "sleep",
+    "anger_behaviour",
+    "bereavement",
+    "bullying",
+    "relationships_family",
+    "school_stress",
+    "identity",
+    "body_image",
+    "substance_use",
+    "neurodevelopmental",
+    "trauma",
+    "loneliness",
+    "parenting",
+    "general",
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,48 +53,112 @@ def test_concern_codes_are_the_contract_codes() -> None:
     assert codes == CONCERN_CODES
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("anxious", "anxiety"), ("i get panic attacks", "anxiety"), ("worried all the time", "anxiety"),
-    ("i'm overthinking everything at night", "anxiety"), ("i can't stop worrying", "anxiety"),
-    ("cant stop worrying", "anxiety"), ("so anxious rn", "anxiety"), ("my anxiety is bad", "anxiety"),
-    ("i feel sad", "low_mood"), ("feeling really down", "low_mood"), ("im depressed", "low_mood"),
-    ("feel rly low", "low_mood"), ("i feel empty", "low_mood"), ("no motivation to do anything", "low_mood"),
-    ("crying all the time", "low_mood"), ("down", "low_mood"),
-    ("i self harm", "self_harm"), ("self-harm", "self_harm"), ("she's been cutting", "self_harm"),
-    ("he won't eat", "eating"), ("not eating", "eating"), ("binge eating", "eating"), ("purging", "eating"),
-    ("she might have anorexia", "eating"), ("food", "eating"),
-    ("can't sleep", "sleep"), ("cant sleep", "sleep"), ("nightmares every night", "sleep"), ("insomnia", "sleep"),
-    ("he gets so angry", "anger_behaviour"), ("bad temper", "anger_behaviour"), ("meltdowns", "anger_behaviour"),
-    ("his behaviour at school", "anger_behaviour"), ("keeps fighting", "anger_behaviour"),
-    ("she's aggressive", "anger_behaviour"),
-    ("grief", "bereavement"), ("my dad died", "bereavement"), ("my nan passed away", "bereavement"),
-    ("i lost my nan last year", "bereavement"),
-    ("being bullied", "bullying"), ("cyberbullying", "bullying"), ("they pick on me", "bullying"),
-    ("getting picked on at school", "bullying"), ("bullyed", "bullying"),
-    ("my parents are arguing", "relationships_family"), ("parents arguing all the time", "relationships_family"),
-    ("their divorce", "relationships_family"), ("falling out with friends", "relationships_family"),
-    ("my breakup", "relationships_family"), ("relationship problems", "relationships_family"),
-    ("family", "relationships_family"), ("friends", "relationships_family"),
-    ("exams", "school_stress"), ("school stress", "school_stress"), ("too much homework", "school_stress"),
-    ("gcses", "school_stress"), ("my a levels", "school_stress"), ("school refusal", "school_stress"),
-    ("i think i'm gay", "identity"), ("i'm trans", "identity"), ("questioning my gender", "identity"),
-    ("my sexuality", "identity"), ("lgbt support", "identity"), ("lgbtq+", "identity"),
-    ("body image", "body_image"), ("i hate how i look", "body_image"), ("i feel fat", "body_image"),
-    ("i'm ugly", "body_image"),
-    ("drugs", "substance_use"), ("smoking weed", "substance_use"), ("alcohol", "substance_use"),
-    ("he's drinking a lot", "substance_use"), ("vaping", "substance_use"), ("smoking", "substance_use"),
-    ("adhd", "neurodevelopmental"), ("he's autistic", "neurodevelopmental"), ("autism", "neurodevelopmental"),
-    ("asd", "neurodevelopmental"), ("he has ADD", "neurodevelopmental"), ("add", "neurodevelopmental"),
-    ("learning disability", "neurodevelopmental"), ("sensory issues", "neurodevelopmental"),
-    ("trauma", "trauma"), ("ptsd", "trauma"), ("flashbacks", "trauma"), ("abuse in the past", "trauma"),
-    ("we were affected by grenfell", "trauma"),
-    ("lonely", "loneliness"), ("i have no friends", "loneliness"), ("i feel isolated", "loneliness"),
-    ("always left out", "loneliness"),
-    ("parenting", "parenting"), ("how do i help my child", "parenting"), ("how can i support my daughter", "parenting"),
-    ("struggling as a parent", "parenting"), ("is there support for me as a parent", "parenting"),
-    ("just want to talk", "general"), ("everything", "general"), ("general", "general"),
-    ("a bit of everything", "general"), ("i need someone to talk to", "general"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("anxious", "anxiety"),
+        ("i get panic attacks", "anxiety"),
+        ("worried all the time", "anxiety"),
+        ("i'm overthinking everything at night", "anxiety"),
+        ("i can't stop worrying", "anxiety"),
+        ("cant stop worrying", "anxiety"),
+        ("so anxious rn", "anxiety"),
+        ("my anxiety is bad", "anxiety"),
+        ("i feel sad", "low_mood"),
+        ("feeling really down", "low_mood"),
+        ("im depressed", "low_mood"),
+        ("feel rly low", "low_mood"),
+        ("i feel empty", "low_mood"),
+        ("no motivation to do anything", "low_mood"),
+        ("crying all the time", "low_mood"),
+        ("down", "low_mood"),
+        ("i self harm", "self_harm"),
+        ("self-harm", "self_harm"),
+        ("she's been cutting", "self_harm"),
+        ("he won't eat", "eating"),
+        ("not eating", "eating"),
+        ("binge eating", "eating"),
+        ("purging", "eating"),
+        ("she might have anorexia", "eating"),
+        ("food", "eating"),
+        ("can't sleep", "sleep"),
+        ("cant sleep", "sleep"),
+        ("nightmares every night", "sleep"),
+        ("insomnia", "sleep"),
+        ("he gets so angry", "anger_behaviour"),
+        ("bad temper", "anger_behaviour"),
+        ("meltdowns", "anger_behaviour"),
+        ("his behaviour at school", "anger_behaviour"),
+        ("keeps fighting", "anger_behaviour"),
+        ("she's aggressive", "anger_behaviour"),
+        ("grief", "bereavement"),
+        ("my dad died", "bereavement"),
+        ("my nan passed away", "bereavement"),
+        ("i lost my nan last year", "bereavement"),
+        ("being bullied", "bullying"),
+        ("cyberbullying", "bullying"),
+        ("they pick on me", "bullying"),
+        ("getting picked on at school", "bullying"),
+        ("bullyed", "bullying"),
+        ("my parents are arguing", "relationships_family"),
+        ("parents arguing all the time", "relationships_family"),
+        ("their divorce", "relationships_family"),
+        ("falling out with friends", "relationships_family"),
+        ("my breakup", "relationships_family"),
+        ("relationship problems", "relationships_family"),
+        ("family", "relationships_family"),
+        ("friends", "relationships_family"),
+        ("exams", "school_stress"),
+        ("school stress", "school_stress"),
+        ("too much homework", "school_stress"),
+        ("gcses", "school_stress"),
+        ("my a levels", "school_stress"),
+        ("school refusal", "school_stress"),
+        ("i think i'm gay", "identity"),
+        ("i'm trans", "identity"),
+        ("questioning my gender", "identity"),
+        ("my sexuality", "identity"),
+        ("lgbt support", "identity"),
+        ("lgbtq+", "identity"),
+        ("body image", "body_image"),
+        ("i hate how i look", "body_image"),
+        ("i feel fat", "body_image"),
+        ("i'm ugly", "body_image"),
+        ("drugs", "substance_use"),
+        ("smoking weed", "substance_use"),
+        ("alcohol", "substance_use"),
+        ("he's drinking a lot", "substance_use"),
+        ("vaping", "substance_use"),
+        ("smoking", "substance_use"),
+        ("adhd", "neurodevelopmental"),
+        ("he's autistic", "neurodevelopmental"),
+        ("autism", "neurodevelopmental"),
+        ("asd", "neurodevelopmental"),
+        ("he has ADD", "neurodevelopmental"),
+        ("add", "neurodevelopmental"),
+        ("learning disability", "neurodevelopmental"),
+        ("sensory issues", "neurodevelopmental"),
+        ("trauma", "trauma"),
+        ("ptsd", "trauma"),
+        ("flashbacks", "trauma"),
+        ("abuse in the past", "trauma"),
+        ("we were affected by grenfell", "trauma"),
+        ("lonely", "loneliness"),
+        ("i have no friends", "loneliness"),
+        ("i feel isolated", "loneliness"),
+        ("always left out", "loneliness"),
+        ("parenting", "parenting"),
+        ("how do i help my child", "parenting"),
+        ("how can i support my daughter", "parenting"),
+        ("struggling as a parent", "parenting"),
+        ("is there support for me as a parent", "parenting"),
+        ("just want to talk", "general"),
+        ("everything", "general"),
+        ("general", "general"),
+        ("a bit of everything", "general"),
+        ("i need someone to talk to", "general"),
+    ],
+)
 def test_concerns(concerns: Lexicon, text: str, expected: str) -> None:
     assert values(concerns, text, "concern") == [expected]
 
@@ -85,21 +167,48 @@ def test_several_concerns_in_one_message(concerns: Lexicon) -> None:
     text = "my son is in year 9, we're in W10, he's being bullied and won't eat"
     assert values(concerns, text, "concern") == ["bullying", "eating"]
     assert values(concerns, "i'm anxious all the time, can't sleep and i feel so low", "concern") == [
-        "anxiety", "sleep", "low_mood"]
-    assert values(concerns, "um, family and school i think", "concern") == ["relationships_family", "school_stress"]
+        "anxiety",
+        "sleep",
+        "low_mood",
+    ]
+    assert values(concerns, "um, family and school i think", "concern") == [
+        "relationships_family",
+        "school_stress",
+    ]
 
 
 def test_one_entity_per_code(concerns: Lexicon) -> None:
     assert values(concerns, "anxious, panic attacks, worried all the time", "concern") == ["anxiety"]
 
 
-@pytest.mark.parametrize("text", [
-    "I live with my family in Hackney", "me and my family moved here", "i love food", "we're a family of four",
-    "my friends are nice", "i go to school in Camden", "can I add something", "can you send me the link",
-    "calm down", "sit down", "i'm dying to go", "fat chance", "we use the food bank",
-    "i'm not depressed", "i don't feel anxious", "never been bullied", "i'm a teacher", "my teacher said to ask",
-    "hello", "i'm 15", "what is this", "thanks", "the smoke alarm went off",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I live with my family in Hackney",
+        "me and my family moved here",
+        "i love food",
+        "we're a family of four",
+        "my friends are nice",
+        "i go to school in Camden",
+        "can I add something",
+        "can you send me the link",
+        "calm down",
+        "sit down",
+        "i'm dying to go",
+        "fat chance",
+        "we use the food bank",
+        "i'm not depressed",
+        "i don't feel anxious",
+        "never been bullied",
+        "i'm a teacher",
+        "my teacher said to ask",
+        "hello",
+        "i'm 15",
+        "what is this",
+        "thanks",
+        "the smoke alarm went off",
+    ],
+)
 def test_no_false_concerns(concerns: Lexicon, text: str) -> None:
     assert values(concerns, text, "concern") == [], concerns.find(text)
 
@@ -113,15 +222,32 @@ def test_phrases_that_contain_a_negation_still_count(concerns: Lexicon) -> None:
     assert values(concerns, "he's not sleeping and not eating", "concern") == ["sleep", "eating"]
 
 
-@pytest.mark.parametrize("text", ["not sure", "i'm not sure", "im not sure", "idk", "i don't know", "dunno",
-                                  "no idea", "not really sure tbh"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not sure",
+        "i'm not sure",
+        "im not sure",
+        "idk",
+        "i don't know",
+        "dunno",
+        "no idea",
+        "not really sure tbh",
+    ],
+)
 def test_unsure_is_its_own_entity_as_a_whole_answer(concerns: Lexicon, text: str) -> None:
     hits = concerns.find(text)
     assert [(h.entity, h.value) for h in hits] == [("concern_unsure", "general")]
 
 
-@pytest.mark.parametrize("text", ["i'm not sure where i live", "i don't know what to do, i'm so anxious",
-                                  "not sure if this is the right place"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm not sure where i live",
+        "i don't know what to do, i'm so anxious",
+        "not sure if this is the right place",
+    ],
+)
 def test_unsure_inside_a_sentence_is_nothing(concerns: Lexicon, text: str) -> None:
     assert values(concerns, text, "concern_unsure") == []
 
@@ -129,37 +255,75 @@ def test_unsure_inside_a_sentence_is_nothing(concerns: Lexicon, text: str) -> No
 def test_spans(concerns: Lexicon) -> None:
     text = "im 15 live in hakney n feel rly low"
     (hit,) = concerns.find(text)
-    assert (hit.entity, hit.value, text[hit.start:hit.end]) == ("concern", "low_mood", "feel rly low")
+    assert (hit.entity, hit.value, text[hit.start : hit.end]) == ("concern", "low_mood", "feel rly low")
 
 
-@pytest.mark.parametrize("text,role", [
-    ("my son is being bullied", "parent"), ("my daughter won't eat", "parent"), ("my child", "parent"),
-    ("my kid is struggling", "parent"), ("I'm a mum", "parent"), ("im a dad", "parent"), ("i'm a parent", "parent"),
-    ("I'm a foster carer", "parent"), ("i am his guardian", "parent"), ("im a grandparent", "parent"),
-    ("as a parent i'm worried", "parent"), ("parent or carer", "parent"), ("parent", "parent"),
-    ("is there anything for me as a parent", "parent"), ("my 7 year old son", "parent"),
-    ("I'm a teacher", "professional"), ("i work with young people", "professional"),
-    ("I'm a youth worker", "professional"), ("youth worker", "professional"), ("school nurse", "professional"),
-    ("im a gp", "professional"), ("as a social worker", "professional"), ("I'm the SENCO", "professional"),
-    ("one of my pupils is self harming", "professional"), ("a young person i support", "professional"),
-    ("one of my students", "professional"), ("professional", "professional"),
-    ("I'm a teacher and one of my pupils is self harming", "professional"),
-    ("i'm 15", "young_person"), ("im 15 live in hakney", "young_person"), ("it's for me", "young_person"),
-    ("for myself", "young_person"), ("I'm a student", "young_person"), ("i'm at school", "young_person"),
-    ("me", "young_person"), ("young person", "young_person"), ("i am in year 10", "young_person"),
-    ("my mum doesn't get it", "young_person"), ("i'm 19 and at uni", "young_person"),
-    ("my mate is really down and i dont know what to do", "young_person"), ("asking for a friend", "young_person"),
-    ("im worried about my best friend", "young_person"), ("my friend's mum asked me", "young_person"),
-    ("my daughter's friend is self harming", "parent"),
-])
+@pytest.mark.parametrize(
+    "text,role",
+    [
+        ("my son is being bullied", "parent"),
+        ("my daughter won't eat", "parent"),
+        ("my child", "parent"),
+        ("my kid is struggling", "parent"),
+        ("I'm a mum", "parent"),
+        ("im a dad", "parent"),
+        ("i'm a parent", "parent"),
+        ("I'm a foster carer", "parent"),
+        ("i am his guardian", "parent"),
+        ("im a grandparent", "parent"),
+        ("as a parent i'm worried", "parent"),
+        ("parent or carer", "parent"),
+        ("parent", "parent"),
+        ("is there anything for me as a parent", "parent"),
+        ("my 7 year old son", "parent"),
+        ("I'm a teacher", "professional"),
+        ("i work with young people", "professional"),
+        ("I'm a youth worker", "professional"),
+        ("youth worker", "professional"),
+        ("school nurse", "professional"),
+        ("im a gp", "professional"),
+        ("as a social worker", "professional"),
+        ("I'm the SENCO", "professional"),
+        ("one of my pupils is self harming", "professional"),
+        ("a young person i support", "professional"),
+        ("one of my students", "professional"),
+        ("professional", "professional"),
+        ("I'm a teacher and one of my pupils is self harming", "professional"),
+        ("i'm 15", "young_person"),
+        ("im 15 live in hakney", "young_person"),
+        ("it's for me", "young_person"),
+        ("for myself", "young_person"),
+        ("I'm a student", "young_person"),
+        ("i'm at school", "young_person"),
+        ("me", "young_person"),
+        ("young person", "young_person"),
+        ("i am in year 10", "young_person"),
+        ("my mum doesn't get it", "young_person"),
+        ("i'm 19 and at uni", "young_person"),
+        ("my mate is really down and i dont know what to do", "young_person"),
+        ("asking for a friend", "young_person"),
+        ("im worried about my best friend", "young_person"),
+        ("my friend's mum asked me", "young_person"),
+        ("my daughter's friend is self harming", "parent"),
+    ],
+)
 def test_roles(roles: Lexicon, text: str, role: str) -> None:
     assert values(roles, text, "role") == [role]
 
 
-@pytest.mark.parametrize("text", [
-    "my gp said i should talk to someone", "i'm 40", "i'm 5", "i'm not a teacher", "help me",
-    "hello", "when i was a kid", "is it ok for me to ask",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my gp said i should talk to someone",
+        "i'm 40",
+        "i'm 5",
+        "i'm not a teacher",
+        "help me",
+        "hello",
+        "when i was a kid",
+        "is it ok for me to ask",
+    ],
+)
 def test_no_role(roles: Lexicon, text: str) -> None:
     assert values(roles, text, "role") == [], roles.find(text)
 
@@ -175,9 +339,13 @@ def test_lexicon_paths_resolve_from_the_project_root(tmp_path, monkeypatch) -> N
 
 
 def test_a_small_lexicon_from_config() -> None:
-    lexicon = Lexicon({"entity": "colour", "values": {"red": {"phrases": ["crimson", "scarlet red"]},
-                                                       "blue": {"whole_message": ["navy"]}},
-                       "exclude": ["crimson tide"]})
+    lexicon = Lexicon(
+        {
+            "entity": "colour",
+            "values": {"red": {"phrases": ["crimson", "scarlet red"]}, "blue": {"whole_message": ["navy"]}},
+            "exclude": ["crimson tide"],
+        }
+    )
     assert [h.value for h in lexicon.find("a Scarlet  red coat and a crimson hat")] == ["red"]
     assert lexicon.find("the crimson tide") == []
     assert [h.value for h in lexicon.find("navy")] == ["blue"]
@@ -199,24 +367,44 @@ def test_hyphens_join_nothing(roles: Lexicon, concerns: Lexicon) -> None:
     assert values(concerns, "break-up", "concern") == ["relationships_family"]
 
 
-@pytest.mark.parametrize("text", [
-    "my laptop died", "omg i literally died when he said hi", "i nearly died when the teacher called my name",
-    "got killed in fortnite", "i'm cutting back on sugar", "im cutting down on sugar for lent", "i cut my hair",
-    "i found out my girlfriend took an overdose", "i've got the pills ready", "my friend's stepdad hurts her",
-    "i want to talk to a person", "talk to someone real",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my laptop died",
+        "omg i literally died when he said hi",
+        "i nearly died when the teacher called my name",
+        "got killed in fortnite",
+        "i'm cutting back on sugar",
+        "im cutting down on sugar for lent",
+        "i cut my hair",
+        "i found out my girlfriend took an overdose",
+        "i've got the pills ready",
+        "my friend's stepdad hurts her",
+        "i want to talk to a person",
+        "talk to someone real",
+    ],
+)
 def test_everyday_uses_of_concern_words(concerns: Lexicon, text: str) -> None:
     assert values(concerns, text, "concern") == [], concerns.find(text)
 
 
-@pytest.mark.parametrize("text", ["my grandad died last week", "my dog died yesterday", "my nan passed",
-                                  "since she died i can't cope", "lost my nan"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my grandad died last week",
+        "my dog died yesterday",
+        "my nan passed",
+        "since she died i can't cope",
+        "lost my nan",
+    ],
+)
 def test_bereavement_needs_someone_who_died(concerns: Lexicon, text: str) -> None:
     assert "bereavement" in values(concerns, text, "concern")
 
 
-@pytest.mark.parametrize("text", ["i've started cutting my thighs", "she's been cutting herself", "cutting",
-                                  "i cut myself again"])
+@pytest.mark.parametrize(
+    "text", ["i've started cutting my thighs", "she's been cutting herself", "cutting", "i cut myself again"]
+)
 def test_cutting_as_self_harm(concerns: Lexicon, text: str) -> None:
     assert values(concerns, text, "concern") == ["self_harm"]
 

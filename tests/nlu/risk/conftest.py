@@ -1,4 +1,5 @@
 """Fixtures for the risk tests: one compiled detector and one component for the whole session."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The Rasa component: override of DIET, the guarded ML second line, and never raising."""
+
 from __future__ import annotations
 
 from typing import Dict, List, Optional
@@ -19,7 +20,9 @@ def parsed(text: str, ranking: Optional[List[Dict]] = None, entities: Optional[L
 
 
 def risk_entities(message: Message) -> Dict[str, str]:
-    return {e["entity"]: e["value"] for e in message.get("entities") or [] if e.get("extractor") == "RiskDetector"}
+    return {
+        e["entity"]: e["value"] for e in message.get("entities") or [] if e.get("extractor") == "RiskDetector"
+    }
 
 
 def test_registered_for_config_name() -> None:
@@ -49,8 +52,10 @@ def test_safeguarding_override_for_someone_else(component: RiskDetector) -> None
 
 
 def test_high_confidence_diet_crisis_with_hyperbole_is_demoted(component: RiskDetector) -> None:
-    message = parsed("this homework is killing me",
-                     [{"name": "crisis", "confidence": 0.99}, {"name": "inform", "confidence": 0.01}])
+    message = parsed(
+        "this homework is killing me",
+        [{"name": "crisis", "confidence": 0.99}, {"name": "inform", "confidence": 0.01}],
+    )
     component.process([message])
     assert message.get("intent") == {"name": "inform", "confidence": 0.01}
     assert all(r["name"] not in ("crisis", "safeguarding") for r in message.get("intent_ranking"))
@@ -58,24 +63,32 @@ def test_high_confidence_diet_crisis_with_hyperbole_is_demoted(component: RiskDe
 
 
 def test_low_confidence_diet_crisis_is_demoted(component: RiskDetector) -> None:
-    message = parsed("i feel a bit off today",
-                     [{"name": "crisis", "confidence": component.threshold - 0.05},
-                      {"name": "inform", "confidence": 0.04}])
+    message = parsed(
+        "i feel a bit off today",
+        [
+            {"name": "crisis", "confidence": component.threshold - 0.05},
+            {"name": "inform", "confidence": 0.04},
+        ],
+    )
     component.process([message])
     assert message.get("intent")["name"] == "inform"
 
 
 def test_high_confidence_diet_crisis_without_hyperbole_is_kept(component: RiskDetector) -> None:
-    message = parsed("everything feels pitch black and i see no way forward",
-                     [{"name": "crisis", "confidence": 0.999}, {"name": "inform", "confidence": 0.001}])
+    message = parsed(
+        "everything feels pitch black and i see no way forward",
+        [{"name": "crisis", "confidence": 0.999}, {"name": "inform", "confidence": 0.001}],
+    )
     component.process([message])
     assert message.get("intent")["name"] == "crisis"
     assert risk_entities(message) == {"risk_category": "suicide", "risk_subject": "self"}
 
 
 def test_ml_safeguarding_guess_is_consistent(component: RiskDetector) -> None:
-    message = parsed("my daughter is terrified of her coach",
-                     [{"name": "safeguarding", "confidence": 0.999}, {"name": "inform", "confidence": 0.001}])
+    message = parsed(
+        "my daughter is terrified of her coach",
+        [{"name": "safeguarding", "confidence": 0.999}, {"name": "inform", "confidence": 0.001}],
+    )
     component.process([message])
     assert risk_entities(message) == {"risk_category": "abuse", "risk_subject": "other"}
 
@@ -93,8 +106,11 @@ def test_ordinary_message_is_untouched(component: RiskDetector) -> None:
     assert not risk_entities(message)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\x00\x07", "🙂" * 500, "x" * 100_000, "Ελληνικά", None],
-                         ids=["empty", "spaces", "control", "emoji", "long", "greek", "none"])
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "\x00\x07", "🙂" * 500, "x" * 100_000, "Ελληνικά", None],
+    ids=["empty", "spaces", "control", "emoji", "long", "greek", "none"],
+)
 def test_odd_messages_never_raise(component: RiskDetector, text) -> None:
     component.process([parsed(text)])
 

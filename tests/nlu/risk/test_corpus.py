@@ -4,6 +4,7 @@ The corpus (tests/data/risk/) is written by someone else, so the detector is jud
 author did not write. Every must-escalate message must escalate; at most 3% of the must-not messages may.
 My own development set (tests/nlu/risk/data/) is held to the same bar.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,15 +14,23 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.risk.component import RISK_INTENTS, RiskDetector
-from tools.safety_eval import MAX_FALSE_POSITIVE_RATE, Case, load_corpus
 from tests.nlu.risk.conftest import DEV_CORPUS, EVAL_CORPUS
+from tools.safety_eval import MAX_FALSE_POSITIVE_RATE, Case, load_corpus
 
 
 def run(component: RiskDetector, cases: Sequence[Case]) -> List[Tuple[Case, Message]]:
-    messages = [Message(data={"text": c.text, "intent": {"name": "inform", "confidence": 0.9},
-                              "intent_ranking": [{"name": "inform", "confidence": 0.9}]}) for c in cases]
+    messages = [
+        Message(
+            data={
+                "text": c.text,
+                "intent": {"name": "inform", "confidence": 0.9},
+                "intent_ranking": [{"name": "inform", "confidence": 0.9}],
+            }
+        )
+        for c in cases
+    ]
     component.process(messages)
-    return list(zip(cases, messages))
+    return list(zip(cases, messages, strict=False))
 
 
 def corpus(directory: Path):
@@ -35,7 +44,9 @@ def corpus(directory: Path):
 def test_every_must_escalate_message_escalates(component: RiskDetector, directory: Path) -> None:
     escalate, _ = corpus(directory)
     assert escalate, "no must-escalate messages"
-    missed = [case.text for case, m in run(component, escalate) if m.get("intent")["name"] not in RISK_INTENTS]
+    missed = [
+        case.text for case, m in run(component, escalate) if m.get("intent")["name"] not in RISK_INTENTS
+    ]
     assert missed == [], f"{len(missed)} of {len(escalate)} crisis messages missed"
 
 
@@ -50,6 +61,9 @@ def test_false_positives_at_most_three_percent(component: RiskDetector, director
 @pytest.mark.parametrize("directory", [EVAL_CORPUS, DEV_CORPUS], ids=["evaluation", "development"])
 def test_escalation_type_matches_labels(component: RiskDetector, directory: Path) -> None:
     escalate, _ = corpus(directory)
-    wrong = [(case.text, case.escalation, m.get("intent")["name"]) for case, m in run(component, escalate)
-             if case.escalation and m.get("intent")["name"] != case.escalation]
+    wrong = [
+        (case.text, case.escalation, m.get("intent")["name"])
+        for case, m in run(component, escalate)
+        if case.escalation and m.get("intent")["name"] != case.escalation
+    ]
     assert wrong == []

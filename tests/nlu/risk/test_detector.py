@@ -1,4 +1,5 @@
 """Unit tests of the rule-based detector: categories, subjects, hyperbole, spelling, odd input."""
+
 from __future__ import annotations
 
 import pytest
@@ -182,9 +183,26 @@ def test_exceptions_are_reported_for_the_ml_check(matcher: RiskMatcher) -> None:
 
 
 ODD = [
-    "", "   ", "\x00\x01\x02", "💀💀💀", "😭", "\u202e\u200b", "こんにちは", "Привет", "مرحبا",
-    "a" * 100_000, "kill " * 20_000, "\n" * 5000, "🔪" * 3000, "1234567890" * 100, "'''''\"\"\"",
-    "@@@@ $$$ !!! ???", "#num #many", None, 12345, "x " * 150_000,
+    "",
+    "   ",
+    "\x00\x01\x02",
+    "💀💀💀",
+    "😭",
+    "\u202e\u200b",
+    "こんにちは",
+    "Привет",
+    "مرحبا",
+    "a" * 100_000,
+    "kill " * 20_000,
+    "\n" * 5000,
+    "🔪" * 3000,
+    "1234567890" * 100,
+    "'''''\"\"\"",
+    "@@@@ $$$ !!! ???",
+    "#num #many",
+    None,
+    12345,
+    "x " * 150_000,
 ]
 
 

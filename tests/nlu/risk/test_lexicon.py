@@ -1,4 +1,5 @@
 """The lexicon file itself: it loads, ids are unique, and no pattern word is one canonicalisation erases."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +9,13 @@ import pytest
 import yaml
 
 from bot.nlu.risk.detector import RiskMatcher
-from bot.nlu.risk.lexicon import CONTRACT_CATEGORIES, DEFAULT_LEXICON, LexiconError, compile_pattern, load_lexicon
+from bot.nlu.risk.lexicon import (
+    CONTRACT_CATEGORIES,
+    DEFAULT_LEXICON,
+    LexiconError,
+    compile_pattern,
+    load_lexicon,
+)
 
 
 def test_lexicon_loads_with_contract_categories() -> None:
@@ -21,22 +28,28 @@ def test_every_literal_word_survives_canonicalisation(matcher: RiskMatcher) -> N
     """A pattern word that canonicalisation rewrites (e.g. "dont" -> "do not") could never match."""
     lexicon = matcher.lexicon
     skip = {".", ",", "'s", "#num", "#many"}
-    dead = sorted(w for w in lexicon.literals
-                  if w not in skip and matcher.tokens(w) != [w, "."])
+    dead = sorted(w for w in lexicon.literals if w not in skip and matcher.tokens(w) != [w, "."])
     assert dead == []
 
 
 def test_notation_compiles() -> None:
     sets = {"pills": ["pills", "tablets"]}
     assert compile_pattern("took *2 @pills|meds", sets) == [
-        {"ORTH": "took"}, {"OP": "?"}, {"OP": "?"}, {"ORTH": {"IN": ["pills", "tablets", "meds"]}}]
+        {"ORTH": "took"},
+        {"OP": "?"},
+        {"OP": "?"},
+        {"ORTH": {"IN": ["pills", "tablets", "meds"]}},
+    ]
     assert compile_pattern("a? !b|c", {}) == [{"ORTH": "a", "OP": "?"}, {"ORTH": {"NOT_IN": ["b", "c"]}}]
 
 
-@pytest.mark.parametrize("broken", [
-    "categories: {suicide: crisis}\n",
-    "not a mapping",
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "categories: {suicide: crisis}\n",
+        "not a mapping",
+    ],
+)
 def test_broken_lexicon_fails_loudly(tmp_path: Path, broken: str) -> None:
     path = tmp_path / "risk.yml"
     path.write_text(broken)
@@ -93,7 +106,7 @@ def test_no_pattern_hides_a_phrase_inside_an_alternative() -> None:
     suspicious = []
     for text in _pattern_strings(raw):
         specs = text.split()
-        for left, right in zip(specs, specs[1:]):
+        for left, right in zip(specs, specs[1:], strict=False):
             if left.startswith("*") or right.startswith("*"):
                 continue  # a word repeated across a gap is deliberate ("said *3 said goodbye")
             a, b = _token_words(left), _token_words(right)

@@ -1,12 +1,13 @@
 """The evaluation corpus through the real trained model (DIET + ... + RiskDetector last)."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from tools.safety_eval import evaluate, load_corpus, model_classifier
 from tests.nlu.risk.conftest import EVAL_CORPUS
+from tools.safety_eval import evaluate, load_corpus, model_classifier
 
 
 @pytest.mark.model

@@ -4,6 +4,7 @@ Records each network destination the process resolves or connects to, once, in t
 EGRESS_AUDIT_FILE, through Python's audit hooks (PEP 578): every socket opened from Python code, whatever
 library opens it. tests/ops/test_privacy.py checks that all of them are on this machine.
 """
+
 import os
 import sys
 
