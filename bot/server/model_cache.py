@@ -28,6 +28,8 @@ FINGERPRINT_INPUTS = (
     "bot/nlu/extractors",
     "bot/nlu/risk",
     "bot/nlu/lexicons",
+    "bot/nlu/language",
+    "corpus/risk",
     "bot/dialogue/policies.py",
     "bot/nlu/nlp.py",
     "bot/nlu/text.py",
