@@ -53,7 +53,7 @@ from directory.models import PublishedServiceAtLocation, PublishedTaxonomy, Publ
 from directory.oruk import read as oruk_read
 from directory.oruk import v3
 from directory.oruk.export import page_json, service_json
-from directory.oruk.importer import read_feed
+from directory.oruk.import3 import read_any
 from directory.records import DirectoryDataError
 from directory.store import count_all, read_records
 
@@ -284,15 +284,18 @@ async def replace_services(request: web.Request) -> web.Response:
         return _error(400, "invalid_feed", "the body must be JSON: an Open Referral UK page or a list of services")
 
     def load() -> Dict[str, Any]:
-        feed = read_feed(document, "request body")
-        summary = load_records(request.app[ENGINE], feed.records)
-        return {"loaded": summary.services, "organisations": summary.organisations, "skipped": feed.skipped}
+        feed = read_any(document, "request body")
+        summary = load_records(request.app[ENGINE], feed.records, feed.published)
+        return {"version": feed.version, "added": summary.added, "updated": summary.updated,
+                "unchanged": summary.unchanged, "refused": len(feed.skipped), "removed": summary.removed,
+                "loaded": summary.services, "published": summary.published, "organisations": summary.organisations,
+                "not_in_chat": feed.not_in_chat, "skipped": feed.skipped}
 
     try:
         result = await _in_thread(request, load)
     except DirectoryDataError as exc:
-        return _error(400, "invalid_feed", f"the feed has {len(exc.errors)} problems; nothing was loaded",
-                      errors=exc.errors)
+        return _error(400, "invalid_feed", exc.errors[0], errors=exc.errors, refused=getattr(exc, "refused", None),
+                      added=0, updated=0, unchanged=0)
     log.info("directory replaced through the API: %d services", result["loaded"])
     return web.json_response(result)
 

@@ -24,7 +24,7 @@ from directory.models import (TABLES_IN_DELETE_ORDER, ConcernTerm, Contact, Orga
                               ReferralRoute, SearchEntry, Service, ServiceArea, ServiceAudience, ServiceConcern,
                               SupersededArea)
 from directory.oruk import publish
-from directory.oruk.importer import FeedImport, read_feed_file
+from directory.oruk.import3 import Feed, read_any_file
 from directory.records import SERVICES_DIR, ServiceRecord, read_services, slugify
 
 log = logging.getLogger(__name__)
@@ -172,11 +172,11 @@ def load_records(engine: Engine, records: List[ServiceRecord],
     return summary
 
 
-def load_feed(engine: Engine, path: Path) -> Tuple[LoadSummary, FeedImport]:
-    """Validate an Open Referral UK feed file, then replace the database content with it (all or nothing:
-    raises DirectoryDataError naming every bad record and field before the database is touched)."""
-    feed = read_feed_file(path)
-    return load_records(engine, feed.records), feed
+def load_feed(engine: Engine, path: Path) -> Tuple[LoadSummary, Feed]:
+    """Validate an Open Referral UK feed file (3.0, or 1.0), then replace the database content with it in one
+    transaction (raises DirectoryDataError before the database is touched when the feed is not valid)."""
+    feed = read_any_file(path)
+    return load_records(engine, feed.records, feed.published), feed
 
 
 def load_directory(engine: Engine, services_dir: Optional[Path] = None) -> LoadSummary:
