@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from directory import links, vocab
 from directory.concerns import bit_order, load_concerns
 from directory.db import create_schema, session_scope
-from directory.models import (TABLES_IN_DELETE_ORDER, ConcernTerm, Contact, Organisation, PublishedService,
+from directory.models import (TABLES_IN_DELETE_ORDER, ConcernTerm, Contact, Organisation, PublishedDocument,
                               ReferralRoute, SearchEntry, Service, ServiceArea, ServiceAudience, ServiceConcern,
                               SupersededArea)
 from directory.oruk import publish
@@ -46,7 +46,7 @@ class LoadSummary:
 
 def _compare(session: Session, published: List[publish.Published], summary: LoadSummary) -> None:
     """Count added, updated, unchanged and removed services against what the database held before."""
-    before = dict(session.execute(select(PublishedService.id, PublishedService.document)).all())
+    before = dict(session.execute(select(PublishedDocument.id, PublishedDocument.document)).all())
     for entry in published:
         old = before.pop(entry.document["id"], None)
         if old is None:
@@ -133,9 +133,9 @@ def replace_contents(session: Session, records: Iterable[ServiceRecord],
                     for service_id, area in sorted(_superseded(records)))
     session.add_all(_clustered(entry for record in records for entry in _search_entries(record)))
     session.flush()
-    for batch in publish.rows(published):  # parents, then children: no ORM relationships to order them
-        session.add_all(batch)
-        session.flush()
+    for table, rows in publish.rows(published):  # parents first; executemany, no ORM objects
+        if rows:
+            session.execute(insert(table.__table__), rows)
     for table in TABLES_IN_DELETE_ORDER:  # fresh statistics so the planner uses the right indexes
         session.execute(text(f"ANALYZE {table.__tablename__}"))
     summary.organisations = len(organisations)

@@ -14,8 +14,8 @@ from sqlalchemy import and_, exists, func, or_, select
 from directory import vocab
 from directory.api_params import Filters
 from directory.db import Reader
-from directory.models import (PublishedAttribute, PublishedSchedule, PublishedService, PublishedServiceAtLocation,
-                              PublishedTaxonomy, PublishedTerm, ServiceArea)
+from directory.models import (PublishedAttribute, PublishedDocument, PublishedSchedule, PublishedService,
+                              PublishedServiceAtLocation, PublishedTaxonomy, PublishedTerm, ServiceArea)
 from directory.oruk import v3
 
 
@@ -27,12 +27,12 @@ def _like(word: str) -> str:
 def conditions(filters: Filters) -> list:
     """WHERE clauses on oruk_service for the 3.0 filters (empty list: no filter)."""
     where = [PublishedService.search_text.like(_like(word), escape="\\") for word in filters.search]
-    if filters.taxonomy_term_id is not None:
-        where.append(exists().where(PublishedAttribute.oruk_service_id == PublishedService.id,
-                                    PublishedAttribute.term_id == filters.taxonomy_term_id))
+    if filters.taxonomy_term_id is not None:  # IN, not EXISTS: SQLite then starts from the term's index
+        where.append(PublishedService.id.in_(select(PublishedAttribute.oruk_service_id)
+                                             .where(PublishedAttribute.term_id == filters.taxonomy_term_id)))
     if filters.taxonomy_id is not None:
-        where.append(exists().where(PublishedAttribute.oruk_service_id == PublishedService.id,
-                                    PublishedAttribute.taxonomy_id == filters.taxonomy_id))
+        where.append(PublishedService.id.in_(select(PublishedAttribute.oruk_service_id)
+                                             .where(PublishedAttribute.taxonomy_id == filters.taxonomy_id)))
     if filters.minimum_age is not None:
         where.append(PublishedService.minimum_age >= filters.minimum_age)
     if filters.maximum_age is not None:
@@ -53,14 +53,15 @@ def services_page(connection: Reader, filters: Filters, page: int, per_page: int
     """(total, list-item JSON texts of this page) in load order."""
     where = conditions(filters)
     total = connection.execute(select(func.count()).select_from(PublishedService).where(*where)).scalar_one()
-    stmt = (select(PublishedService.item).where(*where).order_by(PublishedService.position)
-            .offset((page - 1) * per_page).limit(per_page))
+    ids = (select(PublishedService.id, PublishedService.position).where(*where).order_by(PublishedService.position)
+           .offset((page - 1) * per_page).limit(per_page).subquery())
+    stmt = (select(PublishedDocument.item).join(ids, ids.c.id == PublishedDocument.id).order_by(ids.c.position))
     return int(total), list(connection.execute(stmt).scalars())
 
 
 def service_document(connection: Reader, ident: str) -> Tuple[Optional[str], Optional[str]]:
     """(document text, None) for a 3.0 id; (None, its 3.0 id) for an old id (our key); (None, None) if unknown."""
-    text = connection.execute(select(PublishedService.document).where(PublishedService.id == ident)).scalar()
+    text = connection.execute(select(PublishedDocument.document).where(PublishedDocument.id == ident)).scalar()
     if text is not None:
         return text, None
     return None, connection.execute(select(PublishedService.id).where(PublishedService.service_id == ident)).scalar()
@@ -70,13 +71,17 @@ def items_for_keys(connection: Reader, keys: Sequence[str]) -> Dict[str, str]:
     """Our key -> list-item JSON text, for the services a match returned."""
     if not keys:
         return {}
-    stmt = select(PublishedService.service_id, PublishedService.item).where(PublishedService.service_id.in_(keys))
+    stmt = (select(PublishedService.service_id, PublishedDocument.item)
+            .join(PublishedDocument, PublishedDocument.id == PublishedService.id)
+            .where(PublishedService.service_id.in_(keys)))
     return dict(connection.execute(stmt).all())
 
 
 def all_documents(connection: Reader) -> List[str]:
     """Every published service's full JSON text, in load order (the 3.0 export)."""
-    return list(connection.execute(select(PublishedService.document).order_by(PublishedService.position)).scalars())
+    stmt = (select(PublishedDocument.document).join(PublishedService, PublishedService.id == PublishedDocument.id)
+            .order_by(PublishedService.position))
+    return list(connection.execute(stmt).scalars())
 
 
 def _page_of(connection: Reader, table, page: int, per_page: int, *where) -> Tuple[int, List[str]]:
@@ -121,8 +126,9 @@ def locations_page(connection: Reader, filters: Filters, page: int, per_page: in
     total = connection.execute(select(func.count()).select_from(PublishedServiceAtLocation)
                                .join(PublishedService, PublishedService.id == PublishedServiceAtLocation.oruk_service_id)
                                .where(*where)).scalar_one()
-    stmt = (select(PublishedServiceAtLocation.document, PublishedService.item)
+    stmt = (select(PublishedServiceAtLocation.document, PublishedDocument.item)
             .join(PublishedService, PublishedService.id == PublishedServiceAtLocation.oruk_service_id)
+            .join(PublishedDocument, PublishedDocument.id == PublishedService.id)
             .where(*where).order_by(PublishedServiceAtLocation.position)
             .offset((page - 1) * per_page).limit(per_page))
     return int(total), [location_item(document, item) for document, item in connection.execute(stmt).all()]
