@@ -15,6 +15,7 @@ Nothing is invented: no addresses (so no service_at_locations), no structured ti
 from __future__ import annotations
 
 import math
+import uuid
 from typing import Any, Dict, List, Optional
 
 from directory import vocab
@@ -28,7 +29,13 @@ PROFILE = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md"
 
 
 def service_id(key: str) -> str:
-    """The 3.0 id of one of our entries, from its key (the slug the YAML and the chat use)."""
+    """The 3.0 id of one of our entries: UUIDv5 of its key (the slug the YAML and the chat use), or the key
+    itself when it already is a UUID (a service imported from a 1.0 feed keeps its publisher's id)."""
+    try:
+        if str(uuid.UUID(key)) == key:
+            return key
+    except ValueError:
+        pass
     return taxonomy.uuid_for(f"service:{key}")
 
 

@@ -241,6 +241,10 @@ async def test_a_v1_feed_still_loads_and_is_served_as_3_0(empty_engine):
             assert_valid("service", await get(client, f"/services/{item['id']}"))
         old = await get(client, "/v1/services", per_page=50)
         assert old["totalElements"] == 5
+        publisher_uuid = "5b0c8f2e-1d44-4c3a-9a57-0e1f6c2a9b10"  # a 1.0 id that already is a UUID is kept
+        assert publisher_uuid in [item["id"] for item in items]
+        assert (await get(client, f"/services/{publisher_uuid}"))["id"] == publisher_uuid
+        assert (await get(client, "/services/first-steps", 301))["id"] == v3.service_id("first-steps")
 
 
 @pytest.mark.parametrize("document, first", [
