@@ -1,13 +1,17 @@
-"""HTTP API for the service directory (aiohttp), shaped like Open Referral UK v1.
+"""HTTP API for the service directory (aiohttp): Open Referral UK 3.0 by default, v1 under /v1.
 
     python -m directory serve [--host 127.0.0.1] [--port 8081] [--database-url URL]
     curl -s localhost:8081/health
 
 Routes (full description: data/openapi.yml, served at /openapi.json):
+    GET /                  version (HSDS-UK-3.0), profile, openapi_url
     GET /health            cheap queries; 200, or 503 when the database cannot be reached or is not loaded
-    GET /services          the directory, or with person filters the services a person can use, ranked
-    GET /services/{id}     one service; 404 JSON for an unknown id
-    PUT /services          replace the directory with an ORUK feed (bearer token from DIRECTORY_API_TOKEN)
+    GET /services          a 3.0 page with the profile's filters, or with person parameters the services a
+                           person can use, ranked
+    GET /services/{id}     the full 3.0 service; an old id (our slug) answers 301; 404 JSON for an unknown id
+    GET /taxonomies[/{id}], /taxonomy_terms[/{id}], /service_at_locations[/{id}]
+    PUT /services          replace the directory with a 3.0 or 1.0 feed (bearer token from DIRECTORY_API_TOKEN)
+    GET /v1/services[/{id}] the ORUK v1 answers, for older consumers
     GET /openapi.json      the OpenAPI 3.1 description
 
 Why it is built this way:
@@ -15,8 +19,8 @@ Why it is built this way:
   blocking, so every database call runs in a small thread pool and the event loop never waits on it.
   GETs read through a read-only engine (no transaction round trips on PostgreSQL) and a matching page is
   one statement (directory.matching.find_page); only PUT writes, in one transaction.
-- The JSON comes from the same builder as the ORUK export and the ranking from directory.matching, so the
-  API, the export and the bot cannot disagree.
+- The 3.0 JSON is the stored document (directory.oruk.publish), the same text the export writes, and the
+  ranking comes from directory.matching, so the API, the export and the bot cannot disagree.
 - Queries can hold a child's age and borough: the access log records method, path (no query string),
   status and time only, and database errors are logged by class name (the engine hides bound parameters).
 - Anything unexpected is a JSON 500 with no stack trace; a database error is a JSON 503.

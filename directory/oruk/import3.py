@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from directory import vocab
 from directory.oruk import importer as v1
 from directory.oruk import schemas, taxonomy
 from directory.oruk.mapping import OrukMapping, load_mapping

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from directory import vocab
 from directory.oruk import taxonomy
