@@ -82,7 +82,7 @@ def manifests(directory: Path = HELDOUT_DIR) -> List[Manifest]:
 
 
 def _read(path: Path) -> Dict:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data if isinstance(data, dict) else {"messages": data or []}
 
 
