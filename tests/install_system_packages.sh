@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium for the widget's end-to-end tests when it is missing (`make test` runs this).
-# Playwright drives this browser through the driver in its Python wheel; no browser is ever downloaded
-# (never `playwright install`). Not root: say how to install it; the e2e tests then skip with the same hint.
+# Installs the Debian packages some tests need, when missing (`make test` runs this before the suite):
+#   chromium  the web widget's end-to-end tests (tests/web/); Playwright drives it through the driver in its
+#             Python wheel, no browser is ever downloaded (never `playwright install`);
+#   wbritish  /usr/share/dict/british-english, the word list the risk speller and the place matcher are
+#             checked against (tests/nlu/risk/test_lexicon.py, tests/nlu/extractors/test_places.py); 1 MB.
+# Not root or no apt-get: say how to install them; those tests then skip with the same hint, and a full run
+# lists every skipped test at its end (tests/conftest.py).
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then
-  exit 0
-fi
+missing=()
+{ [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; } || missing+=(chromium)
+[ -f /usr/share/dict/british-english ] || missing+=(wbritish)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "note: Chromium is not installed, so the web widget's end-to-end tests will be skipped." >&2
-  echo "      Install it with: sudo apt-get install -y chromium   (Debian/Ubuntu)" >&2
+  echo "note: not installed: ${missing[*]}; the tests that need them will be skipped (and listed)." >&2
+  echo "      Install with: sudo apt-get install -y ${missing[*]}   (Debian/Ubuntu)" >&2
   exit 0
 fi
-echo "setup: installing Chromium for the web widget's end-to-end tests (apt-get install chromium)"
+echo "setup: installing ${missing[*]} for the tests (apt-get install)"
 export DEBIAN_FRONTEND=noninteractive
-if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; then
-  echo "error: apt-get could not install chromium; the end-to-end tests need it (see above)" >&2
+if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+  echo "error: apt-get could not install ${missing[*]}; the tests need them (see above)" >&2
   exit 1
 fi
