@@ -16,9 +16,9 @@ import yaml
 
 from tools.eval_context import EvalContext
 from tools.eval_sets import DEV_NLU_SET, ROOT, load_faq_and_intents, load_rasa_nlu, manifests
+from tools.safety_eval import RISK_INTENTS
 
 FAQ = "faq/"
-RISK_INTENTS = ("crisis", "safeguarding")
 
 
 def predicted_label(parsed: Dict) -> str:

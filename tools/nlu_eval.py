@@ -1,10 +1,11 @@
 """Measure NLU quality and write the report under results/.
 
 `python -m tools.nlu_eval` scores the trained model on the development set
-tests/data/dev/nlu/former_holdout.yml (written as a held-out set, but 156 of its texts leaked into data/nlu, so
-it measures fit; the sealed held-out NLU set is scored by `make eval`, tools/eval_nlu.py).
-`--cross-validation` also runs Rasa's k-fold cross-validation over the training data. Both write Rasa's JSON reports and a short Markdown summary,
-results/nlu_report.md, with macro-F1 and every intent's and FAQ answer's F1.
+tests/data/dev/nlu/former_holdout.yml (written as a held-out set, but 156 of its texts leaked into
+data/nlu, so it measures fit; the sealed held-out NLU set is scored by `make eval`, tools/eval_nlu.py).
+`--cross-validation` also runs Rasa's k-fold cross-validation over the training data. Both write Rasa's
+JSON reports and a short Markdown summary, results/nlu_report.md, with macro-F1 and every intent's and FAQ
+answer's F1.
 """
 
 from __future__ import annotations
