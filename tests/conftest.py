@@ -36,8 +36,8 @@ def hazard_check(named: Set[str], collected: Set[str], outcomes: Dict[str, List[
     """(fails the run, what to say) for the tests the hazard log names.
 
     A full run (every named test collected) fails unless each of them ran and passed: a skipped or unrun
-    control test is a control nobody checked. A partial run says how many it did not cover, and fails only
-    if a named test it ran did not pass.
+    control test is a control nobody checked. A partial run says how many it did not cover and which it
+    skipped, and fails only if a named test it ran failed.
     """
     ran = {test: set(outcomes[test]) for test in named if test in outcomes}
     not_passed = sorted(test for test, seen in ran.items() if seen != {"passed"})
@@ -51,9 +51,11 @@ def hazard_check(named: Set[str], collected: Set[str], outcomes: Dict[str, List[
         f"PARTIAL RUN: {uncollected} of the {len(named)} tests it names were not collected, so this run does "
         f"not show the controls work (run the whole suite: make test)"
     )
-    if not_passed:
-        return True, f"{message}; of those that ran, did not pass: {not_passed}"
-    return False, f"{message}; the {len(ran)} that ran passed"
+    failed = sorted(test for test, seen in ran.items() if seen - {"passed", "skipped"})
+    skipped = sorted(set(not_passed) - set(failed))
+    if failed:
+        return True, f"{message}; failed: {failed}"
+    return False, f"{message}; of the {len(ran)} that ran, skipped: {skipped or 'none'}"
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -110,9 +110,10 @@ NAMED = {"t.py::a", "t.py::b"}
         ),
         (NAMED, {"t.py::a": ["passed", "skipped"]}, True, "did not run: ['t.py::b']"),
         ({"t.py::a"}, {"t.py::a": ["passed"]}, False, "PARTIAL RUN: 1 of the 2"),
-        ({"t.py::a"}, {"t.py::a": ["failed"]}, True, "PARTIAL RUN"),
+        ({"t.py::a"}, {"t.py::a": ["skipped"]}, False, "skipped: ['t.py::a']"),
+        ({"t.py::a"}, {"t.py::a": ["failed"]}, True, "failed: ['t.py::a']"),
     ],
-    ids=["full-passed", "full-skipped", "full-unrun", "partial-says-so", "partial-failed"],
+    ids=["full-passed", "full-skipped", "full-unrun", "partial-says-so", "partial-skipped", "partial-failed"],
 )
 def test_the_session_check_fails_a_full_run_with_a_skipped_control_and_names_a_partial_one(
     collected: Set[str], outcomes: Dict[str, List[str]], fails: bool, says: str
