@@ -1,188 +1,103 @@
-"""Writer-held-out evaluation of the risk decision: rules alone, the learned models alone, and both.
+"""Risk figures for `make eval`: recall and false alarms by set and category, rules and trained pipeline.
 
-    python -m tools.eval_risk                      # train on all writers but one, test on that one, for each
-    python -m tools.eval_risk --grid               # the same, over a grid of thresholds
-    python -m tools.eval_risk --sealed FILE [...]  # train on the whole corpus, test on sealed held-out sets
-
-Leaving a whole writer out is what predicts the figure on strangers' words: a random split would put each
-writer's habits on both sides. Figures per writer and per category; "caught" counts a full escalation or
-a safety question (both give the crisis line), "full" only a full escalation.
+Held-out sets (tests/data/heldout/, kind risk or multilingual) get a line per label and category:
+- escalate: recall (escalated / messages), by category and by plain (`explicit`) versus indirect wording;
+- check (distress short of a clear risk statement): how many escalated, shown, neither a hit nor a false alarm;
+- none: false alarms (escalated / messages), by category.
+Development sets (tests/data/dev/risk/) get one line each: they measure fit, not generalisation.
+Only figures are printed, never a message: nobody should read held-out misses (tests/data/heldout/README.md).
 """
 
 from __future__ import annotations
 
-import argparse
-import subprocess
 from collections import defaultdict
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Sequence, Tuple
 
-from bot.nlu.risk.decision import CHECK, FULL, Thresholds, decide
-from bot.nlu.risk.detector import RiskMatcher, RiskResult
-from bot.nlu.risk.lexicon import DEFAULT_LEXICON
-from bot.nlu.risk.model import ESCALATE, NONE, Example, RiskModel, Scores, load_corpus, writer_splits
+from tools.eval_context import EvalContext
+from tools.eval_sets import (
+    CHECK,
+    DEV_RISK_SETS,
+    ESCALATE,
+    NONE,
+    RiskMessage,
+    load_dev_risk_set,
+    load_risk_messages,
+    manifests,
+)
+from tools.safety_eval import verdict_from_parse
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus" / "risk"
-MODES = ("rules", "model", "both")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    example: Example
-    level: Optional[str]  # FULL, CHECK or None
-
-
-def _verdict_level(
-    mode: str, rules: Optional[RiskResult], scores: Scores, thresholds: Thresholds
-) -> Optional[str]:
-    if mode == "rules":
-        return FULL if rules is not None else None
-    verdict = decide(rules if mode == "both" else None, scores, thresholds)
-    return verdict.level if verdict else None
+Escalates = Callable[[str], bool]
+ENGINES = ("rules", "pipeline")
+RISK_KINDS = ("risk", "multilingual")
 
 
-def score_split(
-    train: Sequence[Example],
-    test: Sequence[Example],
-    rules_of: Callable[[str], Optional[RiskResult]],
-    thresholds: Iterable[Thresholds],
-) -> Dict[Tuple[str, Thresholds], List[Outcome]]:
-    """Outcomes of every mode and threshold set on `test`, with models fitted on `train`."""
-    model = RiskModel.train(train, lambda text: rules_of(text) is not None)
-    scored = [(e, rules_of(e.text), model.scores(e.text)) for e in test]
+def engines(ctx: EvalContext) -> Dict[str, Escalates]:
+    """Does a message escalate? The bare rules, and the whole trained pipeline (RiskDetector last)."""
     return {
-        (mode, t): [Outcome(e, _verdict_level(mode, r, s, t)) for e, r, s in scored]
-        for mode in MODES
-        for t in thresholds
+        "rules": lambda text: ctx.rules.detect(text) is not None,
+        "pipeline": lambda text: verdict_from_parse(ctx.parse(text))[0] is not None,
     }
 
 
-def summary(outcomes: Sequence[Outcome]) -> Dict[str, Tuple[int, int]]:
-    """(hits, total) for each figure the issue's targets name."""
-    counts: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
-
-    def add(key: str, hit: bool) -> None:
-        counts[key][0] += int(hit)
-        counts[key][1] += 1
-
-    for o in outcomes:
-        e = o.example
-        if e.label == ESCALATE:
-            add("risk caught", o.level is not None)
-            add("risk full", o.level == FULL)
-            add(
-                "explicit full" if e.explicit else "indirect caught",
-                o.level == FULL if e.explicit else o.level is not None,
-            )
-            add(f"caught {e.category}", o.level is not None)
-        elif e.label == NONE:
-            add("everyday full alarm", o.level == FULL)
-            add("everyday safety question", o.level == CHECK)
-            add(f"alarm or question: {e.category}", o.level is not None)
-        else:
-            add("distress caught", o.level is not None)
-    return {key: (hit, total) for key, (hit, total) in counts.items()}
+def _rows(messages: Sequence[RiskMessage]) -> List[Tuple[str, List[RiskMessage]]]:
+    """(row title, messages) for one set: each label in total, then by category (and wording for escalate)."""
+    groups: Dict[str, List[RiskMessage]] = defaultdict(list)
+    for m in messages:
+        groups[m.label].append(m)
+    rows = []
+    titles = {ESCALATE: "escalate: recall", CHECK: "check: escalated", NONE: "none: false alarms"}
+    for label in (ESCALATE, CHECK, NONE):
+        members = groups.get(label, [])
+        if not members:
+            continue
+        rows.append((titles[label], members))
+        by_category: Dict[str, List[RiskMessage]] = defaultdict(list)
+        for m in members:
+            by_category[m.category].append(m)
+        if len(by_category) > 1:
+            rows += [(f"  {category}", group) for category, group in sorted(by_category.items())]
+        if label == ESCALATE and any(m.explicit is not None for m in members):
+            rows.append(("  plain wording", [m for m in members if m.explicit]))
+            rows.append(("  indirect wording", [m for m in members if m.explicit is False]))
+    return rows
 
 
-def _pct(pair: Tuple[int, int]) -> str:
-    hit, total = pair
-    return f"{hit}/{total} ({100 * hit / total:.1f}%)" if total else "-"
+def _cell(hits: int, total: int) -> str:
+    return f"{hits}/{total} {hits / total:6.1%}" if total else "-"
 
 
-def print_table(title: str, rows: Dict[str, Dict[str, Tuple[int, int]]]) -> None:
-    keys = sorted({k for figures in rows.values() for k in figures}, key=_key_order)
-    print(f"\n### {title}\n")
-    print("| figure | " + " | ".join(rows) + " |")
-    print("|---|" + "---|" * len(rows))
-    for key in keys:
-        print(f"| {key} | " + " | ".join(_pct(figures.get(key, (0, 0))) for figures in rows.values()) + " |")
+def table(messages: Sequence[RiskMessage], escalates: Dict[str, Escalates]) -> List[str]:
+    """One line per row, one column per engine."""
+    verdicts = {name: {m.text: fn(m.text) for m in messages} for name, fn in escalates.items()}
+    lines = [f"    {'':<28}" + "".join(f"{name:>20}" for name in escalates)]
+    for title, members in _rows(messages):
+        cells = [_cell(sum(verdicts[name][m.text] for m in members), len(members)) for name in escalates]
+        lines.append(f"    {title:<28}" + "".join(f"{cell:>20}" for cell in cells))
+    return lines
 
 
-def _key_order(key: str) -> Tuple[int, str]:
-    order = ["risk caught", "risk full", "indirect caught", "explicit full", "distress caught"]
-    order += ["everyday full alarm", "everyday safety question"]
-    return (order.index(key) if key in order else len(order), key)
-
-
-def commit() -> str:
-    run = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
-    return run.stdout.strip() + ("+changes" if dirty.strip() else "")
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--sealed", type=Path, nargs="*", help="sealed held-out files (writer format)")
-    parser.add_argument("--grid", action="store_true", help="also print a grid of thresholds")
-    args = parser.parse_args(argv)
-
-    matcher = RiskMatcher.from_lexicon(DEFAULT_LEXICON)
-    cache: Dict[str, Optional[RiskResult]] = {}
-
-    def rules_of(text: str) -> Optional[RiskResult]:
-        if text not in cache:
-            cache[text] = matcher.analyse(text).result
-        return cache[text]
-
-    chosen = Thresholds()
-    grid = [chosen]
-    if args.grid:
-        grid += [
-            Thresholds(v, f, c)
-            for v in (0.6, 0.7, 0.8, 0.9)
-            for f, c in ((0.7, 0.45), (0.8, 0.5), (0.9, 0.6))
-        ]
-    corpus = load_corpus(args.corpus)
-    print(
-        f"# Risk decision, commit {commit()}; corpus {len(corpus)} messages from "
-        f"{len({e.writer for e in corpus})} writers; thresholds {chosen}"
+def run(ctx: EvalContext) -> Iterable[str]:
+    escalates = engines(ctx)
+    yield "Held-out sets (never used to change the product; texts excluded at sealing are not scored):"
+    for manifest in manifests():
+        if manifest.kind not in RISK_KINDS:
+            continue
+        messages = [m for m in load_risk_messages(manifest.path) if m.text not in manifest.excluded]
+        yield (
+            f"  {manifest.id} ({manifest.kind}, writer {manifest.data['writer']}, sealed at "
+            f"{manifest.committed_at[:7]}): {len(messages)} scored, {len(manifest.excluded)} excluded"
+        )
+        yield from table(messages, escalates)
+    yield ""
+    yield "Development sets (used to change the product: fit, not generalisation):"
+    yield f"    {'':<28}" + "".join(
+        f"{name + ' recall':>20}{name + ' false alarms':>24}" for name in escalates
     )
-
-    if args.sealed:
-        sealed: List[Example] = [e for path in args.sealed for e in load_corpus(path)]
-        results = score_split(corpus, sealed, rules_of, grid)
-        print_table(
-            "Sealed held-out sets (trained on the whole corpus)",
-            {mode: summary(results[(mode, chosen)]) for mode in MODES},
-        )
-        for writer in sorted({e.writer for e in sealed}):
-            print_table(
-                f"Sealed writer {writer}",
-                {
-                    mode: summary([o for o in results[(mode, chosen)] if o.example.writer == writer])
-                    for mode in MODES
-                },
-            )
-        return 0
-
-    pooled: Dict[Tuple[str, Thresholds], List[Outcome]] = defaultdict(list)
-    for writer, train, test in writer_splits(corpus):
-        for key, outcomes in score_split(train, test, rules_of, grid).items():
-            pooled[key].extend(outcomes)
-        print(f"- writer {writer} held out: {len(test)} messages", flush=True)
-    print_table("Writer held out, all writers pooled", {m: summary(pooled[(m, chosen)]) for m in MODES})
-    per_writer = {
-        w: summary([o for o in pooled[("both", chosen)] if o.example.writer == w])
-        for w in sorted({e.writer for e in corpus})
-    }
-    print_table("Rules and models together, per held-out writer", per_writer)
-    if args.grid:
-        print("\n### Threshold grid (both, pooled)\n")
-        print(
-            "| veto | full | check | risk caught | explicit full | everyday full alarm | everyday question |"
-        )
-        print("|---|---|---|---|---|---|---|")
-        for t in grid:
-            s = summary(pooled[("both", t)])
-            print(
-                f"| {t.veto} | {t.full} | {t.check} | {_pct(s['risk caught'])} | {_pct(s['explicit full'])} "
-                f"| {_pct(s['everyday full alarm'])} | {_pct(s['everyday safety question'])} |"
-            )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    for name in DEV_RISK_SETS:
+        messages = load_dev_risk_set(name)
+        cells = []
+        for fn in escalates.values():
+            for label, width in ((ESCALATE, 20), (NONE, 24)):
+                members = [m for m in messages if m.label == label]
+                cells.append(f"{_cell(sum(fn(m.text) for m in members), len(members)):>{width}}")
+        yield f"    {name:<28}" + "".join(cells)

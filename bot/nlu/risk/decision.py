@@ -5,7 +5,7 @@
 * Otherwise the general model escalates in full above `full`, and asks the safety question ("check")
   when escalate + check reaches `check`: clinicians ask directly when unsure, and asking does not raise risk.
 
-Thresholds come from config.yml and were chosen by writer held out (tools/eval_risk.py prints the grid).
+Thresholds come from config.yml and were chosen by writer held out (tools/eval_risk_writers.py prints the grid).
 """
 
 from __future__ import annotations

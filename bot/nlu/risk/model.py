@@ -30,7 +30,7 @@ from bot.nlu.text import normalise
 ESCALATE, CHECK, NONE = "escalate", "check", "none"
 LABELS = (ESCALATE, CHECK, NONE)
 CATEGORIES = ("suicide", "self_harm", "overdose", "abuse", "danger")
-#: Regularisation of every model (measured by writer held out: tools/eval_risk.py).
+#: Regularisation of every model (measured by writer held out: tools/eval_risk_writers.py).
 REGULARISATION = 4.0
 
 

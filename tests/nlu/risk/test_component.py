@@ -112,7 +112,16 @@ def test_ordinary_message_is_untouched(component: RiskDetector) -> None:
     ids=["empty", "spaces", "control", "emoji", "long", "greek", "none"],
 )
 def test_odd_messages_never_raise(component: RiskDetector, text) -> None:
-    component.process([parsed(text)])
+    """Odd text leaves the classifier's intent alone, and a risk phrase after it still escalates."""
+    message = parsed(text)
+    component.process([message])
+    assert message.get("intent") == {"name": "greet", "confidence": 0.9}
+    assert not risk_entities(message)
+    if text is not None:
+        risky = parsed(text + " i want to kill myself")
+        component.process([risky])
+        assert risky.get("intent") == {"name": "crisis", "confidence": 1.0}
+        assert risk_entities(risky) == {"risk_category": "suicide", "risk_subject": "self"}
 
 
 def test_internal_error_escalates_and_logs_without_text(caplog: pytest.LogCaptureFixture) -> None:

@@ -1,5 +1,5 @@
 """bot/nlu/risk/model.py on the real corpus: loading, training, and what a model learnt from some writers
-says about another writer's messages (a small version of tools/eval_risk.py, which prints the figures)."""
+says about another writer's messages (a small version of tools/eval_risk_writers.py, which prints the figures)."""
 
 from __future__ import annotations
 
