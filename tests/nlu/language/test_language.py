@@ -47,7 +47,7 @@ def test_languages_are_told_apart_by_script_and_by_the_detector(text: str, code:
         "hi",
         "ok",
         "15 hackney",
-        "i want to die. thats it thats the message",
+        "i really want to go home now its late",
         "ramadan plus exams is a lot ngl",
         "wht hapens if u dont wake up frm taking all ur antidepressants",
         "dad kicks me when hes drunk",
