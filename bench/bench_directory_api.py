@@ -70,8 +70,10 @@ def api_params(query: MatchQuery) -> List[Tuple[str, str]]:
 
 
 def summary(name: str, wall: List[float], cpu: List[float]) -> str:
-    return (f"{name:17} n={len(wall)}: wall p50 {percentile(wall, 50):.2f} ms, p95 {percentile(wall, 95):.2f} ms, "
-            f"p99 {percentile(wall, 99):.2f} ms | CPU p50 {percentile(cpu, 50):.2f} ms, p99 {percentile(cpu, 99):.2f} ms")
+    return (
+        f"{name:17} n={len(wall)}: wall p50 {percentile(wall, 50):.2f} ms, p95 {percentile(wall, 95):.2f} ms, "
+        f"p99 {percentile(wall, 99):.2f} ms | CPU p50 {percentile(cpu, 50):.2f} ms, p99 {percentile(cpu, 99):.2f} ms"
+    )
 
 
 def time_function(reader, queries: List[MatchQuery]) -> Tuple[List[float], List[float]]:
@@ -88,8 +90,9 @@ def time_function(reader, queries: List[MatchQuery]) -> Tuple[List[float], List[
     return wall, cpu
 
 
-async def time_api(engine, reader, queries: List[MatchQuery], standard: bool = False
-                   ) -> Tuple[List[float], List[float], List[float]]:
+async def time_api(
+    engine, reader, queries: List[MatchQuery], standard: bool = False
+) -> Tuple[List[float], List[float], List[float]]:
     """Round-trip wall and CPU per request (client and server share this process), and the server's own wall
     time from receiving the request to having the answer ready (a bench-only middleware)."""
     wall, cpu, server = [], [], []
@@ -104,6 +107,7 @@ async def time_api(engine, reader, queries: List[MatchQuery], standard: bool = F
     app = create_app(engine, read_engine=reader)
     app.middlewares.insert(0, server_time)
     async with TestClient(TestServer(app)) as client:
+
         def params(index: int, query: MatchQuery) -> List[Tuple[str, str]]:
             return standard_params(query, index) if standard else api_params(query)
 
@@ -159,14 +163,23 @@ def run_backend(url: str, records, queries: List[MatchQuery]) -> Dict[str, float
         print("  " + summary("find_services", wall, cpu))
         api_wall, api_cpu, server = asyncio.run(time_api(engine, reader, queries))
         print("  " + summary("GET /services", api_wall, api_cpu) + " (CPU: client and server)")
-        print(f"  {'':14} server side only: wall p50 {percentile(server, 50):.2f} ms, "
-              f"p99 {percentile(server, 99):.2f} ms")
+        print(
+            f"  {'':14} server side only: wall p50 {percentile(server, 50):.2f} ms, "
+            f"p99 {percentile(server, 99):.2f} ms"
+        )
         std_wall, std_cpu, std_server = asyncio.run(time_api(engine, reader, queries, standard=True))
-        print("  " + summary("GET /services 3.0", std_wall, std_cpu) + " (3.0 filters; CPU: client and server)")
-        print(f"  {'':14} server side only: wall p50 {percentile(std_server, 50):.2f} ms, "
-              f"p99 {percentile(std_server, 99):.2f} ms")
-        return {"find_services": percentile(wall, 99), "GET /services": percentile(api_wall, 99),
-                "GET /services 3.0": percentile(std_wall, 99)}
+        print(
+            "  " + summary("GET /services 3.0", std_wall, std_cpu) + " (3.0 filters; CPU: client and server)"
+        )
+        print(
+            f"  {'':14} server side only: wall p50 {percentile(std_server, 50):.2f} ms, "
+            f"p99 {percentile(std_server, 99):.2f} ms"
+        )
+        return {
+            "find_services": percentile(wall, 99),
+            "GET /services": percentile(api_wall, 99),
+            "GET /services 3.0": percentile(std_wall, 99),
+        }
     finally:
         reader.dispose()
         engine.dispose()

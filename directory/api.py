@@ -49,8 +49,14 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from directory.api_params import (ParamError, ServiceQuery, paging, parse_sal_query, parse_service_query,
-                                  parse_v1_query)
+from directory.api_params import (
+    ParamError,
+    ServiceQuery,
+    paging,
+    parse_sal_query,
+    parse_service_query,
+    parse_v1_query,
+)
 from directory.db import make_engine, make_read_engine
 from directory.loader import load_records
 from directory.matching import MatchPage, find_page
@@ -133,8 +139,12 @@ def _matched_items(connection: Connection, page: MatchPage, offset: int) -> List
     items = []
     for rank, (result, record) in enumerate(zip(page.results, page.records), start=offset + 1):
         item = json.loads(stored[record.id]) if record.id in stored else v3.list_item(v3.service_json(record))
-        item["x-match"] = {"rank": rank, "reason": result.reason, "concern_match": result.concern_match,
-                           "locality": result.locality}
+        item["x-match"] = {
+            "rank": rank,
+            "reason": result.reason,
+            "concern_match": result.concern_match,
+            "locality": result.locality,
+        }
         items.append(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
     return items
 
@@ -183,6 +193,7 @@ async def get_service(request: web.Request) -> web.Response:
 
 def _listing(reader: Callable[..., Any], *args: Any) -> Callable[[web.Request], Awaitable[web.Response]]:
     """GET handler for a paged list that takes only page and per_page."""
+
     async def handler(request: web.Request) -> web.Response:
         page, per_page = paging(request.query)
 
@@ -192,6 +203,7 @@ def _listing(reader: Callable[..., Any], *args: Any) -> Callable[[web.Request], 
             return oruk_read.page_text(items, total, page, per_page)
 
         return _json_text(await _in_thread(request, fetch))
+
     return handler
 
 
@@ -204,7 +216,10 @@ def _single(table: Any, what: str) -> Callable[[web.Request], Awaitable[web.Resp
                 return oruk_read.one(connection, table, ident)
 
         text = await _in_thread(request, fetch)
-        return _json_text(text) if text is not None else _error(404, "not_found", f"no {what} with id {ident!r}")
+        return (
+            _json_text(text) if text is not None else _error(404, "not_found", f"no {what} with id {ident!r}")
+        )
+
     return handler
 
 
@@ -300,16 +315,33 @@ async def replace_services(request: web.Request) -> web.Response:
     def load() -> Dict[str, Any]:
         feed = read_any(document, "request body")
         summary = load_records(request.app[ENGINE], feed.records, feed.published)
-        return {"version": feed.version, "added": summary.added, "updated": summary.updated,
-                "unchanged": summary.unchanged, "refused": len(feed.skipped), "removed": summary.removed,
-                "loaded": summary.services, "published": summary.published, "organisations": summary.organisations,
-                "not_in_chat": feed.not_in_chat, "skipped": feed.skipped}
+        return {
+            "version": feed.version,
+            "added": summary.added,
+            "updated": summary.updated,
+            "unchanged": summary.unchanged,
+            "refused": len(feed.skipped),
+            "removed": summary.removed,
+            "loaded": summary.services,
+            "published": summary.published,
+            "organisations": summary.organisations,
+            "not_in_chat": feed.not_in_chat,
+            "skipped": feed.skipped,
+        }
 
     try:
         result = await _in_thread(request, load)
     except DirectoryDataError as exc:
-        return _error(400, "invalid_feed", exc.errors[0], errors=exc.errors, refused=getattr(exc, "refused", None),
-                      added=0, updated=0, unchanged=0)
+        return _error(
+            400,
+            "invalid_feed",
+            exc.errors[0],
+            errors=exc.errors,
+            refused=getattr(exc, "refused", None),
+            added=0,
+            updated=0,
+            unchanged=0,
+        )
     log.info("directory replaced through the API: %d services", result["loaded"])
     return web.json_response(result)
 

@@ -20,8 +20,18 @@ PERSON_PARAMS = ("age", "borough", "postcode", "concern", "audience", "referral"
 V1_PARAMS = PERSON_PARAMS + ("page", "per_page")
 # Open Referral UK 3.0, named and ordered exactly as uk-profile-3.0/openapi.json (a test compares them).
 PAGE_PARAMS = ("page", "per_page")
-STANDARD_PARAMS = ("search", "page", "per_page", "taxonomy_term_id", "taxonomy_id", "minimum_age", "maximum_age",
-                   "start_time", "end_time", "day")
+STANDARD_PARAMS = (
+    "search",
+    "page",
+    "per_page",
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "minimum_age",
+    "maximum_age",
+    "start_time",
+    "end_time",
+    "day",
+)
 SAL_PARAMS = STANDARD_PARAMS + ("postcode", "proximity")
 FILTER_PARAMS = tuple(name for name in STANDARD_PARAMS if name not in PAGE_PARAMS)
 # GET /services also takes the person parameters (the chat's matching, an extension); not mixed with filters.
@@ -30,8 +40,15 @@ _WHOLE = re.compile(r"^\d{1,6}$")
 _NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})?$")
 _UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?(?:\d[A-Z]{2})?$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
-DAY_CODES = {"MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday", "FR": "friday",
-             "SA": "saturday", "SU": "sunday"}
+DAY_CODES = {
+    "MO": "monday",
+    "TU": "tuesday",
+    "WE": "wednesday",
+    "TH": "thursday",
+    "FR": "friday",
+    "SA": "saturday",
+    "SU": "sunday",
+}
 
 
 class ParamError(ValueError):
@@ -154,8 +171,10 @@ def _known(query: Mapping, known: Sequence[str]) -> None:
 def paging(query: Mapping, known: Sequence[str] = PAGE_PARAMS) -> Tuple[int, int]:
     """page and per_page (from 1; per_page at most 50), after refusing any parameter not in `known`."""
     _known(query, known)
-    return (_whole("page", _one(query, "page"), 1, MAX_PAGE, 1),
-            _whole("per_page", _one(query, "per_page"), 1, MAX_PER_PAGE, DEFAULT_PER_PAGE))
+    return (
+        _whole("page", _one(query, "page"), 1, MAX_PAGE, 1),
+        _whole("per_page", _one(query, "per_page"), 1, MAX_PER_PAGE, DEFAULT_PER_PAGE),
+    )
 
 
 def _number(query: Mapping, name: str) -> Optional[float]:
@@ -181,8 +200,11 @@ def _day(query: Mapping) -> Optional[str]:
     text = _one(query, "day")
     if text is None:
         return None
-    code = text.upper() if text.upper() in DAY_CODES else next(
-        (c for c, name in DAY_CODES.items() if name == text.lower()), None)
+    code = (
+        text.upper()
+        if text.upper() in DAY_CODES
+        else next((c for c, name in DAY_CODES.items() if name == text.lower()), None)
+    )
     if code is None:
         raise ParamError("day", f"day must be MO, TU, WE, TH, FR, SA or SU (or the day's name), got {text!r}")
     return code
@@ -200,15 +222,22 @@ def _postcode(query: Mapping) -> Tuple[Optional[str], Optional[str], Optional[fl
     if proximity is not None:
         if postcode is None:
             raise ParamError("proximity", "proximity is a distance from a postcode: give postcode too")
-        raise ParamError("proximity", "proximity is not supported: this directory has no postcode coordinates "
-                                      "(postcode alone filters by service area)")
+        raise ParamError(
+            "proximity",
+            "proximity is not supported: this directory has no postcode coordinates "
+            "(postcode alone filters by service area)",
+        )
     if postcode is None:
         return None, None, None
     compact = "".join(postcode.upper().split())
     if not _UK_POSTCODE.match(compact):
-        raise ParamError("postcode", f"{postcode!r} is not a UK postcode or postcode district like E8 1DY or E8")
+        raise ParamError(
+            "postcode", f"{postcode!r} is not a UK postcode or postcode district like E8 1DY or E8"
+        )
     match = places.resolve_place(postcode)
-    borough = match.borough if match is not None and match.kind == places.KIND_POSTCODE else vocab.OUTSIDE_LONDON
+    borough = (
+        match.borough if match is not None and match.kind == places.KIND_POSTCODE else vocab.OUTSIDE_LONDON
+    )
     return compact, borough, None
 
 
@@ -218,10 +247,19 @@ def parse_filters(query: Mapping, known: Sequence[str] = STANDARD_PARAMS) -> Fil
     low, high = _number(query, "minimum_age"), _number(query, "maximum_age")
     start, end = _clock(query, "start_time"), _clock(query, "end_time")
     postcode, borough, proximity = _postcode(query) if "postcode" in known else (None, None, None)
-    return Filters(search=tuple(search.lower().split()) if search else (),
-                   taxonomy_term_id=_text(query, "taxonomy_term_id"), taxonomy_id=_text(query, "taxonomy_id"),
-                   minimum_age=low, maximum_age=high, start_time=start, end_time=end, day=_day(query),
-                   postcode=postcode, borough=borough, proximity=proximity)
+    return Filters(
+        search=tuple(search.lower().split()) if search else (),
+        taxonomy_term_id=_text(query, "taxonomy_term_id"),
+        taxonomy_id=_text(query, "taxonomy_id"),
+        minimum_age=low,
+        maximum_age=high,
+        start_time=start,
+        end_time=end,
+        day=_day(query),
+        postcode=postcode,
+        borough=borough,
+        proximity=proximity,
+    )
 
 
 def parse_sal_query(query: Mapping) -> Tuple[int, int, Filters]:
@@ -237,8 +275,11 @@ def parse_service_query(query: Mapping) -> ServiceQuery:
     person = [name for name in PERSON_PARAMS if name in query]
     standard = [name for name in FILTER_PARAMS if name in query]
     if person and standard:
-        raise ParamError(standard[0], f"{standard[0]} cannot be combined with the person parameters "
-                                      f"({', '.join(person)}): use one or the other")
+        raise ParamError(
+            standard[0],
+            f"{standard[0]} cannot be combined with the person parameters "
+            f"({', '.join(person)}): use one or the other",
+        )
     page, per_page = paging(query, KNOWN_PARAMS)
     if not person:
         return ServiceQuery(None, page, per_page, parse_filters(query))
@@ -260,5 +301,8 @@ def _person_query(query: Mapping, page: int, per_page: int) -> ServiceQuery:
     concerns = _concerns(query)
     audience = _choice(query, "audience", vocab.ROLES)
     referral = _choice(query, "referral", tuple(vocab.REFERRAL_FILTERS))
-    return ServiceQuery(MatchQuery(age=age, borough=borough, concerns=tuple(concerns), role=audience,
-                                   referral=referral), page, per_page)
+    return ServiceQuery(
+        MatchQuery(age=age, borough=borough, concerns=tuple(concerns), role=audience, referral=referral),
+        page,
+        per_page,
+    )

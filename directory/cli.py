@@ -79,12 +79,16 @@ def _import(args: argparse.Namespace) -> int:
         from directory.oruk.import3 import read_any_file
 
         feed = read_any_file(args.feed)
-        print(f"ok: Open Referral UK {feed.version} feed, {len(feed.published)} services in {args.feed.name}; "
-              "nothing was loaded (--dry-run)")
+        print(
+            f"ok: Open Referral UK {feed.version} feed, {len(feed.published)} services in {args.feed.name}; "
+            "nothing was loaded (--dry-run)"
+        )
     else:
         summary, feed = load_feed(make_engine(args.database_url), args.feed)
-        print(f"Open Referral UK {feed.version} feed: {summary.added} added, {summary.updated} updated, "
-              f"{summary.unchanged} unchanged, {len(feed.skipped)} refused, {summary.removed} removed (one transaction)")
+        print(
+            f"Open Referral UK {feed.version} feed: {summary.added} added, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {len(feed.skipped)} refused, {summary.removed} removed (one transaction)"
+        )
         _print_summary(summary)
     for line in feed.not_in_chat:
         print(f"published, but not offered in the chat: {line}")
@@ -106,7 +110,9 @@ def _export(args: argparse.Namespace) -> int:
         if args.format == "1.0":
             document = feed_json(read_records(session))
         else:
-            document = v3.feed_json([json.loads(text) for text in oruk_read.all_documents(session.connection())])
+            document = v3.feed_json(
+                [json.loads(text) for text in oruk_read.all_documents(session.connection())]
+            )
     text = json.dumps(document, ensure_ascii=False, indent=1)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
@@ -152,17 +158,28 @@ def build_parser() -> argparse.ArgumentParser:
     load = sub.add_parser("load", help="validate the YAML and replace the database content (all or nothing)")
     load.add_argument("--database-url", help=database_help)
     load.set_defaults(func=_load)
-    feed = sub.add_parser("import", help="validate an Open Referral UK feed (JSON) and replace the database "
-                                         "content with it (all or nothing)")
-    feed.add_argument("feed", type=Path, help="Open Referral UK 3.0 (a page {\"contents\": [...]}, a list of services "
-                                              "or one service) or HSDS-UK 1.0 (a page {\"content\": [...]})")
+    feed = sub.add_parser(
+        "import",
+        help="validate an Open Referral UK feed (JSON) and replace the database "
+        "content with it (all or nothing)",
+    )
+    feed.add_argument(
+        "feed",
+        type=Path,
+        help='Open Referral UK 3.0 (a page {"contents": [...]}, a list of services '
+        'or one service) or HSDS-UK 1.0 (a page {"content": [...]})',
+    )
     feed.add_argument("--dry-run", action="store_true", help="validate only; do not touch the database")
     feed.add_argument("--database-url", help=database_help)
     feed.set_defaults(func=_import)
     export = sub.add_parser("export", help="write the database as an Open Referral UK feed (JSON)")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    export.add_argument("--format", choices=("3.0", "1.0"), default="3.0",
-                        help="Open Referral UK 3.0 (default) or HSDS-UK 1.0 for older consumers")
+    export.add_argument(
+        "--format",
+        choices=("3.0", "1.0"),
+        default="3.0",
+        help="Open Referral UK 3.0 (default) or HSDS-UK 1.0 for older consumers",
+    )
     export.add_argument("--database-url", help=database_help)
     export.set_defaults(func=_export)
     check = sub.add_parser(

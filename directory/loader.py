@@ -21,9 +21,20 @@ from sqlalchemy.orm import Session
 from directory import links, vocab
 from directory.concerns import bit_order, load_concerns
 from directory.db import create_schema, session_scope
-from directory.models import (TABLES_IN_DELETE_ORDER, ConcernTerm, Contact, Organisation, PublishedDocument,
-                              ReferralRoute, SearchEntry, Service, ServiceArea, ServiceAudience, ServiceConcern,
-                              SupersededArea)
+from directory.models import (
+    TABLES_IN_DELETE_ORDER,
+    ConcernTerm,
+    Contact,
+    Organisation,
+    PublishedDocument,
+    ReferralRoute,
+    SearchEntry,
+    Service,
+    ServiceArea,
+    ServiceAudience,
+    ServiceConcern,
+    SupersededArea,
+)
 from directory.oruk import publish
 from directory.oruk.import3 import Feed, read_any_file
 from directory.records import SERVICES_DIR, ServiceRecord, read_services, slugify
@@ -130,8 +141,9 @@ def _superseded(records: Iterable[ServiceRecord]) -> set:
     }
 
 
-def replace_contents(session: Session, records: Iterable[ServiceRecord],
-                     published: Optional[List[publish.Published]] = None) -> LoadSummary:
+def replace_contents(
+    session: Session, records: Iterable[ServiceRecord], published: Optional[List[publish.Published]] = None
+) -> LoadSummary:
     """Delete everything and insert these records in the caller's transaction (no commit here).
 
     `published` are the 3.0 documents to serve (an imported 3.0 feed's, as given); by default our records'.
@@ -192,8 +204,9 @@ def _vacuum(engine: Engine) -> None:
         log.warning("directory loaded, but VACUUM failed (%s); autovacuum will catch up", type(exc).__name__)
 
 
-def load_records(engine: Engine, records: List[ServiceRecord],
-                 published: Optional[List[publish.Published]] = None) -> LoadSummary:
+def load_records(
+    engine: Engine, records: List[ServiceRecord], published: Optional[List[publish.Published]] = None
+) -> LoadSummary:
     """Replace the directory with already-validated records in one transaction (then VACUUM, see _vacuum)."""
     create_schema(engine)
     with session_scope(engine) as session:

@@ -234,8 +234,9 @@ class PublishedSchedule(Base):
     __tablename__ = "oruk_schedule"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    oruk_service_id = Column(String(36), ForeignKey("oruk_service.id", ondelete="CASCADE"), nullable=False,
-                             index=True)
+    oruk_service_id = Column(
+        String(36), ForeignKey("oruk_service.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     day = Column(String(2), nullable=True)  # MO .. SU; None when the schedule names no day
     opens_at = Column(String(8), nullable=True)  # HH:MM:SS
     closes_at = Column(String(8), nullable=True)
@@ -269,8 +270,9 @@ class PublishedServiceAtLocation(Base):
     __tablename__ = "oruk_service_at_location"
 
     id = Column(String(36), primary_key=True)
-    oruk_service_id = Column(String(36), ForeignKey("oruk_service.id", ondelete="CASCADE"), nullable=False,
-                             index=True)
+    oruk_service_id = Column(
+        String(36), ForeignKey("oruk_service.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     position = Column(Integer, nullable=False)
     postcode = Column(String(12), nullable=True)
     latitude = Column(Float, nullable=True)
@@ -278,10 +280,26 @@ class PublishedServiceAtLocation(Base):
     document = Column(Text, nullable=False)  # the service_at_location object as in the service document
 
 
-PUBLISHED_TABLES = (PublishedServiceAtLocation, PublishedSchedule, PublishedAttribute, PublishedDocument,
-                    PublishedService,
-                    PublishedTerm, PublishedTaxonomy)
+PUBLISHED_TABLES = (
+    PublishedServiceAtLocation,
+    PublishedSchedule,
+    PublishedAttribute,
+    PublishedDocument,
+    PublishedService,
+    PublishedTerm,
+    PublishedTaxonomy,
+)
 
 # Children first when deleting, parents first when inserting.
-TABLES_IN_DELETE_ORDER = PUBLISHED_TABLES + (SearchEntry, Contact, ReferralRoute, ServiceConcern, ServiceAudience, SupersededArea,
-                          ServiceArea, Service, Organisation, ConcernTerm)
+TABLES_IN_DELETE_ORDER = PUBLISHED_TABLES + (
+    SearchEntry,
+    Contact,
+    ReferralRoute,
+    ServiceConcern,
+    ServiceAudience,
+    SupersededArea,
+    ServiceArea,
+    Service,
+    Organisation,
+    ConcernTerm,
+)

@@ -13,6 +13,7 @@ Why it works this way:
 - Our own 3.0 export reads back to the same records (key, provenance and taxonomy attributes), so export
   then import changes nothing for the chat either.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,11 +26,19 @@ from directory.oruk import schemas, taxonomy
 from directory.oruk.mapping import OrukMapping, load_mapping
 from directory.oruk.publish import Published, clock, own
 from directory.oruk.v3 import EXTENSION
-from directory.records import (SLUG, DirectoryDataError, ServiceRecord, _check_across, _check_record,
-                               _with_position)
+from directory.records import (
+    SLUG,
+    DirectoryDataError,
+    ServiceRecord,
+    _check_across,
+    _check_record,
+    _with_position,
+)
 
-ACCEPTED = ("Open Referral UK 3.0 (HSDS 3.0 with the UK profile: a page with \"contents\", a list of services "
-            "or one service) or HSDS-UK 1.0 (ORUK v1: a page with \"content\" or a list of services)")
+ACCEPTED = (
+    'Open Referral UK 3.0 (HSDS 3.0 with the UK profile: a page with "contents", a list of services '
+    'or one service) or HSDS-UK 1.0 (ORUK v1: a page with "content" or a list of services)'
+)
 V1_ONLY_FIELDS = ("eligibilitys", "service_taxonomys", "regular_schedules", "physical_addresses")
 
 
@@ -58,8 +67,9 @@ def _services_3(document: Any) -> Optional[List[Any]]:
 def _looks_v1(document: Any) -> bool:
     if isinstance(document, dict):
         return isinstance(document.get("content"), list)
-    return isinstance(document, list) and any(isinstance(s, dict) and any(k in s for k in V1_ONLY_FIELDS)
-                                              for s in document)
+    return isinstance(document, list) and any(
+        isinstance(s, dict) and any(k in s for k in V1_ONLY_FIELDS) for s in document
+    )
 
 
 def _schema_errors(services: List[Any]) -> List[str]:
@@ -77,10 +87,13 @@ def _schema_errors(services: List[Any]) -> List[str]:
 
 
 def _refuse(feed: str, problems: List[str], version_tried: str, count: int) -> DirectoryDataError:
-    head = (f"{feed}: refused, nothing was loaded ({count} services refused). This importer accepts {ACCEPTED}. "
-            f"First {version_tried} error: {problems[0] if problems else 'the document has no services'}")
-    error = DirectoryDataError([head] + problems[:50] + ([f"... and {len(problems) - 50} more"]
-                                                           if len(problems) > 50 else []))
+    head = (
+        f"{feed}: refused, nothing was loaded ({count} services refused). This importer accepts {ACCEPTED}. "
+        f"First {version_tried} error: {problems[0] if problems else 'the document has no services'}"
+    )
+    error = DirectoryDataError(
+        [head] + problems[:50] + ([f"... and {len(problems) - 50} more"] if len(problems) > 50 else [])
+    )
     error.refused = count  # type: ignore[attr-defined]
     return error
 
@@ -118,6 +131,7 @@ def read_any_file(path: Path) -> Feed:
 
 
 # ---- 3.0 service -> a record for the chat (when it has what the chat needs) ----
+
 
 def _list(value: Any) -> List[Dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
@@ -159,8 +173,10 @@ def _contacts(service: Dict[str, Any], extension: Dict[str, Any]) -> List[Dict[s
 
 
 def _hours(service: Dict[str, Any]) -> Tuple[Optional[str], bool]:
-    schedules = [{**s, "opens_at": clock(s.get("opens_at")), "closes_at": clock(s.get("closes_at"))}
-                 for s in _list(service.get("schedules"))]
+    schedules = [
+        {**s, "opens_at": clock(s.get("opens_at")), "closes_at": clock(s.get("closes_at"))}
+        for s in _list(service.get("schedules"))
+    ]
     for schedule in schedules:  # the 1.0 reader compares HH:MM
         for key in ("opens_at", "closes_at"):
             schedule[key] = schedule[key][:5] if schedule[key] else None
@@ -177,7 +193,9 @@ def _raw(service: Dict[str, Any], feed: str, mapping: OrukMapping) -> Dict[str, 
     """The record fields the directory validator checks, from a 3.0 service."""
     extension = service.get(EXTENSION) if isinstance(service.get(EXTENSION), dict) else {}
     terms = _terms(service)
-    ours: Dict[str, List[str]] = {key: [t.code for t, _j in terms if t and t.key == key] for key in taxonomy.KEYS}
+    ours: Dict[str, List[str]] = {
+        key: [t.code for t, _j in terms if t and t.key == key] for key in taxonomy.KEYS
+    }
     sources = [j.get("name") for _t, j in terms if j.get("taxonomy_id") == taxonomy.taxonomy_id("source")]
     names = [j.get("name") for t, j in terms if t is None and isinstance(j.get("name"), str)]
     concerns = ours["concern"] or [c for c in map(mapping.concern_for, names) if c]
@@ -186,21 +204,37 @@ def _raw(service: Dict[str, Any], feed: str, mapping: OrukMapping) -> Dict[str, 
     key = extension.get("key") if isinstance(extension.get("key"), str) else str(service["id"]).lower()
     organisation = service.get("organization") if isinstance(service.get("organization"), dict) else {}
     raw: Dict[str, Any] = {
-        "id": key, "name": service.get("name"), "summary": v1._summary(service.get("description")),
-        "organisation": organisation.get("name"), "areas": _areas(service),
-        "audiences": list(dict.fromkeys(audiences)), "concerns": list(dict.fromkeys(concerns)),
-        "how_to_refer": ours["referral"], "contacts": _contacts(service, extension), "is_24_7": is_24_7,
+        "id": key,
+        "name": service.get("name"),
+        "summary": v1._summary(service.get("description")),
+        "organisation": organisation.get("name"),
+        "areas": _areas(service),
+        "audiences": list(dict.fromkeys(audiences)),
+        "concerns": list(dict.fromkeys(concerns)),
+        "how_to_refer": ours["referral"],
+        "contacts": _contacts(service, extension),
+        "is_24_7": is_24_7,
         "last_verified": v1._date(service.get("assured_date")),
         "age_min": _whole(service.get("minimum_age"), down=True),
-        "age_max": _whole(service.get("maximum_age"), down=False), "hours": hours,
-        "notes": extension.get("notes"), "variant_of": extension.get("variant_of")}
+        "age_max": _whole(service.get("maximum_age"), down=False),
+        "hours": hours,
+        "notes": extension.get("notes"),
+        "variant_of": extension.get("variant_of"),
+    }
     if ours["confidence"] and sources:
         raw.update(confidence=ours["confidence"][0], source=sources[0])
     else:
-        raw.update(confidence="medium", source=f"Open Referral UK 3.0 feed {feed}, service {service['id']}",
-                   notes=f"Imported from the Open Referral UK feed {feed}, not checked against the reference: "
-                         "check with the service.")
-    return {k: v for k, v in raw.items() if v is not None and not (k in ("age_min", "age_max", "hours") and v == "")}
+        raw.update(
+            confidence="medium",
+            source=f"Open Referral UK 3.0 feed {feed}, service {service['id']}",
+            notes=f"Imported from the Open Referral UK feed {feed}, not checked against the reference: "
+            "check with the service.",
+        )
+    return {
+        k: v
+        for k, v in raw.items()
+        if v is not None and not (k in ("age_min", "age_max", "hours") and v == "")
+    }
 
 
 def _why(raw: Dict[str, Any], service: Dict[str, Any], errors: List[str]) -> str:
@@ -222,7 +256,12 @@ def _read_3(services: List[Dict[str, Any]], feed: str) -> Feed:
         raw = _raw(service, feed, mapping)
         errors: List[str] = []
         record = None
-        if service.get("status") == "active" and raw.get("areas") and raw.get("concerns") and raw.get("audiences"):
+        if (
+            service.get("status") == "active"
+            and raw.get("areas")
+            and raw.get("concerns")
+            and raw.get("audiences")
+        ):
             if not (isinstance(raw["id"], str) and SLUG.match(raw["id"])) or raw["id"] in keys:
                 raw["id"] = str(service["id"]).lower()
             record = _check_record(feed, index, raw, errors)
@@ -236,9 +275,14 @@ def _read_3(services: List[Dict[str, Any]], feed: str) -> Feed:
     _check_across(records, across)
     bad = {message.split("'")[1] for message in across}  # variant_of pointing at a service the chat lacks
     kept = {index: record for index, record in candidates if record.id not in bad}
-    not_in_chat += [f"{services[i]['id']}: variant_of is not another service in the chat" for i, r in candidates
-                    if r.id in bad]
+    not_in_chat += [
+        f"{services[i]['id']}: variant_of is not another service in the chat"
+        for i, r in candidates
+        if r.id in bad
+    ]
     records = [_with_position(record, position) for position, record in enumerate(kept.values())]
     by_index = dict(zip(kept, records))
-    published = [Published(service, by_index[i].id if i in by_index else None) for i, service in enumerate(services)]
+    published = [
+        Published(service, by_index[i].id if i in by_index else None) for i, service in enumerate(services)
+    ]
     return Feed("3.0", records, published, not_in_chat)

@@ -4,6 +4,7 @@ Why: the 3.0 API must answer a page, a filter or one record with one cheap state
 each service's full JSON and list item as text (sent as they are) and derives, from the document itself,
 the few columns the standard's filters need (terms, schedule days and times, ages, search text).
 """
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,15 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from directory.models import (PublishedAttribute, PublishedDocument, PublishedSchedule, PublishedService,
-                              PublishedServiceAtLocation, PublishedTaxonomy, PublishedTerm)
+from directory.models import (
+    PublishedAttribute,
+    PublishedDocument,
+    PublishedSchedule,
+    PublishedService,
+    PublishedServiceAtLocation,
+    PublishedTaxonomy,
+    PublishedTerm,
+)
 from directory.oruk import taxonomy, v3
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -61,7 +69,9 @@ def _schedules(service_id: str, document: Dict[str, Any]) -> List[Dict[str, Any]
     for schedule in _list(document.get("schedules")):
         days = [d.strip().upper() for d in str(schedule.get("byday") or "").split(",") if d.strip()]
         opens, closes = clock(schedule.get("opens_at")), clock(schedule.get("closes_at"))
-        for day in [d[-2:] for d in days if d[-2:] in DAYS] or [None]:  # "1MO" (first Monday) counts as Monday
+        for day in [d[-2:] for d in days if d[-2:] in DAYS] or [
+            None
+        ]:  # "1MO" (first Monday) counts as Monday
             rows.append(dict(oruk_service_id=service_id, day=day, opens_at=opens, closes_at=closes))
     return rows
 
@@ -72,14 +82,24 @@ def _number(value: Any) -> Optional[float]:
 
 def _locations(service_id: str, document: Dict[str, Any], start: int) -> List[Dict[str, Any]]:
     rows = []
-    for offset, place in enumerate(p for p in _list(document.get("service_at_locations")) if isinstance(p.get("id"), str)):
+    for offset, place in enumerate(
+        p for p in _list(document.get("service_at_locations")) if isinstance(p.get("id"), str)
+    ):
         location = place.get("location") if isinstance(place.get("location"), dict) else {}
-        postcode = next((str(a["postal_code"]) for a in _list(location.get("addresses")) if a.get("postal_code")), None)
-        rows.append(dict(
-            id=place["id"], oruk_service_id=service_id, position=start + offset,
-            postcode="".join(postcode.upper().split())[:12] if postcode else None,
-            latitude=_number(location.get("latitude")), longitude=_number(location.get("longitude")),
-            document=dumps(place)))
+        postcode = next(
+            (str(a["postal_code"]) for a in _list(location.get("addresses")) if a.get("postal_code")), None
+        )
+        rows.append(
+            dict(
+                id=place["id"],
+                oruk_service_id=service_id,
+                position=start + offset,
+                postcode="".join(postcode.upper().split())[:12] if postcode else None,
+                latitude=_number(location.get("latitude")),
+                longitude=_number(location.get("longitude")),
+                document=dumps(place),
+            )
+        )
     return rows
 
 
@@ -88,15 +108,23 @@ def rows(published: List[Published]) -> List[Tuple[Any, List[Dict[str, Any]]]]:
     building ORM objects for 10 000 services and their 100 000 terms took most of a load."""
     services, documents, attributes, schedules, locations = [], [], [], [], []
     terms: Dict[str, Tuple[Optional[str], Dict[str, Any]]] = {
-        term.id: (taxonomy.taxonomy_id(term.key), taxonomy.term_json(term)) for term in taxonomy.fixed_terms()}
+        term.id: (taxonomy.taxonomy_id(term.key), taxonomy.term_json(term)) for term in taxonomy.fixed_terms()
+    }
     for position, entry in enumerate(published):
         document = entry.document
         sid = document["id"]
         text = " ".join(str(document.get(key) or "") for key in ("name", "alternate_name", "description"))
-        services.append(dict(
-            id=sid, service_id=entry.key, position=position, status=str(document.get("status")),
-            search_text=" ".join(text.lower().split()), minimum_age=_number(document.get("minimum_age")),
-            maximum_age=_number(document.get("maximum_age"))))
+        services.append(
+            dict(
+                id=sid,
+                service_id=entry.key,
+                position=position,
+                status=str(document.get("status")),
+                search_text=" ".join(text.lower().split()),
+                minimum_age=_number(document.get("minimum_age")),
+                maximum_age=_number(document.get("maximum_age")),
+            )
+        )
         documents.append(dict(id=sid, item=dumps(v3.list_item(document)), document=dumps(document)))
         seen = set()
         for term_id, taxonomy_id, term in _terms(document):
@@ -107,13 +135,23 @@ def rows(published: List[Published]) -> List[Tuple[Any, List[Dict[str, Any]]]]:
                 terms[term_id] = (taxonomy_id, term)
         schedules += _schedules(sid, document)
         locations += _locations(sid, document, len(locations))
-    ours = [dict(id=taxonomy.taxonomy_id(key), position=i, document=dumps(taxonomy.taxonomy_json(key)))
-            for i, key in enumerate(taxonomy.KEYS)]
-    term_rows = [dict(id=term_id, taxonomy_id=taxonomy_id, position=i, document=dumps(term))
-                 for i, (term_id, (taxonomy_id, term)) in enumerate(terms.items())]
-    return [(PublishedService, services), (PublishedDocument, documents), (PublishedTaxonomy, ours),
-            (PublishedTerm, term_rows), (PublishedAttribute, attributes), (PublishedSchedule, schedules),
-            (PublishedServiceAtLocation, locations)]
+    ours = [
+        dict(id=taxonomy.taxonomy_id(key), position=i, document=dumps(taxonomy.taxonomy_json(key)))
+        for i, key in enumerate(taxonomy.KEYS)
+    ]
+    term_rows = [
+        dict(id=term_id, taxonomy_id=taxonomy_id, position=i, document=dumps(term))
+        for i, (term_id, (taxonomy_id, term)) in enumerate(terms.items())
+    ]
+    return [
+        (PublishedService, services),
+        (PublishedDocument, documents),
+        (PublishedTaxonomy, ours),
+        (PublishedTerm, term_rows),
+        (PublishedAttribute, attributes),
+        (PublishedSchedule, schedules),
+        (PublishedServiceAtLocation, locations),
+    ]
 
 
 def own(records: Iterable[Any]) -> List[Published]:

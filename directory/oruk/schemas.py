@@ -6,6 +6,7 @@ openreferral, or OPENREFERRAL_REFERENCE), and every "$ref" between them is resol
 never over the network. Formats that jsonschema can check offline are checked (uuid, email, date), plus uri
 and date-time with the small checkers below because their usual packages are not installed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,8 @@ UK, HSDS = "uk-profile-3.0", "hsds-3.0"
 
 # kind -> (folder, file inside schema/) as the reference README names them for each response.
 SCHEMAS: Dict[str, Tuple[str, str]] = {
-    "service": (UK, "compiled/service.json"),                 # GET /services/{id}
-    "service_list": (HSDS, "compiled/service_list.json"),     # items of GET /services (UK repo lacks it)
+    "service": (UK, "compiled/service.json"),  # GET /services/{id}
+    "service_list": (HSDS, "compiled/service_list.json"),  # items of GET /services (UK repo lacks it)
     "service_at_location": (UK, "service_at_location.json"),
     "service_at_location_list": (UK, "compiled/service_at_location_list.json"),
     "taxonomy": (UK, "taxonomy.json"),

@@ -6,6 +6,7 @@ bands and referral routes are ours (data/concerns.yml, docs/contracts.md), so we
 confidence and source are published the same way so each entry's provenance travels in standard fields.
 Ids are UUIDv5 of "<taxonomy key>:<code>" (names in data/oruk.yml), so they survive every reload.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -71,9 +72,14 @@ def taxonomy_json(key: str) -> Dict[str, str]:
 
 def term_json(term: Term) -> Dict[str, str]:
     """A term as taxonomy_term.json has it; `term` holds our code so consumers can map it."""
-    return {"id": term.id, "name": term.name, "description": term.description,
-            "taxonomy": _settings()["taxonomies"][term.key]["name"], "taxonomy_id": taxonomy_id(term.key),
-            "term": term.code}
+    return {
+        "id": term.id,
+        "name": term.name,
+        "description": term.description,
+        "taxonomy": _settings()["taxonomies"][term.key]["name"],
+        "taxonomy_id": taxonomy_id(term.key),
+        "term": term.code,
+    }
 
 
 @lru_cache(maxsize=1)
@@ -81,13 +87,32 @@ def fixed_terms() -> Tuple[Term, ...]:
     """Every term of the closed vocabularies, in a stable order (sources are open: see source_term)."""
     settings, mapping = _settings(), load_mapping()
     terms = [Term("concern", c.code, c.label, c.description) for c in load_concerns().values()]
-    terms += [Term("audience", code, mapping.audience_labels[code], f"Services for {mapping.audience_labels[code].lower()}.")
-              for code in vocab.AUDIENCES]
-    terms += [Term("age_band", code, band["name"], f"Ages {band['min']} to {band['max']}.")
-              for code, band in settings["age_bands"].items()]
-    terms += [Term("referral", code, mapping.referral_labels[code], f"Way in: {mapping.referral_labels[code].lower()}.")
-              for code in vocab.REFERRAL_ROUTES]
-    terms += [Term("confidence", code, code.capitalize(), text) for code, text in settings["confidence_labels"].items()]
+    terms += [
+        Term(
+            "audience",
+            code,
+            mapping.audience_labels[code],
+            f"Services for {mapping.audience_labels[code].lower()}.",
+        )
+        for code in vocab.AUDIENCES
+    ]
+    terms += [
+        Term("age_band", code, band["name"], f"Ages {band['min']} to {band['max']}.")
+        for code, band in settings["age_bands"].items()
+    ]
+    terms += [
+        Term(
+            "referral",
+            code,
+            mapping.referral_labels[code],
+            f"Way in: {mapping.referral_labels[code].lower()}.",
+        )
+        for code in vocab.REFERRAL_ROUTES
+    ]
+    terms += [
+        Term("confidence", code, code.capitalize(), text)
+        for code, text in settings["confidence_labels"].items()
+    ]
     return tuple(terms)
 
 
@@ -110,14 +135,27 @@ def age_bands(age_min: Optional[int], age_max: Optional[int]) -> List[str]:
     """The bands a service's age range overlaps (an unstated bound does not limit)."""
     low = 0 if age_min is None else age_min
     high = vocab.ALL_AGES_MAX if age_max is None else age_max
-    return [code for code, band in _settings()["age_bands"].items() if low <= band["max"] and high >= band["min"]]
+    return [
+        code for code, band in _settings()["age_bands"].items() if low <= band["max"] and high >= band["min"]
+    ]
 
 
-def service_terms(concerns: Iterable[str], audiences: Iterable[str], age_min: Optional[int], age_max: Optional[int],
-                  routes: Iterable[str], confidence: str, source: str) -> List[Term]:
+def service_terms(
+    concerns: Iterable[str],
+    audiences: Iterable[str],
+    age_min: Optional[int],
+    age_max: Optional[int],
+    routes: Iterable[str],
+    confidence: str,
+    source: str,
+) -> List[Term]:
     """The terms one service carries, in a stable order."""
     by_code = {(t.key, t.code): t for t in fixed_terms()}
-    keys = ([("concern", c) for c in concerns] + [("audience", a) for a in audiences]
-            + [("age_band", b) for b in age_bands(age_min, age_max)] + [("referral", r) for r in routes]
-            + [("confidence", confidence)])
+    keys = (
+        [("concern", c) for c in concerns]
+        + [("audience", a) for a in audiences]
+        + [("age_band", b) for b in age_bands(age_min, age_max)]
+        + [("referral", r) for r in routes]
+        + [("confidence", confidence)]
+    )
     return [by_code[key] for key in keys] + [source_term(source)]

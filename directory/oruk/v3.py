@@ -12,6 +12,7 @@ Why each choice:
   which consumers ignore and the importer reads back.
 Nothing is invented: no addresses (so no service_at_locations), no structured times except 24/7.
 """
+
 from __future__ import annotations
 
 import math
@@ -50,8 +51,13 @@ def _set(target: Dict[str, Any], **values: Any) -> Dict[str, Any]:
 
 
 def attribute(owner: str, term: taxonomy.Term) -> Dict[str, Any]:
-    return {"id": taxonomy.uuid_for(f"attribute:{owner}:{term.key}:{term.code}"), "link_id": owner,
-            "link_type": "service", "taxonomy_term_id": term.id, "taxonomy_term": taxonomy.term_json(term)}
+    return {
+        "id": taxonomy.uuid_for(f"attribute:{owner}:{term.key}:{term.code}"),
+        "link_id": owner,
+        "link_type": "service",
+        "taxonomy_term_id": term.id,
+        "taxonomy_term": taxonomy.term_json(term),
+    }
 
 
 def _contacts(record: ServiceRecord, sid: str) -> List[Dict[str, Any]]:
@@ -62,8 +68,14 @@ def _contacts(record: ServiceRecord, sid: str) -> List[Dict[str, Any]]:
         if contact.kind == "email":
             item["email"] = contact.value
         else:
-            item["phones"] = [{"id": taxonomy.uuid_for(f"phone:{record.id}:{index}"), "contact_id": cid,
-                               "number": contact.value, "type": "text" if contact.kind == "text" else "voice"}]
+            item["phones"] = [
+                {
+                    "id": taxonomy.uuid_for(f"phone:{record.id}:{index}"),
+                    "contact_id": cid,
+                    "number": contact.value,
+                    "type": "text" if contact.kind == "text" else "voice",
+                }
+            ]
         result.append(item)
     return result
 
@@ -71,7 +83,9 @@ def _contacts(record: ServiceRecord, sid: str) -> List[Dict[str, Any]]:
 def _schedules(record: ServiceRecord, sid: str) -> List[Dict[str, Any]]:
     if record.hours is None and not record.is_24_7:
         return []
-    schedule = _set({"id": taxonomy.uuid_for(f"schedule:{record.id}:0"), "service_id": sid}, description=record.hours)
+    schedule = _set(
+        {"id": taxonomy.uuid_for(f"schedule:{record.id}:0"), "service_id": sid}, description=record.hours
+    )
     if record.is_24_7:
         schedule.update(freq="WEEKLY", byday=ALL_DAYS, opens_at=OPENS_24_7, closes_at=CLOSES_24_7)
     return [schedule]
@@ -79,8 +93,15 @@ def _schedules(record: ServiceRecord, sid: str) -> List[Dict[str, Any]]:
 
 def _areas(record: ServiceRecord, sid: str) -> List[Dict[str, Any]]:
     names = [vocab.LONDON] if record.scope == vocab.SCOPE_LONDON else list(record.areas)
-    return [{"id": taxonomy.uuid_for(f"service_area:{record.id}:{name}"), "service_id": sid, "name": name,
-             "service_area": name} for name in names]
+    return [
+        {
+            "id": taxonomy.uuid_for(f"service_area:{record.id}:{name}"),
+            "service_id": sid,
+            "name": name,
+            "service_area": name,
+        }
+        for name in names
+    ]
 
 
 def _extension(record: ServiceRecord) -> Dict[str, Any]:
@@ -92,28 +113,40 @@ def _extension(record: ServiceRecord) -> Dict[str, Any]:
 
 
 def service_terms(record: ServiceRecord) -> List[taxonomy.Term]:
-    return taxonomy.service_terms(record.concerns, record.audiences, record.age_min, record.age_max,
-                                  record.how_to_refer, record.confidence, record.source)
+    return taxonomy.service_terms(
+        record.concerns,
+        record.audiences,
+        record.age_min,
+        record.age_max,
+        record.how_to_refer,
+        record.confidence,
+        record.source,
+    )
 
 
 def service_json(record: ServiceRecord) -> Dict[str, Any]:
     """The full nested 3.0 service (GET /services/{id}; valid against the UK compiled service.json)."""
     sid = service_id(record.id)
     website, org_id = record.first("website"), organisation_id(record.organisation)
-    service = _set({"id": sid, "organization_id": org_id, "name": record.name, "description": record.summary},
-                   url=web_url(website) if website else None, email=record.first("email"))
+    service = _set(
+        {"id": sid, "organization_id": org_id, "name": record.name, "description": record.summary},
+        url=web_url(website) if website else None,
+        email=record.first("email"),
+    )
     service["status"] = "active"
     _set(service, minimum_age=record.age_min, maximum_age=record.age_max)
     service["assured_date"] = record.last_verified.isoformat()
-    service.update({
-        "organization": {"id": org_id, "name": record.organisation, "description": ""},  # we have none
-        "service_areas": _areas(record, sid),
-        "contacts": _contacts(record, sid),
-        "schedules": _schedules(record, sid),
-        "service_at_locations": [],  # the sources give no addresses; none are made up
-        "attributes": [attribute(sid, term) for term in service_terms(record)],
-        EXTENSION: _extension(record),
-    })
+    service.update(
+        {
+            "organization": {"id": org_id, "name": record.organisation, "description": ""},  # we have none
+            "service_areas": _areas(record, sid),
+            "contacts": _contacts(record, sid),
+            "schedules": _schedules(record, sid),
+            "service_at_locations": [],  # the sources give no addresses; none are made up
+            "attributes": [attribute(sid, term) for term in service_terms(record)],
+            EXTENSION: _extension(record),
+        }
+    )
     return service
 
 
@@ -125,9 +158,16 @@ def list_item(document: Dict[str, Any]) -> Dict[str, Any]:
 def page(contents: List[Any], total: int, page_number: int, per_page: int) -> Dict[str, Any]:
     """The 3.0 page envelope. `size` is the number of items on this page (as in the official example)."""
     pages = max(1, math.ceil(total / per_page))
-    return {"total_items": total, "total_pages": pages, "page_number": page_number, "size": len(contents),
-            "first_page": page_number == 1, "last_page": page_number >= pages, "empty": not contents,
-            "contents": contents}
+    return {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page_number,
+        "size": len(contents),
+        "first_page": page_number == 1,
+        "last_page": page_number >= pages,
+        "empty": not contents,
+        "contents": contents,
+    }
 
 
 def feed_json(documents: List[Dict[str, Any]]) -> Dict[str, Any]:

@@ -95,7 +95,12 @@ async def test_a_database_without_the_directory_is_503_not_loaded(tmp_path):
 async def test_without_person_filters_it_lists_the_whole_directory_in_pages(client):
     seed = [r.id for r in read_services()]
     first = await get_json(client, "/v1/services")
-    assert (first["totalElements"], first["size"], first["number"], first["first"]) == (len(seed), 10, 1, True)
+    assert (first["totalElements"], first["size"], first["number"], first["first"]) == (
+        len(seed),
+        10,
+        1,
+        True,
+    )
     assert "x-match" not in first["content"][0]
     listed = []
     for page in range(1, first["totalPages"] + 1):
@@ -138,7 +143,9 @@ async def test_pages_of_matches_join_up_to_the_whole_list(client):
             break
         page += 1
     assert joined == ids(whole) and page == body["totalPages"]
-    assert [item["x-match"]["rank"] for item in body["content"]] == list(range((page - 1) * 4 + 1, len(joined) + 1))
+    assert [item["x-match"]["rank"] for item in body["content"]] == list(
+        range((page - 1) * 4 + 1, len(joined) + 1)
+    )
     beyond = await get_json(client, "/v1/services", page=page + 1, per_page=4, **params)
     assert beyond["content"] == [] and beyond["empty"] and beyond["last"]
 
@@ -198,7 +205,9 @@ async def test_spellings_postcodes_and_synonyms_resolve_like_their_canonical_for
         if "postcode" in changes:
             del base["borough"]
         merged = {**base, **changes}
-        pairs = [(k, v) for k, value in merged.items() for v in (value if isinstance(value, list) else [value])]
+        pairs = [
+            (k, v) for k, value in merged.items() for v in (value if isinstance(value, list) else [value])
+        ]
         response = await client.get("/v1/services", params=pairs)
         assert response.status == 200, await response.text()
         return ids(await response.json())
@@ -215,15 +224,33 @@ async def test_no_london_borough_means_national_and_online_only(client, borough)
 
 
 async def test_filters_age_audience_and_referral(client):
-    at_19 = ids(await get_json(client, "/v1/services", age=19, borough="Hackney", concern="bullying", per_page=50))
-    at_18 = ids(await get_json(client, "/v1/services", age=18, borough="Hackney", concern="bullying", per_page=50))
+    at_19 = ids(
+        await get_json(client, "/v1/services", age=19, borough="Hackney", concern="bullying", per_page=50)
+    )
+    at_18 = ids(
+        await get_json(client, "/v1/services", age=18, borough="Hackney", concern="bullying", per_page=50)
+    )
     assert "childline" in at_18 and "childline" not in at_19
-    parent = ids(await get_json(client, "/v1/services", age=14, borough="Hackney", audience="parent", per_page=50))
-    young = ids(await get_json(client, "/v1/services", age=14, borough="Hackney", audience="young_person", per_page=50))
+    parent = ids(
+        await get_json(client, "/v1/services", age=14, borough="Hackney", audience="parent", per_page=50)
+    )
+    young = ids(
+        await get_json(
+            client, "/v1/services", age=14, borough="Hackney", audience="young_person", per_page=50
+        )
+    )
     assert "youngminds-parents-helpline" in parent and "youngminds-parents-helpline" not in young
     for referral, routes in vocab.REFERRAL_FILTERS.items():
-        body = await get_json(client, "/v1/services", age=14, borough="Westminster", concern="anxiety,parenting",
-                              audience="professional", referral=referral, per_page=50)
+        body = await get_json(
+            client,
+            "/v1/services",
+            age=14,
+            borough="Westminster",
+            concern="anxiety,parenting",
+            audience="professional",
+            referral=referral,
+            per_page=50,
+        )
         assert body["content"] or referral == "parent", referral  # no seed service has the parent route
         for item in body["content"]:
             codes = {
@@ -232,8 +259,17 @@ async def test_filters_age_audience_and_referral(client):
                 if t["taxonomy"]["vocabulary"] == "camhs-hub-referral-route"
             }
             assert codes & routes, (referral, item["id"])
-    professional = ids(await get_json(client, "/v1/services", age=14, borough="Hackney", concern="anxiety",
-                                      referral="professional", per_page=50))
+    professional = ids(
+        await get_json(
+            client,
+            "/v1/services",
+            age=14,
+            borough="Hackney",
+            concern="anxiety",
+            referral="professional",
+            per_page=50,
+        )
+    )
     assert "elft-specialist-camhs-city-hackney" in professional
 
 
@@ -306,9 +342,13 @@ async def test_no_query_values_reach_the_logs(client, caplog):
 
 @pytest.mark.parametrize("borough", places.london_boroughs())
 async def test_every_borough_gets_national_options_and_its_24_7_line(client, loaded_engine, borough):
-    body = await get_json(client, "/v1/services", age=15, borough=borough, audience="young_person", per_page=50)
+    body = await get_json(
+        client, "/v1/services", age=15, borough=borough, audience="young_person", per_page=50
+    )
     assert body["totalElements"] <= 50
-    assert any({a["service_area"] for a in item["service_areas"]} <= NATIONAL_OR_ONLINE for item in body["content"])
+    assert any(
+        {a["service_area"] for a in item["service_areas"]} <= NATIONAL_OR_ONLINE for item in body["content"]
+    )
     crisis = await get_json(client, "/v1/services", age=15, borough=borough, concern="self_harm", per_page=5)
     assert trust_line(borough) in ids(crisis), (borough, ids(crisis))
     with session_scope(loaded_engine) as session:
@@ -369,8 +409,19 @@ async def test_a_good_feed_replaces_the_directory(writable, caplog):
     )
     body = await response.json()
     assert response.status == 200, body
-    assert body == {"version": "1.0", "added": 1, "updated": 4, "unchanged": 0, "refused": 1, "removed": 88,
-                    "loaded": 5, "published": 5, "organisations": 5, "not_in_chat": [], "skipped": ["hackney-portage"]}
+    assert body == {
+        "version": "1.0",
+        "added": 1,
+        "updated": 4,
+        "unchanged": 0,
+        "refused": 1,
+        "removed": 88,
+        "loaded": 5,
+        "published": 5,
+        "organisations": 5,
+        "not_in_chat": [],
+        "skipped": ["hackney-portage"],
+    }
     assert len(_ids_in(engine)) == 5 and "s3cret-token" not in caplog.text
 
 
@@ -399,8 +450,9 @@ async def test_an_app_from_a_url_writes_in_one_transaction_and_reads_through_a_r
     )
     async with TestClient(TestServer(app)) as client:
         assert (await get_json(client, "/v1/services"))["totalElements"] > 5
-        response = await client.put("/services", data=SAMPLE.read_bytes(),
-                                    headers={"Authorization": "Bearer s3cret-token"})
+        response = await client.put(
+            "/services", data=SAMPLE.read_bytes(), headers={"Authorization": "Bearer s3cret-token"}
+        )
         assert response.status == 200, await response.text()
         assert (await get_json(client, "/v1/services"))["totalElements"] == 5
         assert (await get_json(client, "/health"))["status"] == "ok"

@@ -11,7 +11,14 @@ from jsonschema import Draft202012Validator
 
 from directory import vocab
 from directory.api import create_app, openapi_document
-from directory.api_params import DEFAULT_PER_PAGE, KNOWN_PARAMS, MAX_PAGE, MAX_PER_PAGE, V1_PARAMS, PERSON_PARAMS
+from directory.api_params import (
+    DEFAULT_PER_PAGE,
+    KNOWN_PARAMS,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    PERSON_PARAMS,
+    V1_PARAMS,
+)
 from directory.oruk.mapping import load_mapping
 
 METHODS = {"get", "put", "post", "delete", "patch"}
@@ -130,8 +137,11 @@ def _requests(doc: dict):
         path_values = {p["name"]: p["example"] for p in operation.get("parameters", []) if p["in"] == "path"}
         concrete = path.format(**path_values)
         status = operation.get("x-example-status", 200)
-        queries = [([], status)] + [(_query({p["name"]: p["example"]}), p.get("x-example-status", status))
-                                    for p in operation.get("parameters", []) if p["in"] == "query"]
+        queries = [([], status)] + [
+            (_query({p["name"]: p["example"]}), p.get("x-example-status", status))
+            for p in operation.get("parameters", [])
+            if p["in"] == "query"
+        ]
         queries += [(_query(example), status) for example in operation.get("x-examples", [])]
         for query, expected in queries:
             yield concrete, query, operation, expected

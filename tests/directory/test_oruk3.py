@@ -1,5 +1,6 @@
 """Open Referral UK 3.0: every API answer and exported record checked against the official schemas (the
 vendored files, $refs resolved locally), official examples round-tripped, a 1.0 feed imported, ids stable."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,15 +17,19 @@ from directory.api import create_app
 from directory.api_params import SAL_PARAMS, STANDARD_PARAMS
 from directory.db import session_scope
 from directory.loader import load_directory, load_feed
-from directory.oruk import schemas, taxonomy, v3
 from directory.oruk import read as oruk_read
+from directory.oruk import schemas, taxonomy, v3
 from directory.records import DirectoryDataError, read_services
 from directory.store import read_records
 
 SAMPLE_V1 = Path(__file__).resolve().parents[1] / "data" / "openreferral" / "sample_feed.json"
 REFERENCE = schemas.reference_dir()
-SERVICE_EXAMPLES = ["hsds-3.0/examples/service_full.json", "hsds-3.0/examples/service_list.json",
-                    "uk-profile-3.0/examples/service_full.json", "uk-profile-3.0/examples/service_list.json"]
+SERVICE_EXAMPLES = [
+    "hsds-3.0/examples/service_full.json",
+    "hsds-3.0/examples/service_list.json",
+    "uk-profile-3.0/examples/service_full.json",
+    "uk-profile-3.0/examples/service_list.json",
+]
 
 
 def example(name: str):
@@ -32,8 +37,11 @@ def example(name: str):
 
 
 def services_in(document) -> list:
-    return document["contents"] if isinstance(document, dict) and "contents" in document else (
-        document if isinstance(document, list) else [document])
+    return (
+        document["contents"]
+        if isinstance(document, dict) and "contents" in document
+        else (document if isinstance(document, list) else [document])
+    )
 
 
 def assert_valid(kind: str, document) -> None:
@@ -44,8 +52,16 @@ def assert_valid(kind: str, document) -> None:
 def assert_page(body: dict, item_kind: str) -> None:
     """The envelope against the UK openapi.json's Page schema (and its required fields), items against theirs."""
     Draft202012Validator(schemas.page_schema()).validate(body)
-    assert set(body) == {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty",
-                         "contents"}
+    assert set(body) == {
+        "total_items",
+        "total_pages",
+        "page_number",
+        "size",
+        "first_page",
+        "last_page",
+        "empty",
+        "contents",
+    }
     assert body["size"] == len(body["contents"]) and body["empty"] == (not body["contents"])
     for item in body["contents"]:
         assert_valid(item_kind, item)
@@ -80,8 +96,11 @@ async def client(loaded_engine):
 def test_the_parameters_are_named_exactly_as_the_uk_profile_names_them():
     assert STANDARD_PARAMS == tuple(schemas.profile_parameters("/services"))
     assert SAL_PARAMS == tuple(schemas.profile_parameters("/service_at_locations"))
-    assert schemas.profile_parameters("/taxonomies") == schemas.profile_parameters("/taxonomy_terms") == [
-        "page", "per_page"]
+    assert (
+        schemas.profile_parameters("/taxonomies")
+        == schemas.profile_parameters("/taxonomy_terms")
+        == ["page", "per_page"]
+    )
 
 
 def test_the_validator_really_checks(tmp_path):
@@ -95,7 +114,9 @@ def test_the_validator_really_checks(tmp_path):
 
 async def test_base_endpoint(client):
     body = await get(client, "/")
-    document = schemas.openapi()["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    document = schemas.openapi()["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     Draft202012Validator(document).validate(body)
     assert body["version"] == "HSDS-UK-3.0" and body["openapi_url"].endswith("/openapi.json")
     assert body["profile"].startswith("https://github.com/OpenReferralUK/uk-profile")
@@ -121,7 +142,9 @@ async def test_ids_are_stable_across_reloads_and_old_ids_redirect(empty_engine):
     with session_scope(empty_engine) as session:
         second = oruk_read.all_documents(session.connection())
     assert first == second  # same ids, same everything
-    assert json.loads(first[0])["id"] == str(uuid.uuid5(taxonomy.namespace(), f"service:{read_services()[0].id}"))
+    assert json.loads(first[0])["id"] == str(
+        uuid.uuid5(taxonomy.namespace(), f"service:{read_services()[0].id}")
+    )
     async with TestClient(TestServer(create_app(empty_engine))) as client:
         moved = await get(client, "/services/childline", 301)
         new_id = v3.service_id("childline")
@@ -154,9 +177,13 @@ async def test_taxonomy_term_filter_finds_exactly_the_services_with_that_concern
         term = taxonomy.term_id("concern", code)
         found = await all_pages(client, "/services", "service_list", taxonomy_term_id=term)
         assert {i["id"] for i in found} == {v3.service_id(r.id) for r in seed if code in r.concerns}, code
-    parents = await all_pages(client, "/services", "service_list", taxonomy_term_id=taxonomy.term_id("audience", "parent"))
+    parents = await all_pages(
+        client, "/services", "service_list", taxonomy_term_id=taxonomy.term_id("audience", "parent")
+    )
     assert {i["id"] for i in parents} == {v3.service_id(r.id) for r in seed if "parent" in r.audiences}
-    band = await all_pages(client, "/services", "service_list", taxonomy_term_id=taxonomy.term_id("age_band", "child"))
+    band = await all_pages(
+        client, "/services", "service_list", taxonomy_term_id=taxonomy.term_id("age_band", "child")
+    )
     assert {i["id"] for i in band} == {v3.service_id(r.id) for r in seed if (r.age_min or 0) <= 10}
     everything = await get(client, "/services", taxonomy_id=taxonomy.taxonomy_id("confidence"))
     assert everything["total_items"] == len(seed)
@@ -194,9 +221,12 @@ def test_every_exported_record_validates_and_reimports_unchanged(empty_engine, t
         before = read_records(session)
     summary, feed = load_feed(empty_engine, out)
     assert (feed.version, summary.added, summary.updated, summary.unchanged) == ("3.0", 0, 0, len(before))
-    with session_scope(empty_engine) as session:  # the chat sees the same directory (only the file name differs)
+    with session_scope(
+        empty_engine
+    ) as session:  # the chat sees the same directory (only the file name differs)
         assert [dataclasses.replace(r, source_file="") for r in read_records(session)] == [
-            dataclasses.replace(r, source_file="") for r in before]
+            dataclasses.replace(r, source_file="") for r in before
+        ]
     again = tmp_path / "again.json"
     assert cli.main(["export", "--database-url", url, "--out", str(again)]) == 0
     assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
@@ -210,8 +240,18 @@ async def test_each_official_example_loads_and_round_trips_field_for_field(empty
     assert feed.version == "3.0" and summary.published == len(given) and summary.added == len(given)
     assert feed.not_in_chat  # MyCity is not in London: published, but the chat does not offer it
     out = tmp_path / "out.json"
-    assert cli.main(["export", "--database-url", empty_engine.url.render_as_string(hide_password=False),
-                     "--out", str(out)]) == 0
+    assert (
+        cli.main(
+            [
+                "export",
+                "--database-url",
+                empty_engine.url.render_as_string(hide_password=False),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     exported = json.loads(out.read_text(encoding="utf-8"))["contents"]
     assert exported == given
     assert [json.dumps(s) for s in exported] == [json.dumps(s) for s in given]  # same key order too
@@ -247,17 +287,37 @@ async def test_a_v1_feed_still_loads_and_is_served_as_3_0(empty_engine):
         assert (await get(client, "/services/first-steps", 301))["id"] == v3.service_id("first-steps")
 
 
-@pytest.mark.parametrize("document, first", [
-    ({"services": []}, "Open Referral UK 3.0 error: the document has no services"),
-    ({"contents": [{"id": "x", "name": "No status"}]},
-     "Open Referral UK 3.0 schema error: service #1 ('x'): (top): 'status' is a required property"),
-    ({"contents": [{"id": "ac148810-d857-441c-9679-408f346de14b", "name": "N", "status": "open"}]},
-     "service #1 ('ac148810-d857-441c-9679-408f346de14b'): status: 'open' is not one of"),
-    ({"total_items": 1, "contents": [{"id": "ac148810-d857-441c-9679-408f346de14b", "name": "N", "status": "active",
-                                      "contacts": [{"id": "c", "name": "x"}]}]},
-     "contacts[0].id: 'c' is not a 'uuid'"),
-])
-def test_anything_else_is_refused_naming_versions_and_the_first_error(empty_engine, tmp_path, document, first):
+@pytest.mark.parametrize(
+    "document, first",
+    [
+        ({"services": []}, "Open Referral UK 3.0 error: the document has no services"),
+        (
+            {"contents": [{"id": "x", "name": "No status"}]},
+            "Open Referral UK 3.0 schema error: service #1 ('x'): (top): 'status' is a required property",
+        ),
+        (
+            {"contents": [{"id": "ac148810-d857-441c-9679-408f346de14b", "name": "N", "status": "open"}]},
+            "service #1 ('ac148810-d857-441c-9679-408f346de14b'): status: 'open' is not one of",
+        ),
+        (
+            {
+                "total_items": 1,
+                "contents": [
+                    {
+                        "id": "ac148810-d857-441c-9679-408f346de14b",
+                        "name": "N",
+                        "status": "active",
+                        "contacts": [{"id": "c", "name": "x"}],
+                    }
+                ],
+            },
+            "contacts[0].id: 'c' is not a 'uuid'",
+        ),
+    ],
+)
+def test_anything_else_is_refused_naming_versions_and_the_first_error(
+    empty_engine, tmp_path, document, first
+):
     load_directory(empty_engine)
     with session_scope(empty_engine) as session:
         before = oruk_read.all_documents(session.connection())
@@ -283,10 +343,17 @@ async def test_put_reports_added_updated_unchanged_and_refused(empty_engine):
         response = await client.put("/services", json=feed, headers={"Authorization": "Bearer t"})
         body = await response.json()
         assert response.status == 200, body
-        assert (body["version"], body["added"], body["updated"], body["unchanged"], body["refused"], body["removed"]) \
-            == ("3.0", 1, 1, len(documents) - 2, 0, 1)
-        assert body["not_in_chat"] == [f"{extra['id']}: no London borough, London, National or Online in "
-                                       "service_areas or addresses"]
+        assert (
+            body["version"],
+            body["added"],
+            body["updated"],
+            body["unchanged"],
+            body["refused"],
+            body["removed"],
+        ) == ("3.0", 1, 1, len(documents) - 2, 0, 1)
+        assert body["not_in_chat"] == [
+            f"{extra['id']}: no London borough, London, National or Online in service_areas or addresses"
+        ]
         assert (await get(client, f"/services/{documents[0]['id']}"))["name"].endswith("(renamed)")
         broken = {"contents": [dict(extra, id="nope")]}
         response = await client.put("/services", json=broken, headers={"Authorization": "Bearer t"})
