@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Dict, Iterable, List, Sequence, Tuple
 
+from bot.nlu.risk.decision import CHECK_INTENT
 from tools.eval_context import EvalContext
 from tools.eval_sets import (
     CHECK,
@@ -24,19 +25,25 @@ from tools.eval_sets import (
     load_risk_messages,
     manifests,
 )
-from tools.safety_eval import verdict_from_parse
+from tools.safety_eval import RISK_INTENTS, verdict_from_parse
 
 Escalates = Callable[[str], bool]
-ENGINES = ("rules", "pipeline")
+ENGINES = ("rules", "pipeline", "pipeline or question")
 RISK_KINDS = ("risk", "multilingual")
 
 
 def engines(ctx: EvalContext) -> Dict[str, Escalates]:
-    """Does a message escalate? The bare rules, and the whole trained pipeline (RiskDetector last)."""
+    """Does a message escalate? The bare rules; the whole trained pipeline (a full escalation); and the
+    pipeline counting its safety question too, which also gives the crisis line (bot/nlu/risk/decision.py)."""
     return {
         "rules": lambda text: ctx.rules.detect(text) is not None,
         "pipeline": lambda text: verdict_from_parse(ctx.parse(text))[0] is not None,
+        "pipeline or question": lambda text: _intent(ctx.parse(text)) in (*RISK_INTENTS, CHECK_INTENT),
     }
+
+
+def _intent(parsed: Dict) -> object:
+    return (parsed.get("intent") or {}).get("name")
 
 
 def _rows(messages: Sequence[RiskMessage]) -> List[Tuple[str, List[RiskMessage]]]:
