@@ -281,7 +281,7 @@ def _read_3(services: List[Dict[str, Any]], feed: str) -> Feed:
         if r.id in bad
     ]
     records = [_with_position(record, position) for position, record in enumerate(kept.values())]
-    by_index = dict(zip(kept, records))
+    by_index = dict(zip(kept, records, strict=True))
     published = [
         Published(service, by_index[i].id if i in by_index else None) for i, service in enumerate(services)
     ]
