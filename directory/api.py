@@ -137,7 +137,7 @@ def _matched_items(connection: Connection, page: MatchPage, offset: int) -> List
     """The 3.0 list items of matched services, each with the chat's `x-match` (rank, reason ...)."""
     stored = oruk_read.items_for_keys(connection, [record.id for record in page.records])
     items = []
-    for rank, (result, record) in enumerate(zip(page.results, page.records, strict=True), start=offset + 1):
+    for rank, (result, record) in enumerate(zip(page.results, page.records, strict=False), start=offset + 1):
         item = json.loads(stored[record.id]) if record.id in stored else v3.list_item(v3.service_json(record))
         item["x-match"] = {
             "rank": rank,
