@@ -82,7 +82,8 @@ class RiskDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """`lexicon`: YAML path (default bot/nlu/lexicons/risk.yml); `ml_confidence_threshold`: see module doc."""
+        """`lexicon`: YAML folder or file (default bot/nlu/lexicons/risk/); `ml_confidence_threshold`: see
+        module doc."""
         return {"lexicon": None, "ml_confidence_threshold": 0.99}
 
     @classmethod

@@ -2,7 +2,7 @@
 
 Rules, not a model, make the escalation decision: a young person who types "i wanna kms" must be helped
 from any point in the conversation, and a rule can be read, tested and reasoned about by a safeguarding
-lead. The rules are spaCy Matcher/PhraseMatcher patterns compiled from `bot/nlu/lexicons/risk.yml` and run
+lead. The rules are spaCy Matcher/PhraseMatcher patterns compiled from `bot/nlu/lexicons/risk/` and run
 over canonical tokens (`bot.nlu.risk.canon`). Exceptions (hyperbole, grief, talk about a film) suppress only
 the risk matches they overlap. Only pattern ids are ever logged, and only at DEBUG: never message text.
 """
@@ -136,7 +136,7 @@ class RiskMatcher:
 
     @classmethod
     def from_lexicon(cls, path: Optional[Path] = None) -> "RiskMatcher":
-        """Load and compile a lexicon file (default bot/nlu/lexicons/risk.yml)."""
+        """Load and compile a lexicon folder or file (default bot/nlu/lexicons/risk/)."""
         return cls(load_lexicon(path))
 
     def _add(self, key: str, matches: Sequence[str]) -> None:
