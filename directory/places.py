@@ -92,7 +92,6 @@ class Places:
     """Everything places.yml says, compiled once into look-up tables."""
 
     boroughs: Tuple[str, ...]
-    trusts: Dict[str, str]
     phrases: Dict[Tuple[str, ...], _Entry]
     compact: Dict[str, _Entry]
     districts: Dict[str, Tuple[str, ...]]
@@ -108,10 +107,6 @@ class Places:
     first_words: Dict[str, int]
     longest_name: int
 
-    def trust_for(self, borough: str) -> Optional[str]:
-        """The trust code for a borough, None for "Outside London" or anything unknown."""
-        return self.trusts.get(borough)
-
 
 @lru_cache(maxsize=1)
 def _raw() -> Dict[str, Any]:
@@ -124,10 +119,15 @@ def london_boroughs() -> Tuple[str, ...]:
     return tuple(_raw()["boroughs"])
 
 
+@lru_cache(maxsize=1)
+def _trusts() -> Dict[str, str]:
+    return {name: info["trust"] for name, info in _raw()["boroughs"].items()}
+
+
 def trust_for(borough: str) -> str | None:
-    """The NHS mental health trust whose 24/7 line covers this borough, or None outside London."""
-    entry = _raw()["boroughs"].get(borough)
-    return entry["trust"] if entry else None
+    """The NHS mental health trust whose 24/7 line covers this borough; None for "Outside London", "Not
+    given" or anything unknown. The one borough-to-trust map: `trust` of each borough in places.yml."""
+    return _trusts().get(borough)
 
 
 @lru_cache(maxsize=65536)
@@ -252,7 +252,6 @@ def load_places() -> Places:
     districts = {code.upper(): tuple(_as_list(value)) for code, value in raw["postcode_districts"].items()}
     return Places(
         boroughs=tuple(raw["boroughs"]),
-        trusts={name: info["trust"] for name, info in raw["boroughs"].items()},
         phrases=phrases,
         compact=compact,
         districts=districts,
@@ -437,7 +436,7 @@ def _find(text: str) -> Tuple[Tuple[PlaceMatch, int], ...]:
             continue
         match = PlaceMatch(
             borough=entry.borough,
-            nhs_trust=places.trust_for(entry.borough),
+            nhs_trust=trust_for(entry.borough),
             kind=entry.kind,
             place=cand.place,
             text=text[start:end],
