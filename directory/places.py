@@ -16,9 +16,11 @@ from typing import Any, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, S
 
 import yaml
 
+# The special values a borough slot can take besides the 33 boroughs (defined once, in directory.vocab).
+from directory.vocab import NOT_GIVEN as NOT_GIVEN
+from directory.vocab import OUTSIDE_LONDON as OUTSIDE_LONDON
+
 PLACES_FILE = Path(__file__).parent / "data" / "places.yml"
-OUTSIDE_LONDON = "Outside London"
-NOT_GIVEN = "Not given"
 
 KIND_BOROUGH = "borough"
 KIND_ALIAS = "alias"
