@@ -33,6 +33,8 @@ FINGERPRINT_INPUTS = (
     "bot/nlu/text.py",
     "directory/places.py",
     "directory/data/places.yml",
+    "directory/vocab.py",
+    "directory/data/ages.yml",
 )
 FINGERPRINT_SUFFIXES = (".yml", ".yaml", ".py")
 

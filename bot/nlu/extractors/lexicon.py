@@ -18,8 +18,20 @@ from spacy.tokens import Doc
 
 from bot.nlu.extractors.tokens import Tok, tokenize
 from bot.nlu.nlp import blank_english
+from directory.vocab import OLDEST_SERVED, YOUNGEST_SELF_USER
 
 _EXCLUDE = "__exclude__"
+
+#: A pattern token `{SERVED_AGE: true}` is a number from the youngest self-user to the oldest age served
+#: (directory/data/ages.yml), so a lexicon never spells those limits itself.
+SERVED_AGE = "SERVED_AGE"
+
+
+def _served_age(token: Dict[str, Any]) -> Dict[str, Any]:
+    if not token.get(SERVED_AGE):
+        return token
+    ages = [str(age) for age in range(YOUNGEST_SELF_USER, OLDEST_SERVED + 1)]
+    return {**{k: v for k, v in token.items() if k != SERVED_AGE}, "TEXT": {"IN": ages}}
 
 
 @dataclass(frozen=True)
@@ -77,7 +89,8 @@ class Lexicon:
             if docs:
                 self.phrases.add(self._label(entity, value, whole, negatable), docs)
         if spec.get("patterns"):
-            self.patterns.add(self._label(entity, value, False, negatable), spec["patterns"])
+            patterns = [[_served_age(token) for token in pattern] for pattern in spec["patterns"]]
+            self.patterns.add(self._label(entity, value, False, negatable), patterns)
 
     def _text(self, word: Any) -> str:
         """A YAML word or phrase as text; unquoted yes/no/on/off load as booleans and would match nothing."""

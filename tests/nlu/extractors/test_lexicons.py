@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bot.nlu.extractors.lexicon import Lexicon, load_lexicons
+from directory.vocab import OLDEST_SERVED, YOUNGEST_SELF_USER
 
 ROOT = Path(__file__).resolve().parents[3]
 CONCERN_CODES = {
@@ -316,7 +317,7 @@ def test_roles(roles: Lexicon, text: str, role: str) -> None:
     [
         "my gp said i should talk to someone",
         "i'm 40",
-        "i'm 5",
+        f"i'm {YOUNGEST_SELF_USER - 1}",  # under the ages served (directory/data/ages.yml)
         "i'm not a teacher",
         "help me",
         "hello",
@@ -326,6 +327,12 @@ def test_roles(roles: Lexicon, text: str, role: str) -> None:
 )
 def test_no_role(roles: Lexicon, text: str) -> None:
     assert values(roles, text, "role") == [], roles.find(text)
+
+
+@pytest.mark.parametrize("age", [YOUNGEST_SELF_USER, OLDEST_SERVED])
+def test_an_own_age_at_either_limit_of_the_ages_served_is_a_young_person(roles: Lexicon, age: int) -> None:
+    assert values(roles, f"i'm {age}", "role") == ["young_person"]
+    assert values(roles, f"i'm {OLDEST_SERVED + 1}", "role") == []
 
 
 def test_my_sons_teacher_is_a_parent_speaking(roles: Lexicon) -> None:
