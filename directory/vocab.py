@@ -9,6 +9,15 @@ import yaml
 
 ROLES: tuple[str, ...] = ("young_person", "parent", "professional")
 AUDIENCES: tuple[str, ...] = ROLES
+#: Roles that ask for someone else (the age given is the child's); they get adult wording.
+ADULT_ROLES: frozenset[str] = frozenset({"parent", "professional"})
+#: Which services' audiences each role is shown (matching's SQL and the fallback both read this): a parent
+#: also sees what the young person can use; a professional sees everything.
+AUDIENCES_FOR: dict[str, tuple[str, ...]] = {
+    "young_person": ("young_person",),
+    "parent": ("parent", "young_person"),
+    "professional": AUDIENCES,
+}
 REFERRAL_ROUTES: tuple[str, ...] = ("self", "parent", "drop_in", "online", "gp", "professional", "school")
 CONTACT_TYPES: tuple[str, ...] = ("phone", "text", "email", "website")
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium")  # low / unverified facts never go in

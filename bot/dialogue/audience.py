@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from directory.vocab import ADULT_ROLES
 from directory.vocab import OLDEST_SERVED as OLDEST_SERVED
 from directory.vocab import YOUNGEST_SELF_USER as YOUNGEST_SELF_USER
 from directory.vocab import age_band_for as age_band_for
@@ -19,7 +20,7 @@ OVER_25 = "over_25"
 
 def age_problem(age: int, role: Optional[str]) -> Optional[str]:
     """Why an age needs a special reply, or None when the assistant serves it as it is."""
-    if role not in ("parent", "professional") and age < YOUNGEST_SELF_USER:
+    if role not in ADULT_ROLES and age < YOUNGEST_SELF_USER:
         return TOO_YOUNG
     if age > OLDEST_SERVED:
         return OVER_25
