@@ -62,7 +62,7 @@ def _valid_by_event_type(result: Any) -> bool:
     if not outer.is_valid(result):
         return False
     for event in result.get("events", ()) if isinstance(result, dict) else ():
-        validator = per_type.get(event.get("event")) if isinstance(event, dict) else None
+        validator = per_type.get(str(event.get("event"))) if isinstance(event, dict) else None
         if validator is None or not validator.is_valid(event):
             return False
     return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
@@ -167,7 +167,7 @@ class Lexicon:
 
     def _is_whole(self, toks: Sequence[Tok], chosen: Sequence[Tuple[str, int, int]]) -> bool:
         """True when every word outside the hits is a filler ("um, family and school i think")."""
-        covered = set()
+        covered: Set[int] = set()
         for _, start, end in chosen:
             covered.update(range(start, end))
         return all(i in covered or not tok.is_word or tok.key in self.fillers for i, tok in enumerate(toks))

@@ -97,9 +97,9 @@ class RiskMatcher:
         for pattern, matches in lexicon.patterns:
             self._patterns[pattern.id] = pattern
             self._add(pattern.id, matches)
-        for rule, matches in lexicon.exceptions:
-            self._exceptions[_EXCEPTION_PREFIX + rule.id] = rule
-            self._add(_EXCEPTION_PREFIX + rule.id, matches)
+        for exception, matches in lexicon.exceptions:
+            self._exceptions[_EXCEPTION_PREFIX + exception.id] = exception
+            self._add(_EXCEPTION_PREFIX + exception.id, matches)
         self._concept_checks: Dict[str, Optional[str]] = {}
         for concept in lexicon.concepts:
             self._concept_checks[_CONCEPT_PREFIX + concept.name] = concept.check
