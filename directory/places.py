@@ -17,6 +17,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, S
 import yaml
 
 # The special values a borough slot can take besides the 33 boroughs (defined once, in directory.vocab).
+from directory.spelling import deletes, osa_distance
 from directory.vocab import NOT_GIVEN as NOT_GIVEN
 from directory.vocab import OUTSIDE_LONDON as OUTSIDE_LONDON
 
@@ -171,34 +172,9 @@ def _texts(values: Iterable[Any]) -> List[str]:
     return values
 
 
-def _deletes(word: str) -> Iterable[str]:
-    """The word and every string made by deleting one letter of it.
-
-    Indexing names and looking up words this way (the symmetric-delete trick) finds every pair one edit
-    apart and most pairs two edits apart with only len(word) + 1 look-ups; _damerau then checks the distance.
-    """
-    yield word
-    for i in range(len(word)):
-        yield word[:i] + word[i + 1 :]
-
-
 def _allowed_distance(length: int) -> int:
     """Edits tolerated for a name of this many letters: none under 6, one up to 9, two from 10."""
     return 0 if length < 6 else 1 if length < 10 else 2
-
-
-def _damerau(a: str, b: str) -> int:
-    """Optimal string alignment distance (a swap of two neighbouring letters counts as one edit)."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[-2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
 
 
 def _entries(raw: Dict[str, Any]) -> List[Tuple[str, _Entry]]:
@@ -249,7 +225,9 @@ def load_places() -> Places:
         name_words.setdefault(joined, len(keys))
         if _allowed_distance(len(joined)) == 0:
             continue
-        for variant in _deletes(joined):
+        # one deletion on each side finds every pair one edit apart and most pairs two apart, with
+        # len(word) + 1 look-ups (directory.spelling); osa_distance then checks the distance
+        for variant in deletes(joined, 1):
             fuzzy_sets.setdefault(variant, set()).add(joined)
     districts = {code.upper(): tuple(_as_list(value)) for code, value in raw["postcode_districts"].items()}
     return Places(
@@ -312,11 +290,11 @@ def _fuzzy_lookup(word: str) -> Optional[Tuple[str, int]]:
     if len(word) < 5 or word in places.fuzzy_never:
         return None
     best: Optional[Tuple[str, int]] = None
-    for variant in _deletes(word):
+    for variant in deletes(word, 1):
         for name in places.fuzzy_index.get(variant, ()):
             if name[0] != word[0] or abs(len(name) - len(word)) > _allowed_distance(len(name)):
                 continue
-            distance = _damerau(word, name)
+            distance = osa_distance(word, name, _allowed_distance(len(name)))
             if distance <= _allowed_distance(len(name)) and (best is None or distance < best[1]):
                 best = (name, distance)
     return best
