@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
@@ -18,9 +18,13 @@ from spacy.tokens import Doc
 
 from bot.nlu.extractors.tokens import Tok, tokenize
 from bot.nlu.nlp import blank_english
+from directory.concerns import concern_codes
 from directory.vocab import OLDEST_SERVED, YOUNGEST_SELF_USER
 
 _EXCLUDE = "__exclude__"
+
+#: Code lists a lexicon can name under `codes:` (its values must then be exactly these codes).
+CODE_LISTS: Dict[str, Callable[[], FrozenSet[str]]] = {"directory_concerns": concern_codes}
 
 #: A pattern token `{SERVED_AGE: true}` is a number from the youngest self-user to the oldest age served
 #: (directory/data/ages.yml), so a lexicon never spells those limits itself.
@@ -69,9 +73,23 @@ class Lexicon:
         self.patterns = Matcher(vocab)
         for key, spec in (config.get("values") or {}).items():
             self._add_value(str(key), spec or {})
+        if config.get("codes"):
+            self._check_codes(str(config["codes"]))
         exclude = self._docs(config.get("exclude", []))
         if exclude:
             self.phrases.add(_EXCLUDE, exclude)
+
+    def _check_codes(self, name: str) -> None:
+        """The values of the lexicon's own entity must be exactly the codes of the named list."""
+        if name not in CODE_LISTS:
+            raise ValueError(f"{self.source}: unknown code list {name!r}; known: {sorted(CODE_LISTS)}")
+        values = {rule.value for rule in self.rules if rule.entity == self.entity}
+        codes = CODE_LISTS[name]()
+        if values != codes:
+            raise ValueError(
+                f"{self.source}: values must be the codes of {name}: unknown {sorted(values - codes)}, "
+                f"missing {sorted(codes - values)}"
+            )
 
     @classmethod
     def from_file(cls, path: Path) -> "Lexicon":
