@@ -8,7 +8,6 @@ the directory stays usable without spaCy or Rasa and one message costs microseco
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ import yaml
 
 # The special values a borough slot can take besides the 33 boroughs (defined once, in directory.vocab).
 from directory.spelling import deletes, osa_distance
+from directory.text import word_key as fold  # the one key of a typed word (directory/text.py)
 from directory.vocab import NOT_GIVEN as NOT_GIVEN
 from directory.vocab import OUTSIDE_LONDON as OUTSIDE_LONDON
 
@@ -44,7 +44,6 @@ _FILLERS = frozenset(
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|&|[^\w\s]")
 _JOINERS = frozenset("-'\u2019/")
-_STRETCHED = re.compile(r"([a-z])\1{2,}")
 _DISTRICT = re.compile(r"^([a-z]{1,2})(\d[a-z\d]?)$")
 _GLUED_POSTCODE = re.compile(r"^([a-z]{1,2}\d[a-z\d]?)(\d[abd-hjlnp-uw-z]{2})$")
 _INWARD = re.compile(r"^\d[abd-hjlnp-uw-z]{2}$")
@@ -131,15 +130,6 @@ def trust_for(borough: str) -> str | None:
     """The NHS mental health trust whose 24/7 line covers this borough; None for "Outside London", "Not
     given" or anything unknown. The one borough-to-trust map: `trust` of each borough in places.yml."""
     return _trusts().get(borough)
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-free form of one word; stretched letters cut to two."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.replace("'", "").replace("\u2019", "")
-    return _STRETCHED.sub(r"\1\1", text)
 
 
 def tokenize(text: str) -> List[_Token]:

@@ -30,7 +30,7 @@ FINGERPRINT_INPUTS = (
     "bot/nlu/lexicons",
     "bot/dialogue/policies.py",
     "bot/nlu/nlp.py",
-    "bot/nlu/text.py",
+    "directory/text.py",
     "directory/places.py",
     "directory/data/places.yml",
     "directory/vocab.py",
