@@ -1,5 +1,5 @@
 # The two commands of the README. Both set up .venv (Python 3.10, pinned requirements) first.
-.PHONY: run test train setup test-packages bench-load eval
+.PHONY: run test train setup test-packages bench-load eval lint lint-strict
 export RASA_TELEMETRY_ENABLED := false
 
 setup:
@@ -27,3 +27,13 @@ eval: setup
 # Load benchmark against the stock rasa init assistant (README "Performance"); needs PostgreSQL and Redis.
 bench-load: setup
 	.venv/bin/python bench/bench_load.py
+
+# Style and types: ruff (lint, format; settings in pyproject.toml) and mypy on the folders that are clean.
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy bot ops tools web
+
+# mypy's strict level for the directory and the actions (pyproject.toml); not clean yet, so not in `lint`.
+lint-strict: setup
+	.venv/bin/mypy directory actions

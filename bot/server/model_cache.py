@@ -32,9 +32,11 @@ FINGERPRINT_INPUTS = (
     "corpus/risk",
     "bot/dialogue/policies.py",
     "bot/nlu/nlp.py",
-    "bot/nlu/text.py",
+    "directory/text.py",
     "directory/places.py",
     "directory/data/places.yml",
+    "directory/vocab.py",
+    "directory/data/ages.yml",
 )
 FINGERPRINT_SUFFIXES = (".yml", ".yaml", ".py")
 

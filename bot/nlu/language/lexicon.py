@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Pattern, Tuple
 
 import yaml
 
-from bot.nlu.text import strip_accents
+from directory.text import strip_accents
 
 LANGUAGES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "languages.yml"
 #: Scripts written without spaces between words: phrases match as substrings there.

@@ -85,7 +85,8 @@ class RiskDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """`lexicon`: YAML path (default bot/nlu/lexicons/risk.yml); `ml_confidence_threshold`: see module doc."""
+        """`lexicon`: YAML folder or file (default bot/nlu/lexicons/risk/); `ml_confidence_threshold`: see
+        module doc; the three thresholds: bot/nlu/risk/decision.py."""
         return {
             "lexicon": None,
             "ml_confidence_threshold": 0.99,

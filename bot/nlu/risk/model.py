@@ -25,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
-from bot.nlu.text import normalise
+from directory.text import normalise
 
 ESCALATE, CHECK, NONE = "escalate", "check", "none"
 LABELS = (ESCALATE, CHECK, NONE)

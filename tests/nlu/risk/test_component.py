@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import Dict, List, Optional
 
 import pytest
@@ -149,8 +150,8 @@ def test_no_message_text_in_logs(component: RiskDetector, caplog: pytest.LogCapt
 def test_lexicon_path_is_configurable(tmp_path) -> None:
     from bot.nlu.risk.lexicon import DEFAULT_LEXICON
 
-    copy = tmp_path / "lexicon.yml"
-    copy.write_text(DEFAULT_LEXICON.read_text())
+    copy = tmp_path / "lexicon"
+    shutil.copytree(DEFAULT_LEXICON, copy)
     detector = RiskDetector.create({"lexicon": str(copy)}, None, None, None)  # type: ignore[arg-type]
     message = parsed("i wanna kms")
     detector.process([message])
