@@ -15,13 +15,24 @@ import argparse
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.nlu.risk.decision import CHECK, FULL, Thresholds, decide
 from bot.nlu.risk.detector import RiskMatcher, RiskResult
 from bot.nlu.risk.lexicon import DEFAULT_LEXICON
-from bot.nlu.risk.model import ESCALATE, NONE, Example, RiskModel, Scores, load_corpus, writer_splits
+from bot.nlu.risk.model import (
+    ESCALATE,
+    NONE,
+    Example,
+    RiskModel,
+    Scores,
+    load_corpus,
+    long_enough,
+    nlu_examples,
+    writer_splits,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "risk"
@@ -35,7 +46,7 @@ class Outcome:
 
 
 def _verdict_level(
-    mode: str, rules: Optional[RiskResult], scores: Scores, thresholds: Thresholds
+    mode: str, rules: Optional[RiskResult], scores: Optional[Scores], thresholds: Thresholds
 ) -> Optional[str]:
     if mode == "rules":
         return FULL if rules is not None else None
@@ -50,13 +61,22 @@ def score_split(
     thresholds: Iterable[Thresholds],
 ) -> Dict[Tuple[str, Thresholds], List[Outcome]]:
     """Outcomes of every mode and threshold set on `test`, with models fitted on `train`."""
-    model = RiskModel.train(train, lambda text: rules_of(text) is not None)
-    scored = [(e, rules_of(e.text), model.scores(e.text)) for e in test]
+    model = RiskModel.train(train, lambda text: rules_of(text) is not None, nlu_examples(nlu_pairs()))
+    scored = [(e, rules_of(e.text), model.scores(e.text) if long_enough(e.text) else None) for e in test]
     return {
         (mode, t): [Outcome(e, _verdict_level(mode, r, s, t)) for e, r, s in scored]
         for mode in MODES
         for t in thresholds
     }
+
+
+@lru_cache(maxsize=1)
+def nlu_pairs() -> Tuple[Tuple[str, str], ...]:
+    """(text, intent) of the NLU training data, which `rasa train` also gives the models."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(ROOT / "data" / "nlu"))
+    return tuple((m.get("text"), str(m.get("intent"))) for m in data.intent_examples if m.get("text"))
 
 
 def summary(outcomes: Sequence[Outcome]) -> Dict[str, Tuple[int, int]]:

@@ -18,13 +18,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.risk.component import PROJECT_ROOT, SCORES_KEY, resolve_lexicon_path
 from bot.nlu.risk.detector import RiskMatcher
-from bot.nlu.risk.model import RiskModel, corpus_digest, load_corpus
+from bot.nlu.risk.model import RiskModel, corpus_digest, load_corpus, long_enough, nlu_examples
 
 logger = logging.getLogger(__name__)
 
@@ -94,10 +94,13 @@ class RiskClassifier(GraphComponent):
         self.model = model
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit on the corpus (not on `training_data`) and store the models in the Rasa model."""
+        """Fit on the corpus and the NLU examples, and store the models in the Rasa model."""
         examples = load_corpus(_corpus_dir(self._config))
         matcher = RiskMatcher.from_lexicon(resolve_lexicon_path(self._config.get("lexicon")))
-        self.model = RiskModel.train(examples, lambda text: matcher.analyse(text).result is not None)
+        pairs = [(m.get(TEXT), str(m.get(INTENT))) for m in training_data.intent_examples if m.get(TEXT)]
+        self.model = RiskModel.train(
+            examples, lambda text: matcher.analyse(text).result is not None, nlu_examples(pairs)
+        )
         with self._storage.write_to(self._resource) as directory:
             with (Path(directory) / MODEL_FILE).open("wb") as handle:
                 pickle.dump(self.model, handle)
@@ -110,7 +113,7 @@ class RiskClassifier(GraphComponent):
             return messages
         for message in messages:
             text = message.get(TEXT)
-            if not isinstance(text, str) or not text.strip():
+            if not isinstance(text, str) or not long_enough(text):
                 continue
             try:
                 message.set(SCORES_KEY, self.model.scores(text))

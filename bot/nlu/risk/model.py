@@ -32,6 +32,11 @@ LABELS = (ESCALATE, CHECK, NONE)
 CATEGORIES = ("suicide", "self_harm", "overdose", "abuse", "danger")
 #: Regularisation of every model (measured by writer held out: tools/eval_risk_writers.py).
 REGULARISATION = 4.0
+#: Messages of fewer words are left to the rules: a form answer ("myself", "not saying", "self harm" as a
+#: teacher's answer to "what are the concerns?") carries too little for the models to judge.
+MIN_WORDS = 3
+#: The NLU training data's risk intents (data/nlu/crisis.yml); every other intent's examples are everyday.
+NLU_RISK_INTENTS = ("crisis", "safeguarding")
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,23 @@ def load_corpus(source: Path) -> List[Example]:
     return examples
 
 
+def nlu_examples(pairs: Iterable[Tuple[str, str]]) -> List[Example]:
+    """The NLU training data as examples for the general model: (text, intent) pairs.
+
+    Most of it is what people type to the signposting form (ages, places, worries, questions), which the
+    writers' corpus has little of; without it the models read "15, hackney, feeling low" as distress.
+    """
+    return [
+        Example(text=text, label=ESCALATE if intent in NLU_RISK_INTENTS else NONE, category="", writer="nlu")
+        for text, intent in pairs
+    ]
+
+
+def long_enough(text: str) -> bool:
+    """Whether the models may judge this message (see MIN_WORDS)."""
+    return len(text.split()) >= MIN_WORDS
+
+
 def corpus_digest(paths: Iterable[Path]) -> str:
     """A hash of the files a model is trained from, so a changed corpus or lexicon retrains it."""
     digest = hashlib.sha256()
@@ -122,9 +144,14 @@ class RiskModel:
         self._general_index = {label: i for i, label in enumerate(general.classes_)}
 
     @classmethod
-    def train(cls, examples: Sequence[Example], rule_hit: Callable[[str], bool]) -> "RiskModel":
-        """Fit on `examples`; `rule_hit` tells which messages the rules fire on (for the veto model)."""
-        general = _fit([e.text for e in examples], [e.label for e in examples])
+    def train(
+        cls, examples: Sequence[Example], rule_hit: Callable[[str], bool], nlu: Sequence[Example] = ()
+    ) -> "RiskModel":
+        """Fit on the corpus `examples` (and the `nlu` examples, for the general model only: the veto model
+        learns harmless uses of risk words from the writers alone); `rule_hit` tells which messages the
+        rules fire on."""
+        everything = [*examples, *nlu]
+        general = _fit([e.text for e in everything], [e.label for e in everything])
         hits = [e for e in examples if e.label != CHECK and rule_hit(e.text)]
         labels = {e.label for e in hits}
         veto = _fit([e.text for e in hits], [e.label == NONE for e in hits]) if len(labels) == 2 else None
