@@ -93,6 +93,7 @@ class RiskDetector(GraphComponent):
             "veto_threshold": Thresholds.veto,
             "full_threshold": Thresholds.full,
             "check_threshold": Thresholds.check,
+            "veto_sure_threshold": Thresholds.veto_sure,
         }
 
     @classmethod
@@ -113,6 +114,7 @@ class RiskDetector(GraphComponent):
             veto=float(self._config["veto_threshold"]),
             full=float(self._config["full_threshold"]),
             check=float(self._config["check_threshold"]),
+            veto_sure=float(self._config["veto_sure_threshold"]),
         )
         self.matcher = matcher or RiskMatcher.from_lexicon(resolve_lexicon_path(self._config["lexicon"]))
 

@@ -1,7 +1,9 @@
 """One decision from the rules and the learned models: full escalation, a safety question, or nothing.
 
-* A rule hit escalates in full, unless the veto model is confident it is a harmless use of risk words
-  (recovery, negation, schoolwork, teaching, fiction, figures of speech); then the general model decides.
+* A rule hit escalates in full, unless the veto model thinks it is a harmless use of risk words
+  (recovery, negation, schoolwork, teaching, fiction, figures of speech): above `veto` it gets at least the
+  safety question ("i attempted last year and the thoughts are back" must not go unasked), and only above
+  `veto_sure` does the general model decide alone.
 * Otherwise the general model escalates in full above `full`, and asks the safety question ("check")
   when escalate + check reaches `check`: clinicians ask directly when unsure, and asking does not raise risk.
 
@@ -34,6 +36,7 @@ class Thresholds:
     veto: float = 0.7
     full: float = 0.8
     check: float = 0.5
+    veto_sure: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -56,4 +59,6 @@ def decide(
         return Verdict(FULL, MODEL_ESCALATION[scores.category], scores.category, "model")
     if scores.escalate + scores.check >= thresholds.check:
         return Verdict(CHECK, CHECK_INTENT, scores.category, "model")
+    if rules is not None and scores.veto < thresholds.veto_sure:
+        return Verdict(CHECK, CHECK_INTENT, rules.category, "rules")
     return None
