@@ -35,7 +35,7 @@ MODEL_ESCALATION = {
 class Thresholds:
     veto: float = 0.7
     full: float = 0.8
-    check: float = 0.5
+    check: float = 0.6
     veto_sure: float = 0.9
 
 
