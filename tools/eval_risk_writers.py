@@ -152,9 +152,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.grid:
         grid += [
             Thresholds(v, f, c, s)
-            for v in (0.6, 0.7, 0.8)
-            for s in (0.9, 0.97)
-            for f, c in ((0.8, 0.5), (0.8, 0.6), (0.9, 0.6))
+            for v in (None, 0.7, 0.8)
+            for s in (0.9,)
+            for f, c in ((0.8, 0.6), (0.85, 0.75), (0.9, 0.8))
         ]
     corpus = load_corpus(args.corpus)
     print(

@@ -111,7 +111,7 @@ class RiskDetector(GraphComponent):
         self._config = {**self.get_default_config(), **config}
         self.threshold = float(self._config["ml_confidence_threshold"])
         self.thresholds = Thresholds(
-            veto=float(self._config["veto_threshold"]),
+            veto=None if self._config["veto_threshold"] is None else float(self._config["veto_threshold"]),
             full=float(self._config["full_threshold"]),
             check=float(self._config["check_threshold"]),
             veto_sure=float(self._config["veto_sure_threshold"]),

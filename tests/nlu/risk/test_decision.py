@@ -18,6 +18,11 @@ def scores(escalate: float = 0.0, check: float = 0.0, veto: float = 0.0, categor
     return Scores(escalate=escalate, check=check, none=1 - escalate - check, veto=veto, category=category)
 
 
+def test_with_the_veto_off_a_rule_hit_always_escalates_in_full() -> None:
+    verdict = decide(RULE, scores(veto=0.99), Thresholds())
+    assert verdict is not None and verdict.level == FULL and verdict.source == "rules"
+
+
 def test_without_models_the_rules_decide_alone() -> None:
     assert decide(RULE, None, T) == decide(RULE, scores(), T)
     verdict = decide(RULE, None, T)
