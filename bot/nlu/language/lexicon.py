@@ -4,11 +4,12 @@ ways people ask whether it speaks them; and the matcher that finds those words i
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Pattern, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import yaml
 
@@ -18,6 +19,7 @@ LANGUAGES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "languages.y
 #: Scripts written without spaces between words: phrases match as substrings there.
 UNSPACED_SCRIPTS = frozenset({"Han"})
 RISK_CATEGORIES = ("overdose", "suicide", "danger", "self_harm", "abuse")  # the lexicon's priority order
+PUNCTUATION = "".join(sorted(set(string.punctuation) | set("¿¡،؟।॥，。！？、“”„‟«»‹›…–—'’‘")))
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,15 @@ class PhraseMatcher:
     It runs on every message, whatever language it was detected as: romanised Urdu or Bengali reads as
     English to a detector, and a crisis word must be caught either way. English questions such as "do you
     speak Somali?" or "Polish please" are recognised from each language's English name.
+
+    Phrases match whole words: the message's words (split on spaces, punctuation trimmed) are looked up as
+    runs of one to MAX_WORDS words in a dictionary, so the cost does not grow with the lexicon. In scripts
+    written without spaces (Chinese) phrases match as substrings.
     """
 
     def __init__(self, lexicon: LanguageLexicon) -> None:
-        self._patterns: List[Tuple[Pattern[str], PhraseHit]] = []
+        self._runs: Dict[Tuple[str, ...], List[PhraseHit]] = {}
+        self._unspaced: List[Tuple[str, PhraseHit]] = []
         for language in lexicon.languages.values():
             for category in RISK_CATEGORIES:
                 for phrase in language.crisis[category]:
@@ -85,26 +92,36 @@ class PhraseMatcher:
                 asks += [f"can we talk in {name}", f"can we speak in {name}", f"i only speak {name}"]
             for phrase in asks:
                 self._add(phrase, language, PhraseHit(language.code, None))
+        self._longest = max((len(run) for run in self._runs), default=1)
 
     def _add(self, phrase: str, language: Language, hit: PhraseHit) -> None:
-        folded = fold(phrase)
-        if not folded:
-            return
-        body = re.escape(folded).replace(r"\ ", r"\s+")
         if language.script in UNSPACED_SCRIPTS:
-            pattern = re.compile(body)
-        else:
-            pattern = re.compile(rf"(?<![\w]){body}(?![\w])")
-        self._patterns.append((pattern, hit))
+            folded = fold(phrase).replace(" ", "")
+            if folded:
+                self._unspaced.append((folded, hit))
+            return
+        words = tuple(words_of(phrase))
+        if words:
+            self._runs.setdefault(words, []).append(hit)
 
     def find(self, text: str) -> List[PhraseHit]:
         """Every hit in the message, risk hits first in the lexicon's priority order."""
-        folded = fold(text)
-        hits = [hit for pattern, hit in self._patterns if pattern.search(folded)]
+        words = words_of(text)
+        hits = set()
+        for start in range(len(words)):
+            for length in range(1, min(self._longest, len(words) - start) + 1):
+                hits.update(self._runs.get(tuple(words[start : start + length]), ()))
+        if self._unspaced:
+            compact = fold(text).replace(" ", "")
+            hits.update(hit for phrase, hit in self._unspaced if phrase in compact)
         order = {category: i for i, category in enumerate(RISK_CATEGORIES)}
-        return sorted(
-            set(hits), key=lambda h: (h.category is None, order.get(h.category or "", 99), h.language)
-        )
+        return sorted(hits, key=lambda h: (h.category is None, order.get(h.category or "", 99), h.language))
+
+
+def words_of(text: str) -> List[str]:
+    """The folded words of a text, punctuation trimmed from each end (marks inside words are kept: Indic
+    vowel signs are not letters to `\\w`, so a regular expression would cut words at them)."""
+    return [w for w in (word.strip(PUNCTUATION) for word in fold(text).split()) if w]
 
 
 @lru_cache(maxsize=1)

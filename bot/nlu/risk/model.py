@@ -23,7 +23,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline, make_union
+from sklearn.pipeline import make_union
 
 from directory.text import normalise
 
@@ -127,17 +127,23 @@ def _features() -> object:
     )
 
 
-def _fit(texts: Sequence[str], labels: Sequence[object]) -> Pipeline:
-    model = make_pipeline(
-        _features(), LogisticRegression(C=REGULARISATION, max_iter=3000, class_weight="balanced")
-    )
-    return model.fit(list(texts), list(labels))
+def _head(features: object, texts: Sequence[str], labels: Sequence[object]) -> LogisticRegression:
+    """One logistic regression on the shared features (balanced: the classes are of unequal size)."""
+    head = LogisticRegression(C=REGULARISATION, max_iter=3000, class_weight="balanced")
+    return head.fit(features.transform(list(texts)), list(labels))  # type: ignore[attr-defined]
 
 
 class RiskModel:
-    """The three fitted models; `scores` is all a caller needs."""
+    """One featuriser and three heads; `scores` featurises a message once and is all a caller needs."""
 
-    def __init__(self, general: Pipeline, veto: Optional[Pipeline], category: Pipeline) -> None:
+    def __init__(
+        self,
+        features: object,
+        general: LogisticRegression,
+        veto: Optional[LogisticRegression],
+        category: LogisticRegression,
+    ) -> None:
+        self.features = features
         self.general = general
         self.veto = veto
         self.category = category
@@ -151,26 +157,33 @@ class RiskModel:
         learns harmless uses of risk words from the writers alone); `rule_hit` tells which messages the
         rules fire on."""
         everything = [*examples, *nlu]
-        general = _fit([e.text for e in everything], [e.label for e in everything])
+        features = _features()
+        features.fit([e.text for e in everything])  # type: ignore[attr-defined]
+        general = _head(features, [e.text for e in everything], [e.label for e in everything])
         hits = [e for e in examples if e.label != CHECK and rule_hit(e.text)]
         labels = {e.label for e in hits}
-        veto = _fit([e.text for e in hits], [e.label == NONE for e in hits]) if len(labels) == 2 else None
+        veto = (
+            _head(features, [e.text for e in hits], [e.label == NONE for e in hits])
+            if len(labels) == 2
+            else None
+        )
         risky = [e for e in examples if e.label == ESCALATE and e.category in CATEGORIES]
-        category = _fit([e.text for e in risky], [e.category for e in risky])
-        return cls(general, veto, category)
+        category = _head(features, [e.text for e in risky], [e.category for e in risky])
+        return cls(features, general, veto, category)
 
     def scores(self, text: str) -> Scores:
-        probabilities = self.general.predict_proba([text])[0]
+        row = self.features.transform([text])  # type: ignore[attr-defined]
+        probabilities = self.general.predict_proba(row)[0]
         by_label: Dict[str, float] = {
             label: float(probabilities[index]) for label, index in self._general_index.items()
         }
-        veto = float(self.veto.predict_proba([text])[0][1]) if self.veto is not None else 0.0
+        veto = float(self.veto.predict_proba(row)[0][1]) if self.veto is not None else 0.0
         return Scores(
             escalate=by_label.get(ESCALATE, 0.0),
             check=by_label.get(CHECK, 0.0),
             none=by_label.get(NONE, 0.0),
             veto=veto,
-            category=str(self.category.predict([text])[0]),
+            category=str(self.category.predict(row)[0]),
         )
 
 
