@@ -1,4 +1,9 @@
-"""`python -m ops purge --older-than-days 30` and `python -m ops delete --sender ID`."""
+"""Host operations (no HTTP API does these; docs/security.md):
+
+python -m ops purge --older-than-days 30     retention: delete conversations older than 30 days
+python -m ops delete --sender ID             delete one conversation
+python -m ops reload-model [--pid PID]       the running Rasa loads the newest model in models/ (SIGHUP)
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,9 @@ import argparse
 import asyncio
 import datetime
 import os
+import signal
 import sys
+from pathlib import Path
 from typing import List, Optional
 
 import sqlalchemy as sa
@@ -61,6 +68,15 @@ def run_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_reload_model(args: argparse.Namespace) -> int:
+    from bot.server.launcher import RASA_PID_FILE
+
+    pid = args.pid or int(Path(RASA_PID_FILE).read_text().strip())
+    os.kill(pid, signal.SIGHUP)
+    print(f"reload-model: asked process {pid} to load the newest model (its log says when it has)")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     load_settings()
     parser = argparse.ArgumentParser(prog="python -m ops", description=__doc__)
@@ -78,6 +94,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     delete = commands.add_parser("delete", help="delete one conversation")
     delete.add_argument("--sender", required=True, help="the conversation's sender id")
     delete.set_defaults(run=run_delete)
+    reload_model = commands.add_parser("reload-model", help="the running Rasa loads the newest model")
+    reload_model.add_argument(
+        "--pid", type=int, help="the Rasa process (default: the one `make run` started)"
+    )
+    reload_model.set_defaults(run=run_reload_model)
     args = parser.parse_args(argv)
     if getattr(args, "older_than_days", 0) < 0:
         parser.error("--older-than-days must not be negative")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -141,7 +142,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument(
+        "--host", default=os.environ.get("BIND_HOST", "127.0.0.1"), help="0.0.0.0 in a container only"
+    )
     parser.add_argument("--rasa-port", default="5005")
     parser.add_argument(
         "--rasa-url",

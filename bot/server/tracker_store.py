@@ -19,7 +19,9 @@ Here:
 * reading selects only the `data` column;
 * on PostgreSQL, statements run in autocommit mode: each is one round trip, without BEGIN and
   COMMIT/ROLLBACK around it (a read is one SELECT, a save one multi-row INSERT, atomic on its own; the lock
-  makes the turn safe).
+  makes the turn safe);
+* a SQLite file is created readable by its owner only (0600) in a folder only its owner can open (0700):
+  it holds what people typed, and other users of the host must not read it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -34,7 +37,10 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import create_engine, insert
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
+
+from bot.server.settings import private_file
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +71,22 @@ def _row(sender_id: Text, event: Event) -> Dict[str, Any]:
     }
 
 
+def make_sqlite_file_private(url: Optional[str]) -> None:
+    """For a SQLite file URL: the file 0600 in a 0700 folder (created so when missing)."""
+    if not url or not url.startswith("sqlite"):
+        return
+    database = make_url(url).database
+    if database and database != ":memory:":
+        private_file(Path(database))
+
+
 class LeanSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that counts stored events only when it cannot know them (see module doc)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        make_sqlite_file_private(kwargs.get("host"))  # before Rasa creates it with the default mode
         super().__init__(*args, **kwargs)  # connects (waiting for the database) and creates the table
+        make_sqlite_file_private(str(self.engine.url))
         rasas_engine = self.engine
         if rasas_engine.dialect.name != "postgresql":
             return  # SQLite is in-process (no round trips), and autocommit would commit each row on its own
