@@ -44,6 +44,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, Sanic, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -81,10 +82,15 @@ class ServerBlueprint(Blueprint):
 
     def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
         app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES  # Sanic refuses a larger Content-Length unread (413)
+        app.error_handler.add(PayloadTooLarge, _too_large)
         app.add_route(_health, "/health", methods=["GET"], name="camhs_health")
         app.add_route(_ready, "/ready", methods=["GET"], name="camhs_ready")
         app.register_listener(model_reload.on_sighup, "after_server_start")
         super().register(app, options)
+
+
+def _too_large(_request: Request, _error: Exception) -> HTTPResponse:
+    return response.json({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
 
 
 async def _health(_: Request) -> HTTPResponse:
