@@ -18,14 +18,16 @@ from typing import List, Optional
 
 import sqlalchemy as sa
 
-from bot.server.settings import load_settings
+from bot.server.settings import load_settings, make_sqlite_file_private
 from ops import tracker_db
 
 DEFAULT_RETENTION_DAYS = 30
 
 
 def _engine(url: Optional[str]) -> sa.engine.Engine:
-    return sa.create_engine(url or os.environ["TRACKER_DB_URL"], hide_parameters=True)
+    url = url or os.environ["TRACKER_DB_URL"]
+    make_sqlite_file_private(url)  # a first start: the store's file does not exist yet
+    return sa.create_engine(url, hide_parameters=True)
 
 
 def run_purge(args: argparse.Namespace) -> int:

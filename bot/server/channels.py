@@ -198,7 +198,7 @@ class SafeRestInput(RestInput):
             await asyncio.wait_for(asyncio.shield(turn), HANDLE_TIMEOUT_S)
         except Exception as error:  # noqa: BLE001 - any failure must still give the person a way to get help
             # The type only: exception messages can quote the message or the SQL parameters that hold it.
-            log.error("rest: handling a message failed (%s)", type(error).__name__)
+            log.error("rest: handling a message failed (%s)", failure_name(error))
             return response.json(
                 self._reply(request, sender, "utter_technical_problem", TECHNICAL_PROBLEM), status=503
             )
@@ -211,6 +211,13 @@ class SafeRestInput(RestInput):
     def _reply(request: Request, sender: str, response_name: str, fallback: str) -> List[Dict[str, Any]]:
         """One reply in the REST channel's format, worded by the domain when it has `response_name`."""
         return [{"recipient_id": sender, "text": _domain_text(request, response_name) or fallback}]
+
+
+def failure_name(error: BaseException) -> str:
+    """What failed, safe to log: the exception type, and for an import error the module (never a message,
+    which can quote what someone typed)."""
+    module = getattr(error, "name", None) if isinstance(error, ImportError) else None
+    return f"{type(error).__name__}: {module}" if module else type(error).__name__
 
 
 def _domain_text(request: Request, response_name: str) -> Optional[str]:

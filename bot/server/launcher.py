@@ -195,6 +195,7 @@ def run() -> int:
             f"  curl -s -X POST http://localhost:{settings['RASA_PORT']}/webhooks/rest/webhook "
             f'-H \'Content-Type: application/json\' -d \'{{"sender": "me", "message": "hi"}}\'\n'
             f"or open the demo page with the chat widget: http://localhost:{demo_port}\n"
+            f"(as on a shared youth-hub computer, in kiosk mode: http://localhost:{demo_port}/kiosk)\n"
             f"The service directory's API: http://localhost:{settings['DIRECTORY_API_PORT']}/services\n"
             f"Press Ctrl-C to stop.\n",
             flush=True,

@@ -10,7 +10,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Dict
+from typing import Dict, Optional
 
 from dotenv import load_dotenv
 
@@ -83,3 +83,14 @@ def _secret_file(path: Path) -> Path:
     if len(path.read_text().strip()) < 32:
         path.write_text(secrets.token_urlsafe(48))
     return path
+
+
+def make_sqlite_file_private(url: Optional[str]) -> None:
+    """For a SQLite file URL: the file 0600 in a 0700 folder (created so when missing)."""
+    if not url or not url.startswith("sqlite"):
+        return
+    from sqlalchemy.engine import make_url  # here: settings is imported by processes without SQLAlchemy too
+
+    database = make_url(url).database
+    if database and database != ":memory:":
+        private_file(Path(database))

@@ -29,7 +29,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -37,10 +36,9 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import create_engine, insert
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from bot.server.settings import private_file
+from bot.server.settings import make_sqlite_file_private
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +67,6 @@ def _row(sender_id: Text, event: Event) -> Dict[str, Any]:
         "action_name": data.get("name"),
         "data": json.dumps(data),
     }
-
-
-def make_sqlite_file_private(url: Optional[str]) -> None:
-    """For a SQLite file URL: the file 0600 in a 0700 folder (created so when missing)."""
-    if not url or not url.startswith("sqlite"):
-        return
-    database = make_url(url).database
-    if database and database != ":memory:":
-        private_file(Path(database))
 
 
 class LeanSQLTrackerStore(SQLTrackerStore):

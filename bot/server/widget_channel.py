@@ -37,7 +37,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.server import conversation_ids
-from bot.server.channels import HANDLE_TIMEOUT_S, TECHNICAL_PROBLEM, TOO_MANY_MESSAGES
+from bot.server.channels import HANDLE_TIMEOUT_S, TECHNICAL_PROBLEM, TOO_MANY_MESSAGES, failure_name
 from bot.server.message_guard import (
     MAX_BODY_BYTES,
     MAX_JSON_DEPTH,
@@ -196,7 +196,7 @@ class WidgetSocketIOInput(SocketIOInput):
         try:
             await asyncio.wait_for(asyncio.shield(turn), HANDLE_TIMEOUT_S)
         except Exception as error:  # noqa: BLE001 - any failure must still give the person a way to get help
-            log.error("socketio: handling a message failed (%s)", type(error).__name__)
+            log.error("socketio: handling a message failed (%s)", failure_name(error))
             await output.send_text_message(message.sender_id, TECHNICAL_PROBLEM)
             return
         if not output.sent:

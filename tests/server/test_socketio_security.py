@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import statistics
 import time
@@ -217,6 +218,7 @@ def test_client_text_never_reaches_the_log_at_info_or_warning(secured: Assistant
     log = secured.log_path("rasa-0").read_text(errors="replace")
     assert "INFO" in log, "the log was captured at INFO"
     assert MARKER not in log
+    assert not re.search(r"127\.0\.0\.(?:[2-9]|[1-3]\d)\b", log), "no client address is logged"
 
 
 # ---------------------------------------------------------------- hostile payloads

@@ -55,6 +55,9 @@ class StubAssistant:
                 await self.sio.disconnect(sid[0] if isinstance(sid, tuple) else sid)
         if self.runner is not None:
             await asyncio.wait_for(self.runner.cleanup(), 5)
+        for task in asyncio.all_tasks():  # engine.io's ping and service tasks
+            if task is not asyncio.current_task():
+                task.cancel()
 
     def start(self) -> "StubAssistant":
         self.thread.start()
