@@ -15,6 +15,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -106,7 +107,14 @@ def make_run(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> I
                 break
         else:
             pytest.fail("make run did not start in time")
-        yield {"pid": launcher.pid, "ports": ports, "workdir": workdir}
+
+        # Keep reading: the servers write to this pipe and would block on a full one.
+        def keep_reading() -> None:
+            for raw in iter(launcher.stdout.readline, b""):
+                output.append(raw.decode(errors="replace"))
+
+        threading.Thread(target=keep_reading, daemon=True).start()
+        yield {"pid": launcher.pid, "ports": ports, "workdir": workdir, "output": output}
     finally:
         launcher.send_signal(signal.SIGINT)
         try:
@@ -168,3 +176,20 @@ def test_end_chat_deletes_the_conversation_from_postgresql_for_every_replica(
     assert result["before"] > 0
     assert production_like.stored_events(str(result["id"])) == []
     assert result["again"] != result["id"]
+
+
+def test_the_model_is_reloaded_by_a_host_command_not_an_http_api(make_run: Dict) -> None:
+    """`python -m ops reload-model` signals the Rasa process `make run` started; it keeps answering."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ops", "reload-model"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and not any("model reloaded" in line for line in make_run["output"]):
+        time.sleep(1)
+    assert any("model reloaded" in line for line in make_run["output"]), "Rasa logs the reload"
+    url = f"http://127.0.0.1:{make_run['ports']['RASA_PORT']}"
+    response = requests.post(
+        f"{url}/webhooks/rest/webhook", json={"sender": "after", "message": "hi"}, timeout=60
+    )
+    assert response.status_code == 200 and response.json()
