@@ -53,13 +53,15 @@ class WidgetClient:
         assert self.sio is not None
         await self.sio.emit(event, data)
 
-    async def say(self, text: str, session_id: Any = None, settle: float = 1.5) -> List[Dict[str, Any]]:
+    async def say(
+        self, text: str, session_id: Any = None, settle: float = 1.5, first_within: float = 30
+    ) -> List[Dict[str, Any]]:
         """Send `text` (naming `session_id` if given, as an attacker would) and return the turn's replies."""
         payload: Dict[str, Any] = {"message": text}
         if session_id is not None:
             payload["session_id"] = session_id
         await self.emit("user_uttered", payload)
-        return await self.replies(settle)
+        return await self.replies(settle, first_within)
 
     async def replies(self, settle: float = 1.5, first_within: float = 30) -> List[Dict[str, Any]]:
         """bot_uttered messages until none arrives for `settle` seconds (the first may take `first_within`)."""
