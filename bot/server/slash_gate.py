@@ -9,7 +9,7 @@ detector and the extractors read it like any typed answer, so typed values are v
 the person's words are stored as they were sent.
 
 `install()` wraps Rasa's `MessageProcessor.parse_message`, which receives the conversation's tracker while
-its lock is held; our channel module calls it when Rasa imports the channel.
+its lock is held; bot/server/rasa_patches.py applies it with the other patches.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+#: Rasa's own parse_message, kept before the patch replaces it.
+RASA_PARSE_MESSAGE = MessageProcessor.parse_message
 #: Payloads a client may send without their being offered: the widget opens every conversation with it.
 ALWAYS_ALLOWED: FrozenSet[str] = frozenset({"/greet"})
 
@@ -51,9 +53,9 @@ def speaks_slash(text: str, tracker: Optional[DialogueStateTracker]) -> bool:
 
 def install() -> bool:
     """Wrap MessageProcessor.parse_message (once); True if it was wrapped now."""
-    original = MessageProcessor.parse_message
-    if getattr(original, "_camhs_slash_gate", False):
+    if getattr(MessageProcessor.parse_message, "_camhs_slash_gate", False):
         return False
+    original = RASA_PARSE_MESSAGE
 
     async def parse_message(
         self: MessageProcessor,

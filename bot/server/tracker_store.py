@@ -36,6 +36,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import create_engine, insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.server.settings import make_sqlite_file_private
@@ -71,6 +72,8 @@ def _row(sender_id: Text, event: Event) -> Dict[str, Any]:
 
 class LeanSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that counts stored events only when it cannot know them (see module doc)."""
+
+    engine: Engine
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         make_sqlite_file_private(kwargs.get("host"))  # before Rasa creates it with the default mode

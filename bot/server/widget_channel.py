@@ -46,6 +46,7 @@ from bot.server.message_guard import (
     clean_text,
     json_depth,
 )
+from bot.server.rasa_patches import apply_rasa_patches
 from bot.server.rate_limit import ClientLimits, client_address
 
 log = logging.getLogger(__name__)
@@ -91,18 +92,27 @@ class WidgetSocketIOInput(SocketIOInput):
     """Rasa's socket.io input channel with server-issued ids, `session_end` and per-client limits."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        apply_rasa_patches()  # Rasa builds its channels before any message: see bot/server/rasa_patches.py
         super().__init__(*args, **kwargs)
-        self.secret = conversation_ids.load_secret()
+        self._secret: Optional[bytes] = None
         self.limits = ClientLimits()
         self.confirmed: Dict[str, str] = {}  # socket id -> its conversation id
         self.addresses: Dict[str, str] = {}  # socket id -> client address (for the limit only; never logged)
         self.ended_here: Set[str] = set()  # for tracker stores without a database (tests, in-memory)
         self.app: Any = None
 
+    @property
+    def secret(self) -> bytes:
+        """The id-signing secret (read when the server starts, in `blueprint`)."""
+        if self._secret is None:
+            self._secret = conversation_ids.load_secret()
+        return self._secret
+
     def get_output_channel(self) -> Optional[OutputChannel]:
         return WidgetSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        self._secret = conversation_ids.load_secret()  # at start-up: a missing secret stops the server here
         # As Rasa's: CORS for the HTTP polling transport comes from Rasa's --cors (sanic-cors).
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=MAX_BODY_BYTES)
         self.sio = sio
