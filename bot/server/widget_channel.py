@@ -218,18 +218,19 @@ class WidgetSocketIOInput(SocketIOInput):
         """Delete the socket's conversation and retire its id; every socket of it is told and let go."""
         session_id = self.confirmed.get(sid)
         if session_id is not None:
+            ended: Dict[str, Any] = {"text": self._domain_text("utter_chat_ended"), "deleted": True}
             try:
                 await self._end(session_id)
             except Exception as error:  # noqa: BLE001 - the widget forgets its side whatever happens here
-                log.error("socketio: ending a conversation failed (%s)", type(error).__name__)
-            ended = {"text": self._domain_text("utter_chat_ended")}
+                log.error("socketio: ending a conversation failed (%s)", failure_name(error))
+                ended = {"text": None, "deleted": False}  # never say "deleted" when it was not
             await self.sio.emit("session_ended", ended, room=session_id, namespace=self.namespace)
             for other, conversation in list(self.confirmed.items()):
                 if conversation == session_id:
                     await self.sio.leave_room(other, session_id, namespace=self.namespace)
                     del self.confirmed[other]
         else:
-            ended = {"text": self._domain_text("utter_chat_ended")}
+            ended = {"text": self._domain_text("utter_chat_ended"), "deleted": True}  # nothing was stored
             await self.sio.emit("session_ended", ended, room=sid, namespace=self.namespace)
 
     async def _end(self, session_id: str) -> None:

@@ -37,6 +37,8 @@
     endChat: "End chat",
     endChatHint: "End this chat and delete it",
     chatEnded: "This chat has ended and has been deleted. You can start a new chat at any time.",
+    chatEndedHere: "This chat has ended on this device. We could not confirm it was deleted from our " +
+      "system just now; if it was not, it is deleted automatically within 30 days.",
     kioskEnded: "This chat ended because nobody used it for a while. It has been deleted.",
     needHelpNow: "Need help now?",
     closeHelp: "Close help",
@@ -336,22 +338,28 @@
     });
     socket.on("bot_uttered", (message) => events.message(message));
     socket.on("session_ended", (data) => {
-      const text = data && typeof data.text === "string" ? data.text : "";
-      if (endWaiter) endWaiter(text);
-      else events.ended(text); // ended from another tab of the same conversation
+      const words = endedWords(data);
+      if (endWaiter) endWaiter(words);
+      else events.ended(words); // ended from another tab of the same conversation
     });
     return {
       connected: () => socket.connected,
       send: (text) => socket.emit("user_uttered", { message: text }),
-      /** Ask the server to delete the conversation; resolves with its words, or "" after `waitMs`. */
+      /** Ask the server to delete the conversation; resolves with what to tell the person. */
       end: (waitMs) => new Promise((resolve) => {
-        if (!socket.connected) { resolve(""); return; }
-        const timer = setTimeout(() => { endWaiter = null; resolve(""); }, waitMs);
+        if (!socket.connected) { resolve(STRINGS.chatEndedHere); return; }
+        const timer = setTimeout(() => { endWaiter = null; resolve(STRINGS.chatEndedHere); }, waitMs);
         endWaiter = (text) => { clearTimeout(timer); endWaiter = null; resolve(text); };
         socket.emit("session_end", {});
       }),
       close: () => socket.close(),
     };
+  }
+
+  /** What to say when the server confirms the end: its words, and "deleted" only when it was. */
+  function endedWords(data) {
+    if (!data || data.deleted === false) return STRINGS.chatEndedHere;
+    return typeof data.text === "string" && data.text ? data.text : STRINGS.chatEnded;
   }
 
   /** The borough-by-borough 24/7 lines (crisis-numbers.json, generated from the assistant's own data). */
@@ -679,7 +687,7 @@
           message: (reply) => { offlineShown = false; receive(reply); },
           confirmed: (id) => { sessionId = id; keepSessionId(config, id); },
           connection: onConnection,
-          ended: (text) => reset(text || STRINGS.chatEnded),
+          ended: (words) => reset(words),
         }).then((opened) => {
           transport = opened;
           host.dataset.transport = "socket.io"; // read by the tests and handy when debugging
@@ -807,8 +815,9 @@
     }
 
     async function endChat(message) {
-      const words = transport ? await transport.end(END_WAIT_MS) : "";
-      reset(message || words || STRINGS.chatEnded);
+      // Nothing was sent yet (no transport): nothing is stored anywhere, so it is simply ended.
+      const words = transport ? await transport.end(END_WAIT_MS) : STRINGS.chatEnded;
+      reset(words === STRINGS.chatEndedHere ? words : message || words); // never "deleted" unconfirmed
       host.dataset.ended = String(Number(host.dataset.ended || 0) + 1); // read by the tests
     }
 
