@@ -212,3 +212,13 @@ def test_the_help_card_says_how_to_hide_the_visit(page: Page, silent: Any) -> No
     expect(advice).to_contain_text("private window")
     expect(advice).to_contain_text("history")
     expect(page.locator(".cw-notice")).to_contain_text("Alt and X keys together")
+
+
+def test_end_chat_never_claims_a_deletion_the_server_did_not_confirm(page: Page, silent: Any) -> None:
+    page.goto(silent.url)
+    Chat(page).launcher.click()
+    expect(page.locator(".wellbeing-chat-host")).to_have_attribute("data-connection", "up", timeout=15_000)
+    page.get_by_role("button", name="End chat").click()
+    expect(page.locator(".cw-msg--bot", has_text="could not confirm")).to_be_visible(timeout=10_000)
+    expect(page.locator(".cw-msg--bot", has_text="has been deleted")).to_have_count(0)
+    assert session_storage(page) == {}
