@@ -12,31 +12,16 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Callable, List, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_risk import percentile, timed  # noqa: E402
 from bot.nlu.language.detect import default_identifier  # noqa: E402
 from bot.nlu.language.lexicon import default_matcher  # noqa: E402
 from bot.nlu.risk.detector import RiskMatcher  # noqa: E402
 from bot.nlu.risk.lexicon import DEFAULT_LEXICON  # noqa: E402
 from bot.nlu.risk.model import RiskModel, load_corpus  # noqa: E402
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def timed(fn: Callable[[str], object], texts: Sequence[str], repeat: int) -> List[float]:
-    out = []
-    for _ in range(repeat):
-        for text in texts:
-            start = time.perf_counter()
-            fn(text)
-            out.append((time.perf_counter() - start) * 1e6)
-    return out
 
 
 def main() -> None:

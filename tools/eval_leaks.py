@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Collection, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 import yaml
@@ -218,6 +218,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("files", nargs="*", type=Path, help="held-out files (default: all sealed sets)")
     parser.add_argument("--yaml", action="store_true", help="print the leaks as a manifest's `excluded` list")
     args = parser.parse_args(argv)
+    sets: Dict[str, Tuple[List[str], Collection[str]]]
     if args.files:
         sets = {str(f): (_texts_of(f), set()) for f in args.files}
         excluded = [HELDOUT_DIR, *[f.resolve() for f in args.files]]

@@ -63,6 +63,9 @@ def _rows(messages: Sequence[RiskMessage]) -> List[Tuple[str, List[RiskMessage]]
             by_category[m.category].append(m)
         if len(by_category) > 1:
             rows += [(f"  {category}", group) for category, group in sorted(by_category.items())]
+        languages = sorted({m.language for m in members if m.language})
+        if len(languages) > 1:
+            rows += [(f"  in {code}", [m for m in members if m.language == code]) for code in languages]
         if label == ESCALATE and any(m.explicit is not None for m in members):
             rows.append(("  plain wording", [m for m in members if m.explicit]))
             rows.append(("  indirect wording", [m for m in members if m.explicit is False]))

@@ -151,9 +151,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     grid = [chosen]
     if args.grid:
         grid += [
-            Thresholds(v, f, c)
-            for v in (0.6, 0.7, 0.8, 0.9)
-            for f, c in ((0.7, 0.45), (0.8, 0.5), (0.9, 0.6))
+            Thresholds(v, f, c, s)
+            for v in (None, 0.7, 0.8)
+            for s in (0.9,)
+            for f, c in ((0.8, 0.6), (0.85, 0.75), (0.9, 0.8))
         ]
     corpus = load_corpus(args.corpus)
     print(
@@ -192,13 +193,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.grid:
         print("\n### Threshold grid (both, pooled)\n")
         print(
-            "| veto | full | check | risk caught | explicit full | everyday full alarm | everyday question |"
+            "| veto | veto_sure | full | check | risk caught | explicit full | everyday full alarm | everyday question |"
         )
-        print("|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|")
         for t in grid:
             s = summary(pooled[("both", t)])
             print(
-                f"| {t.veto} | {t.full} | {t.check} | {_pct(s['risk caught'])} | {_pct(s['explicit full'])} "
+                f"| {t.veto} | {t.veto_sure} | {t.full} | {t.check} | {_pct(s['risk caught'])} | {_pct(s['explicit full'])} "
                 f"| {_pct(s['everyday full alarm'])} | {_pct(s['everyday safety question'])} |"
             )
     return 0

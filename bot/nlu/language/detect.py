@@ -36,8 +36,9 @@ SCRIPTS = {
     "HEBREW": "Hebrew",
     "DEVANAGARI": "Devanagari",
 }
-#: Fewer letters than this in Latin script: too little to tell a language from English.
-MIN_LATIN_LETTERS = 12
+#: Fewer letters than this in Latin script: too little to tell a language from English (short misspelt English
+#: such as "low mood i think" read as Italian or Lithuanian below it; crisis words are still found at any length).
+MIN_LATIN_LETTERS = 18
 #: Share of words that are everyday English words from which a message is English whatever lingua says.
 ENGLISH_MARKER_SHARE = 0.25
 MIN_ENGLISH_MARKERS = 2

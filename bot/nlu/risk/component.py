@@ -93,6 +93,7 @@ class RiskDetector(GraphComponent):
             "veto_threshold": Thresholds.veto,
             "full_threshold": Thresholds.full,
             "check_threshold": Thresholds.check,
+            "veto_sure_threshold": Thresholds.veto_sure,
         }
 
     @classmethod
@@ -110,9 +111,10 @@ class RiskDetector(GraphComponent):
         self._config = {**self.get_default_config(), **config}
         self.threshold = float(self._config["ml_confidence_threshold"])
         self.thresholds = Thresholds(
-            veto=float(self._config["veto_threshold"]),
+            veto=None if self._config["veto_threshold"] is None else float(self._config["veto_threshold"]),
             full=float(self._config["full_threshold"]),
             check=float(self._config["check_threshold"]),
+            veto_sure=float(self._config["veto_sure_threshold"]),
         )
         self.matcher = matcher or RiskMatcher.from_lexicon(resolve_lexicon_path(self._config["lexicon"]))
 

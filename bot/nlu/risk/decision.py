@@ -1,7 +1,10 @@
 """One decision from the rules and the learned models: full escalation, a safety question, or nothing.
 
-* A rule hit escalates in full, unless the veto model is confident it is a harmless use of risk words
-  (recovery, negation, schoolwork, teaching, fiction, figures of speech); then the general model decides.
+* A rule hit escalates in full. The veto model (is this a harmless use of risk words: recovery, negation,
+  schoolwork, teaching, fiction?) can be switched on with `veto`: above it a rule hit gets at least the safety
+  question, and above `veto_sure` the general model decides alone. It is OFF (None) in config.yml: on the
+  development sets it overruled plain statements ("im not safe rite now", "i attempted last year and the
+  thoughts are back"); tools/eval_risk_writers.py --grid shows what it would gain on strangers' harmless uses.
 * Otherwise the general model escalates in full above `full`, and asks the safety question ("check")
   when escalate + check reaches `check`: clinicians ask directly when unsure, and asking does not raise risk.
 
@@ -31,9 +34,10 @@ MODEL_ESCALATION = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    veto: float = 0.7
-    full: float = 0.8
-    check: float = 0.5
+    veto: Optional[float] = None  # None: rule hits always escalate in full
+    full: float = 0.85
+    check: float = 0.75
+    veto_sure: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def decide(
     rules: Optional[RiskResult], scores: Optional[Scores], thresholds: Thresholds
 ) -> Optional[Verdict]:
     """The verdict for one message, or None. Without scores (no model) the rules decide alone."""
-    if rules is not None and (scores is None or scores.veto < thresholds.veto):
+    if rules is not None and (scores is None or thresholds.veto is None or scores.veto < thresholds.veto):
         return Verdict(FULL, rules.escalation, rules.category, "rules")
     if scores is None:
         return None
@@ -56,4 +60,6 @@ def decide(
         return Verdict(FULL, MODEL_ESCALATION[scores.category], scores.category, "model")
     if scores.escalate + scores.check >= thresholds.check:
         return Verdict(CHECK, CHECK_INTENT, scores.category, "model")
+    if rules is not None and scores.veto < thresholds.veto_sure:
+        return Verdict(CHECK, CHECK_INTENT, rules.category, "rules")
     return None
