@@ -87,7 +87,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     args = parser.parse_args(argv)
     configure_logging(os.environ.get("LOG_LEVEL", "INFO"))
     app = create_app(args.actions)
-    host = os.environ.get("SANIC_HOST", "0.0.0.0")
+    # This machine only unless the deployment says otherwise (containers: BIND_HOST=0.0.0.0).
+    host = os.environ.get("BIND_HOST") or os.environ.get("SANIC_HOST") or "127.0.0.1"
     log.info("action server on %s:%d (POST /webhook, GET /health)", host, args.port)
     app.run(host=host, port=args.port, workers=1, access_log=False, motd=False)
 

@@ -1,4 +1,9 @@
-"""`python -m ops purge --older-than-days 30` and `python -m ops delete --sender ID`."""
+"""Host operations (no HTTP API does these; docs/security.md):
+
+python -m ops purge --older-than-days 30     retention: delete conversations older than 30 days
+python -m ops delete --sender ID             delete one conversation
+python -m ops reload-model [--pid PID]       the running Rasa loads the newest model in models/ (SIGHUP)
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,23 @@ import argparse
 import asyncio
 import datetime
 import os
+import signal
 import sys
+from pathlib import Path
 from typing import List, Optional
 
 import sqlalchemy as sa
 
-from bot.server.settings import load_settings
+from bot.server.settings import load_settings, make_sqlite_file_private
 from ops import tracker_db
 
 DEFAULT_RETENTION_DAYS = 30
 
 
 def _engine(url: Optional[str]) -> sa.engine.Engine:
-    return sa.create_engine(url or os.environ["TRACKER_DB_URL"], hide_parameters=True)
+    url = url or os.environ["TRACKER_DB_URL"]
+    make_sqlite_file_private(url)  # a first start: the store's file does not exist yet
+    return sa.create_engine(url, hide_parameters=True)
 
 
 def run_purge(args: argparse.Namespace) -> int:
@@ -61,6 +70,15 @@ def run_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_reload_model(args: argparse.Namespace) -> int:
+    from bot.server.launcher import RASA_PID_FILE
+
+    pid = args.pid or int(Path(RASA_PID_FILE).read_text().strip())
+    os.kill(pid, signal.SIGHUP)
+    print(f"reload-model: asked process {pid} to load the newest model (its log says when it has)")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     load_settings()
     parser = argparse.ArgumentParser(prog="python -m ops", description=__doc__)
@@ -78,6 +96,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     delete = commands.add_parser("delete", help="delete one conversation")
     delete.add_argument("--sender", required=True, help="the conversation's sender id")
     delete.set_defaults(run=run_delete)
+    reload_model = commands.add_parser("reload-model", help="the running Rasa loads the newest model")
+    reload_model.add_argument(
+        "--pid", type=int, help="the Rasa process (default: the one `make run` started)"
+    )
+    reload_model.set_defaults(run=run_reload_model)
     args = parser.parse_args(argv)
     if getattr(args, "older_than_days", 0) < 0:
         parser.error("--older-than-days must not be negative")

@@ -15,6 +15,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 EVENTS_TABLE = "events"
+#: Ids of conversations a person ended ("End chat", quick exit): refused from then on, kept for the retention
+#: period (an id older than that is refused anyway, bot/server/conversation_ids.py). No content: id and time.
+ENDED_TABLE = "ended_conversations"
 BATCH_SIZE = 5000
 SECONDS_PER_DAY = 86_400
 
@@ -65,6 +68,7 @@ def purge(
         removed = _senders_without(engine, events, touched, keep=~old)
         return PurgeReport(cutoff, old_count, len(touched), removed)
     ensure_timestamp_index(engine)
+    purge_ended(engine, cutoff)
     deleted = 0
     while True:
         with engine.begin() as connection:
@@ -90,6 +94,54 @@ def _senders_without(
             row[0] for row in connection.execute(sa.select(events.c.sender_id).where(condition).distinct())
         }
     return len(senders - remaining)
+
+
+_ENDED_TABLE_MADE: "set[str]" = set()
+
+
+def _ended(engine: Engine) -> sa.Table:
+    table = sa.Table(
+        ENDED_TABLE,
+        sa.MetaData(),
+        sa.Column("sender_id", sa.String(255), primary_key=True),
+        sa.Column("ended_at", sa.Float, nullable=False, index=True),
+    )
+    if str(engine.url) not in _ENDED_TABLE_MADE:
+        table.create(engine, checkfirst=True)
+        _ENDED_TABLE_MADE.add(str(engine.url))
+    return table
+
+
+def end_conversation(engine: Engine, sender_id: str, now: Optional[float] = None) -> int:
+    """Delete the conversation and record its id as ended, in one transaction; return the events deleted."""
+    ended = _ended(engine)
+    deleted = 0
+    with engine.begin() as connection:
+        if has_events_table(engine):
+            events = _events(engine)
+            deleted = connection.execute(sa.delete(events).where(events.c.sender_id == sender_id)).rowcount
+        connection.execute(sa.delete(ended).where(ended.c.sender_id == sender_id))
+        connection.execute(sa.insert(ended).values(sender_id=sender_id, ended_at=now or time.time()))
+    return deleted
+
+
+def is_ended(engine: Engine, sender_id: str) -> bool:
+    """True when a person ended this conversation (its id must not be used again)."""
+    ended = _ended(engine)
+    with engine.connect() as connection:
+        return (
+            connection.execute(sa.select(ended.c.sender_id).where(ended.c.sender_id == sender_id)).first()
+            is not None
+        )
+
+
+def purge_ended(engine: Engine, cutoff: float) -> int:
+    """Forget ended ids older than `cutoff` (ids that old are refused as expired)."""
+    if not sa.inspect(engine).has_table(ENDED_TABLE):
+        return 0
+    ended = _ended(engine)
+    with engine.begin() as connection:
+        return connection.execute(sa.delete(ended).where(ended.c.ended_at < cutoff)).rowcount
 
 
 def delete_conversation(engine: Engine, sender_id: str) -> int:

@@ -7,6 +7,8 @@ URL paths:
     /demo/...         its stylesheet
     /widget/...       the widget (static/): wellbeing-chat.js, wellbeing-chat.css, vendor/socket.io.min.js
     /config.js        the widget's config for this page: the Rasa server on the same host name as the page
+    /kiosk?idle=10    the demo page embedded as on a youth hub's shared computer: kiosk mode, the chat ends
+                      after `idle` minutes without use (docs/deployment.md "Kiosk mode")
 
 The demo page is served with a strict Content-Security-Policy (no inline script or style) to show that the
 widget works on sites that have one; `csp=False` leaves it out (the tests that check the widget itself never
@@ -17,16 +19,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Optional
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 WEB = Path(__file__).resolve().parent
 MOUNTS: Dict[str, Path] = {"/widget/": WEB / "static", "/demo/": WEB / "demo"}
 PAGES: Dict[str, Path] = {"/": WEB / "demo" / "index.html", "/index.html": WEB / "demo" / "index.html"}
+KIOSK_PAGE = "/kiosk"
+WIDGET_TAG = '<script src="/widget/wellbeing-chat.js" defer></script>'
+
+
+def kiosk_page(idle_minutes: float) -> bytes:
+    """The demo page with the widget's embed code in kiosk mode."""
+    html = PAGES["/"].read_text()
+    kiosk_tag = WIDGET_TAG.replace(
+        " defer>", f' data-kiosk data-kiosk-idle-minutes="{idle_minutes:g}" defer>'
+    )
+    return html.replace(WIDGET_TAG, kiosk_tag).encode()
 
 
 class DemoHandler(SimpleHTTPRequestHandler):
@@ -51,6 +65,13 @@ class DemoHandler(SimpleHTTPRequestHandler):
         if path == "/favicon.ico":
             self.send_response(204)
             self.end_headers()
+            return
+        if path == KIOSK_PAGE:
+            try:
+                idle = float(parse_qs(urlsplit(self.path).query).get("idle", ["10"])[0])
+            except ValueError:
+                idle = 10.0
+            self.send_body(kiosk_page(idle if 0 < idle <= 600 else 10.0), "text/html; charset=utf-8")
             return
         if path == "/config.js":
             config = {"serverUrl": self.rasa_origin()}
@@ -87,7 +108,7 @@ class DemoHandler(SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Cache-Control", "no-store")
-        if self.csp and urlsplit(self.path).path in PAGES:
+        if self.csp and urlsplit(self.path).path in (*PAGES, KIOSK_PAGE):
             rasa = self.rasa_origin()
             sockets = rasa.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
             self.send_header(
@@ -141,7 +162,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument(
+        "--host", default=os.environ.get("BIND_HOST", "127.0.0.1"), help="0.0.0.0 in a container only"
+    )
     parser.add_argument("--rasa-port", default="5005")
     parser.add_argument(
         "--rasa-url",

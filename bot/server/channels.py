@@ -16,29 +16,42 @@ own RestInput, see docs/deployment.md):
   the form) the person still gets that reply: nobody is left with silence;
 * no message text in the logs at any level (Rasa's channel logs it at ERROR when handling fails);
 * client-supplied `metadata` and `input_channel` are ignored: nothing the client sends is stored beyond the
-  message itself.
+  message itself;
+* it is for server-to-server integration and tests, not browsers (which take the socket.io channel with
+  server-issued conversation ids): `REST_CHANNEL` is `local` (only peers on this machine, the default for
+  `make run`), `secret` (only requests with the `X-Rest-Secret` header) or `off` (production);
+* bodies over MAX_BODY_BYTES are refused from their Content-Length header before they are read (413), and
+  each client address and conversation may send only so many messages per window (429, bot/server/rate_limit.py);
+* `/health` (the process answers) and `/ready` (the model is loaded) are plain routes: Rasa's HTTP API, with
+  its token, is not started at all (docs/security.md).
 
-The wording of the replies this channel adds comes from the domain when it has the responses
-`utter_technical_problem` and `utter_too_many_messages`, so content editors own it; the texts below are the
-fallback while it has not.
+The wording of the replies this channel adds comes from the domain (`utter_technical_problem`,
+`utter_too_many_messages`, `utter_slow_down`), so content editors own it; the texts below are the fallback
+while no model is loaded.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import logging
 import os
 from collections import Counter
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.server.message_guard import BadRequest, parse_body
+from bot.server import model_reload
+from bot.server.message_guard import MAX_BODY_BYTES, BadRequest, parse_body
 from bot.server.rasa_patches import apply_rasa_patches
+from bot.server.rate_limit import ClientLimits, client_address
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +71,62 @@ TOO_MANY_MESSAGES = (
 )
 
 
+class ServerBlueprint(Blueprint):
+    """The REST channel's blueprint, which also sets what belongs to the whole server when it is registered:
+    the request size limit and the plain `/health` and `/ready` routes (outside the channel's URL prefix)."""
+
+    def register(self, app: Sanic, options: Dict[Text, Any]) -> None:
+        app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES  # Sanic refuses a larger Content-Length unread (413)
+        app.error_handler.add(PayloadTooLarge, _too_large)
+        app.add_route(_health, "/health", methods=["GET"], name="camhs_health")
+        app.add_route(_ready, "/ready", methods=["GET"], name="camhs_ready")
+        app.register_listener(model_reload.on_sighup, "after_server_start")
+        super().register(app, options)
+
+
+def _too_large(_request: Request, _error: Exception) -> HTTPResponse:
+    return response.json({"error": f"body larger than {MAX_BODY_BYTES} bytes"}, status=413)
+
+
+async def _health(_: Request) -> HTTPResponse:
+    """Liveness: the process answers."""
+    return response.json({"status": "ok"})
+
+
+async def _ready(request: Request) -> HTTPResponse:
+    """Readiness: a model is loaded (Rasa keeps serving, silently, when loading failed)."""
+    agent = getattr(request.app.ctx, "agent", None)
+    if agent is not None and agent.is_ready():
+        return response.json({"status": "ready"})
+    return response.json({"status": "not ready"}, status=503)
+
+
+def _rest_secret() -> str:
+    value = os.environ.get("REST_CHANNEL_SECRET", "")
+    if not value and os.environ.get("REST_CHANNEL_SECRET_FILE"):
+        value = Path(os.environ["REST_CHANNEL_SECRET_FILE"]).read_text().strip()
+    return value
+
+
+def rest_refusal(request: Request) -> Optional[HTTPResponse]:
+    """The answer for a request the REST channel's mode (REST_CHANNEL) does not let in, or None."""
+    mode = os.environ.get("REST_CHANNEL", "local")
+    if mode == "local":
+        try:
+            if ipaddress.ip_address(request.ip).is_loopback:
+                return None
+        except ValueError:
+            pass
+        return response.json({"error": "the REST channel answers only on this machine"}, status=403)
+    if mode == "secret":
+        secret = _rest_secret()
+        given = request.headers.get("X-Rest-Secret", "")
+        if len(secret) >= 32 and hmac.compare_digest(given.encode(), secret.encode()):
+            return None
+        return response.json({"error": "missing or wrong X-Rest-Secret"}, status=401)
+    return response.json({"error": "not found"}, status=404)  # "off", or a mistyped mode: closed
+
+
 class SafeRestInput(RestInput):
     """Rasa's REST channel with validated input, flood control and a reply for every message."""
 
@@ -68,9 +137,10 @@ class SafeRestInput(RestInput):
     def __init__(self) -> None:
         apply_rasa_patches()  # Rasa builds its channels before any message: see bot/server/rasa_patches.py
         self.pending: Counter = Counter()
+        self.limits = ClientLimits()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("safe_rest_webhook", __name__)
+        webhook = ServerBlueprint("safe_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -78,10 +148,19 @@ class SafeRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            refusal = rest_refusal(request)
+            if refusal is not None:
+                return refusal
             try:
                 message = parse_body(request.body)
             except BadRequest as problem:
                 return response.json({"error": problem.reason}, status=problem.status)
+            if not self.limits.allow(message.sender, client_address(request)):
+                return response.json(
+                    self._reply(request, message.sender, "utter_slow_down", TOO_MANY_MESSAGES),
+                    status=429,
+                    headers={"Retry-After": str(int(self.limits.window_s))},
+                )
             if self.pending[message.sender] >= MAX_PENDING_PER_SENDER:
                 return response.json(
                     self._reply(request, message.sender, "utter_too_many_messages", TOO_MANY_MESSAGES),
@@ -115,7 +194,7 @@ class SafeRestInput(RestInput):
             await asyncio.wait_for(asyncio.shield(turn), HANDLE_TIMEOUT_S)
         except Exception as error:  # noqa: BLE001 - any failure must still give the person a way to get help
             # The type only: exception messages can quote the message or the SQL parameters that hold it.
-            log.error("rest: handling a message failed (%s)", type(error).__name__)
+            log.error("rest: handling a message failed (%s)", failure_name(error))
             return response.json(
                 self._reply(request, sender, "utter_technical_problem", TECHNICAL_PROBLEM), status=503
             )
@@ -128,6 +207,13 @@ class SafeRestInput(RestInput):
     def _reply(request: Request, sender: str, response_name: str, fallback: str) -> List[Dict[str, Any]]:
         """One reply in the REST channel's format, worded by the domain when it has `response_name`."""
         return [{"recipient_id": sender, "text": _domain_text(request, response_name) or fallback}]
+
+
+def failure_name(error: BaseException) -> str:
+    """What failed, safe to log: the exception type, and for an import error the module (never a message,
+    which can quote what someone typed)."""
+    module = getattr(error, "name", None) if isinstance(error, ImportError) else None
+    return f"{type(error).__name__}: {module}" if module else type(error).__name__
 
 
 def _domain_text(request: Request, response_name: str) -> Optional[str]:

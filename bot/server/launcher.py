@@ -57,10 +57,11 @@ def start_action_server(
 def start_rasa_server(
     model: str, port: str, cors: str, env: Optional[Dict[str, str]] = None, output: Optional[IO[bytes]] = None
 ) -> subprocess.Popen:
-    """Rasa with the REST and socket.io channels. Its HTTP API is on only for /status, behind a token.
+    """Rasa with the REST and socket.io channels, and without its HTTP API (docs/security.md).
 
-    `env` adds to this process's environment (tests run several differently configured servers); `output`
-    receives the server's log instead of the terminal.
+    Readiness is the plain route `/ready` (bot/server/channels.py); nothing secret is on the command line
+    (everything comes from the environment). `env` adds to this process's environment (tests run several
+    differently configured servers); `output` receives the server's log instead of the terminal.
     """
     return subprocess.Popen(
         [
@@ -78,9 +79,6 @@ def start_rasa_server(
             "credentials.yml",
             "--cors",
             cors,
-            "--enable-api",
-            "--auth-token",
-            os.environ["RASA_API_TOKEN"],
         ],
         cwd=ROOT,
         env=_python_env(env),
@@ -92,7 +90,7 @@ def start_rasa_server(
 def start_directory_api(port: str) -> subprocess.Popen:
     """The service directory's read-only HTTP API (Open Referral UK shaped JSON; docs/directory-api.md)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "directory", "serve", "--host", "127.0.0.1", "--port", port],
+        [sys.executable, "-m", "directory", "serve", "--host", os.environ["BIND_HOST"], "--port", port],
         cwd=ROOT,
         env=_python_env(),
     )
@@ -101,15 +99,29 @@ def start_directory_api(port: str) -> subprocess.Popen:
 def start_demo_page(port: str, rasa_port: str) -> subprocess.Popen:
     """The demo page with the chat widget (web/), talking to the Rasa server on `rasa_port`."""
     return subprocess.Popen(
-        [sys.executable, "-m", "web.demo_server", "--port", port, "--rasa-port", rasa_port],
+        [
+            sys.executable,
+            "-m",
+            "web.demo_server",
+            "--host",
+            os.environ["BIND_HOST"],
+            "--port",
+            port,
+            "--rasa-port",
+            rasa_port,
+        ],
         cwd=ROOT,
         env=_python_env(),
     )
 
 
+#: Where the launcher notes the Rasa process's id, for `python -m ops reload-model` (SIGHUP).
+RASA_PID_FILE = ROOT / ".rasa" / "rasa.pid"
+
+
 def rasa_status_url(port: str) -> str:
     """Answers 200 only once the model is loaded (Rasa keeps serving, silently, when loading failed)."""
-    return f"http://127.0.0.1:{port}/status?token={os.environ['RASA_API_TOKEN']}"
+    return f"http://127.0.0.1:{port}/ready"
 
 
 def wait_until_up(url: str, processes: List[subprocess.Popen], timeout_s: float = STARTUP_TIMEOUT_S) -> None:
@@ -162,6 +174,7 @@ def _stop_on_signals() -> None:
 
 def run() -> int:
     _stop_on_signals()
+    os.umask(0o077)  # every file the servers make (tracker store, logs, keys) is this user's only
     settings = load_settings()
     load_directory()
     purge_old_conversations()
@@ -170,6 +183,7 @@ def run() -> int:
     try:
         processes.append(start_action_server(settings["ACTION_PORT"]))
         processes.append(start_rasa_server(model, settings["RASA_PORT"], settings["CORS_ORIGINS"]))
+        RASA_PID_FILE.write_text(str(processes[-1].pid))
         wait_until_up(f"http://127.0.0.1:{settings['ACTION_PORT']}/health", processes)
         wait_until_up(rasa_status_url(settings["RASA_PORT"]), processes)
         demo_port = os.environ.get("DEMO_PORT", "8080")
@@ -177,10 +191,11 @@ def run() -> int:
         processes.append(start_directory_api(settings["DIRECTORY_API_PORT"]))
         wait_until_up(f"http://127.0.0.1:{settings['DIRECTORY_API_PORT']}/health", processes)
         print(
-            f"\nThe assistant is running. Talk to it with:\n"
+            f"\nThe assistant is running. Talk to it (REST answers on this machine only) with:\n"
             f"  curl -s -X POST http://localhost:{settings['RASA_PORT']}/webhooks/rest/webhook "
             f'-H \'Content-Type: application/json\' -d \'{{"sender": "me", "message": "hi"}}\'\n'
             f"or open the demo page with the chat widget: http://localhost:{demo_port}\n"
+            f"(as on a shared youth-hub computer, in kiosk mode: http://localhost:{demo_port}/kiosk)\n"
             f"The service directory's API: http://localhost:{settings['DIRECTORY_API_PORT']}/services\n"
             f"Press Ctrl-C to stop.\n",
             flush=True,

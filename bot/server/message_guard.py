@@ -15,9 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, List, Optional
 
-#: Request bodies larger than this are refused (413) before parsing. A 100 000-character message of
-#: emoji written as JSON escapes is about 1.2 MB.
-MAX_BODY_BYTES = 2_000_000
+#: Request bodies larger than this are refused (413): by Sanic from the Content-Length header before the body
+#: is read (bot/server/channels.py sets REQUEST_MAX_SIZE), and here again for socket.io and chunked bodies.
+#: Ample: messages are cut to HEAD_CHARS + TAIL_CHARS characters anyway.
+MAX_BODY_BYTES = 1_000_000
+#: JSON nested deeper than this is refused: a chat message is one flat object.
+MAX_JSON_DEPTH = 8
 #: Messages longer than HEAD_CHARS + TAIL_CHARS keep their first HEAD_CHARS and last TAIL_CHARS.
 HEAD_CHARS = 6000
 TAIL_CHARS = 1000
@@ -88,6 +91,20 @@ def clean_sender(value: Any) -> str:
     return sender
 
 
+def json_depth(value: Any) -> int:
+    """How deeply containers nest in a parsed JSON value (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if depth <= MAX_JSON_DEPTH:
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def parse_body(body: Optional[bytes]) -> ChatMessage:
     """The sender and cleaned, length-capped text of a REST webhook body, or `BadRequest`."""
     if not body:
@@ -100,6 +117,10 @@ def parse_body(body: Optional[bytes]) -> ChatMessage:
         raise BadRequest("body is not UTF-8") from None
     except ValueError:
         raise BadRequest("body is not valid JSON") from None
+    except RecursionError:  # nesting deeper than the JSON parser's own limit
+        raise BadRequest("body is nested too deeply") from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise BadRequest("body is nested too deeply")
     if not isinstance(data, dict):
         raise BadRequest('body must be a JSON object: {"sender": ..., "message": ...}')
     sender = clean_sender(data.get("sender"))

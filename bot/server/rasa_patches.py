@@ -4,6 +4,8 @@
 - `action_response_check.install()`: `RemoteAction._validate_action_result` checks each event against its
   own type's schema (same verdicts as Rasa's, a fraction of the CPU).
 - `endpoint_sessions.install()`: `EndpointConfig.session` keeps one HTTP session per endpoint alive.
+- `slash_gate.install()`: `MessageProcessor.parse_message` reads text beginning with "/" as an intent only
+  when it is a button payload the assistant offered in the conversation (docs/security.md).
 
 When: `apply_rasa_patches()` must run inside the Rasa process, after Rasa has configured structlog (it
 replaces the processor list, so an earlier install would be lost) and before the first message. `rasa run`
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from bot.server import action_response_check, endpoint_sessions, log_privacy
+from bot.server import action_response_check, endpoint_sessions, log_privacy, slash_gate
 
 #: (module, qualified name, signature of Rasa 3.6.21 that the replacement takes over).
 PATCHED: Tuple[Tuple[str, str, str], ...] = (
@@ -32,6 +34,13 @@ PATCHED: Tuple[Tuple[str, str, str], ...] = (
     ),
     ("rasa.utils.endpoints", "EndpointConfig.session", "(self) -> aiohttp.client.ClientSession"),
     ("rasa.utils.log_utils", "configure_structlog", "(log_level: 'Optional[int]' = None) -> 'None'"),
+    (
+        "rasa.core.processor",
+        "MessageProcessor.parse_message",
+        "(self, message: rasa.core.channels.channel.UserMessage, tracker: "
+        "Optional[rasa.shared.core.trackers.DialogueStateTracker] = None, only_output_properties: bool = True)"
+        " -> Dict[str, Any]",
+    ),
 )
 
 
@@ -40,3 +49,4 @@ def apply_rasa_patches() -> None:
     log_privacy.install()
     action_response_check.install()
     endpoint_sessions.install()
+    slash_gate.install()

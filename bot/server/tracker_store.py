@@ -19,7 +19,9 @@ Here:
 * reading selects only the `data` column;
 * on PostgreSQL, statements run in autocommit mode: each is one round trip, without BEGIN and
   COMMIT/ROLLBACK around it (a read is one SELECT, a save one multi-row INSERT, atomic on its own; the lock
-  makes the turn safe).
+  makes the turn safe);
+* a SQLite file is created readable by its owner only (0600) in a folder only its owner can open (0700):
+  it holds what people typed, and other users of the host must not read it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import create_engine, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
+
+from bot.server.settings import make_sqlite_file_private
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +76,9 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     engine: Engine
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        make_sqlite_file_private(kwargs.get("host"))  # before Rasa creates it with the default mode
         super().__init__(*args, **kwargs)  # connects (waiting for the database) and creates the table
+        make_sqlite_file_private(str(self.engine.url))
         rasas_engine = self.engine
         if rasas_engine.dialect.name != "postgresql":
             return  # SQLite is in-process (no round trips), and autocommit would commit each row on its own

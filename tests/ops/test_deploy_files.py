@@ -98,7 +98,7 @@ def test_compose_services_reference_what_exists() -> None:
         for mount in service.get("volumes", []):
             source = mount.split(":")[0]
             if source.startswith("./"):
-                assert (DEPLOY / source).is_file(), f"{name}: {source} missing"
+                assert (DEPLOY / source).exists(), f"{name}: {source} missing"
             else:
                 assert source in volumes, f"{name}: unknown volume {source}"
         build = service.get("build")
@@ -125,7 +125,8 @@ def test_compose_rasa_replicas_share_the_stores_and_get_every_endpoint_variable(
         assert environment["TRACKER_DB_URL"].startswith("postgresql://")
         assert environment["REDIS_URL"].startswith("redis://")
         assert service["image"] == replicas[0]["image"]
-        assert "/status?token=" in " ".join(service["healthcheck"]["test"])
+        assert "/ready'" in " ".join(service["healthcheck"]["test"])
+        assert environment["REST_CHANNEL"] == "off" and environment["CLIENT_ADDRESS_HEADER"] == "X-Real-IP"
     assert replicas[0]["environment"] == replicas[1]["environment"], "two replicas of one configuration"
     assert replicas[0]["build"]["dockerfile"] == "deploy/Dockerfile.rasa"
 
@@ -149,12 +150,50 @@ def test_compose_variables_are_documented_in_env_example() -> None:
     assert used <= documented, f"not in .env.example: {sorted(used - documented)}"
 
 
-def test_nginx_forwards_the_chat_channels_only() -> None:
+def test_nginx_forwards_socketio_only_over_tls_rate_limited_without_logs() -> None:
     text = (DEPLOY / "nginx.conf").read_text()
     locations = re.findall(r"location\s+(=\s+)?(\S+)\s*\{", text)
-    assert {path for _, path in locations} == {"/webhooks/rest/webhook", "/socket.io/", "/"}
+    assert {path for _, path in locations} == {"/socket.io/", "/"}
     assert re.search(r"location / \{ return 404; \}", text)
-    assert "access_log off" in text and "limit_req_zone" in text
+    assert re.search(r"location / \{ return 301 https://", text), "plain HTTP only redirects"
+    assert "listen 8443 ssl" in text and "ssl_protocols TLSv1.2 TLSv1.3" in text
+    assert "access_log off" in text and "error_log /dev/stderr crit" in text
+    socketio = text[text.index("location /socket.io/") :]
+    assert "limit_req zone=socketio" in socketio.split("}")[0], "the socket.io path is rate-limited"
+    for header in (
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+    ):
+        assert f"add_header {header}" in text, header
+    assert "cookie" not in text.split("#")[0].lower() or "sticky" not in text, "no cookie stickiness"
+
+
+def test_no_secret_or_admin_api_on_any_command_line() -> None:
+    """Secrets come from the environment only; Rasa's HTTP API (--enable-api) is never started."""
+    files = [
+        DEPLOY / "docker-compose.yml",
+        DEPLOY / "Dockerfile.rasa",
+        *sorted((DEPLOY / "k8s").glob("*.yaml")),
+    ]
+    for path in files:
+        text = path.read_text()
+        assert "--enable-api" not in text.replace("No --enable-api", ""), path.name
+        assert "--auth-token" not in text and "RASA_API_TOKEN" not in text, path.name
+    for service in load_compose()["services"].values():
+        assert "PASSWORD" not in " ".join(map(str, service.get("command", []))), "no secret in a command"
+
+
+def test_the_k8s_ingress_is_tls_socketio_only_cookieless_and_quiet() -> None:
+    ingress = by_kind(k8s_documents(), "Ingress")
+    assert len(ingress) == 1
+    annotations = ingress[0]["metadata"]["annotations"]
+    assert ingress[0]["spec"]["tls"], "TLS at the ingress"
+    assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
+    assert "nginx.ingress.kubernetes.io/limit-rps" in annotations
+    assert not any("affinity" in key or "cookie" in key for key in annotations), "docs/privacy.md: no cookies"
+    assert "Strict-Transport-Security" in annotations["nginx.ingress.kubernetes.io/configuration-snippet"]
 
 
 @pytest.mark.skipif(shutil.which("docker") is None, reason="no docker client")
@@ -163,7 +202,7 @@ def test_docker_compose_config_accepts_the_file(tmp_path: Path) -> None:
     if probe.returncode != 0:
         pytest.skip("the docker compose plugin is not installed here")
     env_file = tmp_path / ".env"
-    env_file.write_text("POSTGRES_PASSWORD=x\nRASA_API_TOKEN=y\nMODEL=models/m.tar.gz\n")
+    env_file.write_text("POSTGRES_PASSWORD=x\nCONVERSATION_ID_SECRET=y\nMODEL=models/m.tar.gz\n")
     result = subprocess.run(
         [
             "docker",
@@ -267,15 +306,16 @@ def test_services_and_ingresses_point_at_pods_and_named_ports() -> None:
                 assert backend["port"]["name"] in {
                     p["name"] for p in services[backend["name"]]["spec"]["ports"]
                 }
-                assert path["path"] in ("/webhooks/rest/webhook", "/socket.io/"), "chat channels only"
+                assert path["path"] == "/socket.io/", "the widget's channel only"
 
 
-def test_rasa_runs_two_replicas_with_readiness_on_status_and_every_endpoint_variable() -> None:
+def test_rasa_runs_two_replicas_with_readiness_on_ready_and_every_endpoint_variable() -> None:
     documents = k8s_documents()
     rasa = next(d for d in by_kind(documents, "Deployment") if d["metadata"]["name"] == "rasa")
     assert rasa["spec"]["replicas"] >= 2
     container = pod_spec(rasa)["containers"][0]
-    assert "/status?token=" in " ".join(container["readinessProbe"]["exec"]["command"])
+    assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/health"
     config = next(
         d for d in documents if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "camhs-config"
     )

@@ -125,8 +125,9 @@ def test_action_server_answers_only_webhook_and_health(production_like: Producti
     assert marker not in production_like.logs()
 
 
-def test_rasa_http_api_needs_the_token(production_like: ProductionLike) -> None:
+def test_rasa_http_api_is_not_started(production_like: ProductionLike) -> None:
+    """No --enable-api: no route reads a conversation or replaces the model, with or without a token."""
     url = production_like.assistant.url
-    for path in ("/conversations/someone/tracker", "/status", "/domain"):
-        assert requests.get(f"{url}{path}", timeout=10).status_code in (401, 403), path
+    for path in ("/conversations/someone/tracker", "/status", "/domain", "/model"):
+        assert requests.get(f"{url}{path}", timeout=10).status_code == 404, path
     assert texts(production_like.assistant.say(production_like.assistant.new_sender(), "hi"))

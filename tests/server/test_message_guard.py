@@ -109,3 +109,11 @@ def test_a_crisis_phrase_within_the_first_several_thousand_characters_survives_t
 def test_a_crisis_phrase_at_the_very_end_of_a_long_paste_survives_the_cut() -> None:
     text = "blah " * 20_000 + "and now i want to die"
     assert parse_body(body(sender="a", message=text)).text.endswith("i want to die")
+
+
+def test_deeply_nested_bodies_are_refused_not_a_crash() -> None:
+    for depth in (20, 100_000):
+        raw = b'{"sender": "a", "message": "hi", "x": ' + b"[" * depth + b"]" * depth + b"}"
+        with pytest.raises(BadRequest) as refused:
+            parse_body(raw)
+        assert refused.value.status == 400 and "nested" in refused.value.reason

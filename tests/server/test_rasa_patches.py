@@ -11,15 +11,17 @@ from typing import Any
 import pytest
 import structlog
 from rasa.core.actions.action import RemoteAction
+from rasa.core.processor import MessageProcessor
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.server import action_response_check, endpoint_sessions, log_privacy
+from bot.server import action_response_check, endpoint_sessions, log_privacy, slash_gate
 from bot.server.rasa_patches import PATCHED, apply_rasa_patches
 
 #: What each patch replaces: Rasa's own function, kept by the patch module before it installs itself.
 RASA_ORIGINALS = {
     "RemoteAction._validate_action_result": action_response_check.RASA_VALIDATE,
     "EndpointConfig.session": endpoint_sessions._RASA_SESSION,
+    "MessageProcessor.parse_message": slash_gate.RASA_PARSE_MESSAGE,
 }
 
 
@@ -58,6 +60,9 @@ def test_importing_the_channels_changes_nothing_in_rasa() -> None:
         "from bot.server import action_response_check as a, endpoint_sessions as e\n"
         "assert RemoteAction._validate_action_result is a.RASA_VALIDATE\n"
         "assert EndpointConfig.session is e._RASA_SESSION\n"
+        "from rasa.core.processor import MessageProcessor\n"
+        "from bot.server import slash_gate as g\n"
+        "assert MessageProcessor.parse_message is g.RASA_PARSE_MESSAGE\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -74,6 +79,8 @@ def test_building_a_channel_applies_every_patch_once() -> None:
         assert RemoteAction._validate_action_result is action_response_check.validate_action_result
         assert EndpointConfig.session is endpoint_sessions.shared_session
         assert structlog.get_config()["processors"].count(log_privacy.withhold_private_fields) == 1
+        assert MessageProcessor.parse_message is not slash_gate.RASA_PARSE_MESSAGE
     finally:
         RemoteAction._validate_action_result = action_response_check.RASA_VALIDATE
+        MessageProcessor.parse_message = slash_gate.RASA_PARSE_MESSAGE
         endpoint_sessions.uninstall()

@@ -80,6 +80,9 @@ class AssistantProcesses:
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "TRACKER_DB_URL": deployment.tracker_db_url or f"sqlite:///{self.workdir / 'tracker.db'}",
             "REDIS_URL": deployment.redis_url,
+            # Scripted test conversations type faster than people; tests of the limits set their own.
+            "RATE_LIMIT_PER_CONVERSATION": "1000",
+            "RATE_LIMIT_PER_ADDRESS": "100000",
             **deployment.env,
         }
 

@@ -11,10 +11,12 @@ import re
 from typing import Any, Dict, List
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from tests.web.chat import REPLY_TIMEOUT_MS, Chat
 from tests.web.conftest import AXE, NEUTRAL_URL, SCREENSHOTS, PageProblems, screenshot
+from tests.web.stub_assistant import StubAssistant
+from web.demo_server import DemoServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model, pytest.mark.server]
 
@@ -125,18 +127,6 @@ def test_need_help_now_opens_the_crisis_card_at_any_time(page: Page, demo: Any) 
     expect(chat.panel).to_be_visible()
 
 
-def test_rest_fallback_when_socketio_cannot_connect(page: Page, demo: Any, problems: PageProblems) -> None:
-    page.route("**/socket.io/**", lambda route: route.abort())
-    page.goto(demo.url)
-    chat = Chat(page)
-    chat.open()
-    assert chat.transport() == "rest"
-    signpost_to_cards(chat)
-    assert 3 <= chat.cards.count() <= 5
-    problems.errors[:] = [e for e in problems.errors if "socket.io" not in e and "ERR_FAILED" not in e]
-    assert not problems.errors, problems.errors
-
-
 def test_the_conversation_continues_on_the_next_page_without_showing_it(page: Page, demo: Any) -> None:
     """The session id in session storage carries the conversation across pages; no messages are stored."""
     page.goto(demo.url)
@@ -195,18 +185,16 @@ def still_on_the_chat_page(page: Page) -> bool:
     )
 
 
-def test_escape_twice_is_a_quick_exit_and_once_only_closes(page: Page, demo: Any) -> None:
-    page.clock.install()  # the page's Date.now() moves when the test says: no sleeping past the 1 s window
+def test_alt_x_is_the_quick_exit_and_escape_only_closes(page: Page, demo: Any) -> None:
+    """Escape pressed twice while typing (closing the help, then the chat) used to leave the site."""
     chat = _start_a_conversation(page, demo)
-    assert still_on_the_chat_page(page)
-    page.keyboard.press("Escape")
+    chat.input.click()
+    page.keyboard.type("hello")
+    for _ in range(3):
+        page.keyboard.press("Escape")
     expect(chat.panel).to_be_hidden()
-    page.clock.fast_forward(1500)  # a second press this much later is not a double press
-    page.keyboard.press("Escape")
-    assert still_on_the_chat_page(page), "single presses of Escape do not leave"
-    page.clock.fast_forward(1500)
-    page.keyboard.press("Escape")
-    page.keyboard.press("Escape")
+    assert still_on_the_chat_page(page), "Escape never leaves"
+    page.keyboard.press("Alt+KeyX")
     _assert_left_without_a_trace(page, demo)
     screenshot(page, "06-after-quick-exit")
 
@@ -301,23 +289,25 @@ HOSTILE_REPLIES: List[Dict[str, Any]] = [
 ]
 
 
-def test_markup_sent_by_the_bot_is_shown_as_text(page: Page, demo_without_csp: Any) -> None:
+def test_markup_sent_by_the_bot_is_shown_as_text(page: Page) -> None:
     """A compromised or mistaken server cannot run code in the page through the widget."""
+    replies = [
+        {**reply, "quick_replies": reply.get("buttons")} if "buttons" in reply else reply
+        for reply in HOSTILE_REPLIES
+    ]
+    hostile = StubAssistant(replies).start()
+    demo_page = DemoServer(rasa_url=hostile.url, csp=False).start()
+    try:
+        page.goto(demo_page.url)
+        chat = Chat(page)
+        chat.open()
+        _assert_hostile_replies_are_text(page, chat)
+    finally:
+        demo_page.stop()
+        hostile.stop()
 
-    def hostile_server(route: Route) -> None:
-        route.fulfill(
-            status=200,
-            content_type="application/json",
-            body=json.dumps(HOSTILE_REPLIES),
-            headers={"Access-Control-Allow-Origin": "*"},
-        )
 
-    page.route("**/socket.io/**", lambda route: route.abort())
-    page.route("**/webhooks/rest/webhook", hostile_server)
-    page.goto(demo_without_csp.url)
-    chat = Chat(page)
-    chat.open()
-    assert chat.transport() == "rest"
+def _assert_hostile_replies_are_text(page: Page, chat: Chat) -> None:
     assert INJECTION in chat.bot_texts()[0] and "<script>" in chat.bot_texts()[0]
     expect(chat.reply_button("Pick")).to_have_text(f"Pick {INJECTION}")
     card = chat.cards.first

@@ -5,15 +5,22 @@
  *   <script>window.WellbeingChatConfig = { serverUrl: "https://chat.example.nhs.uk" };</script>
  *   <script src="https://chat.example.nhs.uk/widget/wellbeing-chat.js" defer></script>
  *
- * Plain JavaScript, no build step. It loads its stylesheet and the vendored socket.io client from the folder
- * it was loaded from, talks to Rasa's socket.io channel, and falls back to the REST channel when socket.io
- * cannot connect. Everything people read is in STRINGS below, so it can be reviewed in one place.
+ * Kiosk mode, for shared computers (youth hubs, libraries): add data-kiosk to the script tag, and optionally
+ * data-kiosk-idle-minutes="10" (the default). The chat then ends by itself after that many idle minutes and
+ * is never kept across a reload.
+ *
+ * Plain JavaScript, no build step. It loads its stylesheet, the vendored socket.io client and the offline
+ * crisis numbers (crisis-numbers.json) from the folder it was loaded from, and talks to the assistant's
+ * socket.io channel (bot/server/widget_channel.py). When the assistant cannot be reached, a reply takes more
+ * than 10 seconds, or the connection drops, it shows the crisis numbers by itself. Everything people read is
+ * in STRINGS below, so it can be reviewed in one place.
  *
  * Safety rules this file keeps:
  * - Text from the person and from the bot is only ever inserted as text (textContent / text nodes), never
  *   parsed as HTML; links are built from checked URLs (https/http, tel:, sms: only).
- * - Nothing of the conversation is stored. The session id (which lets Rasa continue the conversation across
- *   pages of the same site) lives in sessionStorage only and is wiped by the quick exit.
+ * - Nothing of the conversation is stored. The conversation id the server issued (which lets the
+ *   conversation continue across pages of the same site) lives in sessionStorage only (never in kiosk mode).
+ *   "End chat" and the quick exit ask the server to delete the conversation, then wipe it.
  */
 (function () {
   "use strict";
@@ -24,8 +31,15 @@
     title: "Wellbeing Hub chat",
     subtitle: "Find support for children and young people in London",
     notice: "This chat helps you find services. It is not a counsellor or an emergency service. " +
-      "Nothing you type is saved on this device. Press Esc twice to leave this site quickly.",
-    close: "Close chat",
+      "Nothing you type is saved on this device. To leave this site quickly, press Quick exit, " +
+      "or the Alt and X keys together.",
+    close: "Close chat (you can come back to it)",
+    endChat: "End chat",
+    endChatHint: "End this chat and delete it",
+    chatEnded: "This chat has ended and has been deleted. You can start a new chat at any time.",
+    chatEndedHere: "This chat has ended on this device. We could not confirm it was deleted from our " +
+      "system just now; if it was not, it is deleted automatically within 30 days.",
+    kioskEnded: "This chat ended because nobody used it for a while. It has been deleted.",
     needHelpNow: "Need help now?",
     closeHelp: "Close help",
     quickExit: "Quick exit",
@@ -40,6 +54,18 @@
     assistant: "Assistant said:",
     typing: "The assistant is typing…",
     connecting: "Connecting…",
+    reconnecting: "Connection lost. Trying to reconnect…",
+    offlineHeading: "We can't reach the chat right now",
+    offlineIntro: "You can still get help. These numbers are free and work day or night:",
+    localLineHeading: "Your local NHS 24/7 mental health line",
+    chooseBorough: "Choose your London borough",
+    pickOne: "Choose…",
+    localLineNone: "Call 111 and choose the mental health option (option 2).",
+    localLine: (name) => `${name}:`,
+    hideVisitHeading: "Keeping this visit private",
+    hideVisit: "Quick exit takes you to the BBC weather page. It can't remove this site from your browser " +
+      "history. To hide your visit, open your browser's history and delete this site, or next time use a " +
+      "private window (also called incognito).",
     noAnswer: "Sorry, I couldn't get an answer just now. Please try again in a minute. " +
       "If you need help now, choose \"Need help now?\" at the top of this chat.",
     servicesHeading: "Services that could help",
@@ -94,11 +120,16 @@
     colors: { primary: "#005eb8", primaryText: "#ffffff" },
     openOnLoad: false,
   };
-  const CONNECT_TIMEOUT_MS = 6000;   // socket.io gets this long to connect before the REST fallback
+  const CONNECT_TIMEOUT_MS = 6000;   // socket.io gets this long to connect before the crisis numbers show
   const SETTLE_MS = 250;             // socket.io sends a turn message by message; render it once it settles
+  const CRISIS_AFTER_MS = 10000;     // a reply slower than this: the crisis numbers show while we wait
   const REPLY_TIMEOUT_MS = 60000;    // then say that no answer came (the server may be busy)
-  const DOUBLE_ESCAPE_MS = 1000;     // two Escape presses this close together are a quick exit
+  const END_WAIT_MS = 1500;          // End chat waits this long for the server to confirm the deletion
+  const EXIT_WAIT_MS = 400;          // the quick exit waits at most this long (the page is hidden at once)
+  const DEFAULT_KIOSK_IDLE_MINUTES = 10;
   const STORAGE_KEY = "wellbeingChat.sessionId";
+  // Phones and small windows, where the panel fills the screen (the same rule as wellbeing-chat.css).
+  const FULL_SCREEN_QUERY = "(max-width: 30rem), (max-height: 32rem)";
   const MIN_CONTRAST = 4.5;
 
   const scriptElement = document.currentScript;
@@ -163,6 +194,7 @@
     "(https?:\\/\\/[^\\s<>\"]+|www\\.[^\\s<>\"]+|\\b[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\." +
       "(?:org\\.uk|co\\.uk|nhs\\.uk|gov\\.uk|ac\\.uk|com|org|net|uk)\\b(?:\\/[^\\s<>\"]*)?)",
     "(\\b(?:0\\d{2,4}(?:[ -]?\\d{3,4}){1,2}|116 ?123|111|999)(?!\\d))",
+    "(\\btext (\\w+) to (\\d{5})\\b)",
   ].join("|"), "gi");
 
   /** The link for one match of LINK_PATTERN, or null when the text is not a usable address. */
@@ -171,6 +203,9 @@
     if (match[2]) {
       const href = safeWebUrl(found);
       return href ? externalLink(href, found) : null;
+    }
+    if (match[4]) { // "text SHOUT to 85258": a text message to the number, with the word already written
+      return el("a", { href: `sms:${match[6]}?&body=${encodeURIComponent(match[5])}` }, [found]);
     }
     const href = telHref(found);
     return href ? el("a", { href }, [found]) : null;
@@ -223,12 +258,20 @@
     config.quickExitUrl = safeWebUrl(config.quickExitUrl) || DEFAULTS.quickExitUrl;
     config.colors = checkedColors(given.colors);
     config.assetBase = scriptElement ? new URL(".", scriptElement.src).href : "";
+    // Kiosk mode comes from the embed code itself: <script ... data-kiosk data-kiosk-idle-minutes="10">.
+    const data = scriptElement ? scriptElement.dataset : {};
+    config.kiosk = data.kiosk !== undefined && data.kiosk !== "false";
+    const minutes = Number(data.kioskIdleMinutes);
+    config.kioskIdleMs = (Number.isFinite(minutes) && minutes > 0 ? minutes : DEFAULT_KIOSK_IDLE_MINUTES) * 60000;
     return config;
   }
 
-  // ------------------------------------------------------------------ session id (sessionStorage only)
+  // ------------------------------------------------------------------ conversation id (sessionStorage only)
+  // The server issues the id (it refuses any it did not issue); it is kept for this tab only, so a reload or
+  // another page of the site continues the conversation. Kiosk mode keeps nothing.
 
-  function storedSessionId() {
+  function storedSessionId(config) {
+    if (config.kiosk) return null;
     try {
       return window.sessionStorage.getItem(STORAGE_KEY);
     } catch (error) {
@@ -236,14 +279,11 @@
     }
   }
 
-  function newSessionId() {
-    // Random and unguessable: the id is all Rasa needs to continue (or read back) a conversation.
-    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
-    const id = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  function keepSessionId(config, id) {
+    if (config.kiosk) return;
     try {
       window.sessionStorage.setItem(STORAGE_KEY, id);
     } catch (error) { /* see storedSessionId */ }
-    return id;
   }
 
   function forgetSession() {
@@ -263,65 +303,70 @@
     });
   }
 
-  /** Rasa's socket.io channel: `session_request` joins the session's room (again after every reconnect),
-   * `user_uttered` carries the message, and each reply arrives as its own `bot_uttered` event. */
-  async function connectSocket(config, sessionId, onMessage) {
+  /**
+   * The assistant's socket.io channel (bot/server/widget_channel.py). `session_request` asks to continue the
+   * stored conversation; the server confirms that id only if it issued it, and otherwise issues a new one.
+   * Messages carry no id: the server binds them to this socket's conversation. `session_end` deletes the
+   * conversation on the server. socket.io reconnects by itself after a drop; every reconnect asks for the
+   * same conversation again. `events` receives: message(reply), confirmed(id), connection(up: boolean),
+   * ended(text).
+   */
+  async function connectSocket(config, sessionId, events) {
     if (!window.io) await loadScript(`${config.assetBase}vendor/socket.io.min.js`);
     const socket = window.io(config.serverUrl, { path: config.socketPath, reconnectionDelayMax: 10000 });
-    let confirmedId = sessionId; // the server may replace an id it cannot use
+    let currentId = sessionId;
+    let endWaiter = null;
+    socket.on("connect", () => socket.emit("session_request", { session_id: currentId }));
+    socket.on("session_confirm", (id) => {
+      if (typeof id !== "string" || !id) return;
+      currentId = id;
+      events.confirmed(id);
+      events.connection(true);
+    });
     await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("socket.io did not connect in time")), CONNECT_TIMEOUT_MS);
-      socket.on("session_confirm", (id) => {
-        if (typeof id === "string" && id) confirmedId = id;
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.on("connect", () => socket.emit("session_request", { session_id: sessionId }));
-      // socket.io would keep retrying; the REST channel is just as good, so the first failure decides.
-      socket.on("connect_error", () => { clearTimeout(timer); reject(new Error("socket.io could not connect")); });
+      socket.once("session_confirm", () => { clearTimeout(timer); resolve(); });
+      socket.once("connect_error", () => { clearTimeout(timer); reject(new Error("socket.io could not connect")); });
     }).catch((error) => {
       socket.close();
       throw error;
     });
-    socket.on("bot_uttered", (message) => onMessage(message, false));
+    socket.on("disconnect", (reason) => {
+      events.connection(false);
+      // socket.io retries by itself after a lost connection, but not after the server closed it: try again.
+      if (reason === "io server disconnect") setTimeout(() => socket.connect(), 5000);
+    });
+    socket.on("bot_uttered", (message) => events.message(message));
+    socket.on("session_ended", (data) => {
+      const words = endedWords(data);
+      if (endWaiter) endWaiter(words);
+      else events.ended(words); // ended from another tab of the same conversation
+    });
     return {
-      name: "socket.io",
-      send: (text) => socket.emit("user_uttered", { message: text, session_id: confirmedId }),
+      connected: () => socket.connected,
+      send: (text) => socket.emit("user_uttered", { message: text }),
+      /** Ask the server to delete the conversation; resolves with what to tell the person. */
+      end: (waitMs) => new Promise((resolve) => {
+        if (!socket.connected) { resolve(STRINGS.chatEndedHere); return; }
+        const timer = setTimeout(() => { endWaiter = null; resolve(STRINGS.chatEndedHere); }, waitMs);
+        endWaiter = (text) => { clearTimeout(timer); endWaiter = null; resolve(text); };
+        socket.emit("session_end", {});
+      }),
       close: () => socket.close(),
     };
   }
 
-  /** Rasa's REST channel: one POST per message, all of the turn's replies in the answer. */
-  function restTransport(config, sessionId, onMessage, onFailure) {
-    let open = true;
-    return {
-      name: "rest",
-      send: async (text) => {
-        try {
-          const response = await fetch(`${config.serverUrl}/webhooks/rest/webhook`, {
-            method: "POST",
-            headers: { "Content-Type": "application/json" },
-            body: JSON.stringify({ sender: sessionId, message: text }),
-          });
-          const replies = await response.json();
-          if (!open) return;
-          if (!Array.isArray(replies)) throw new Error("unexpected answer");
-          replies.forEach((reply, index) => onMessage(reply, index === replies.length - 1));
-        } catch (error) {
-          if (open) onFailure();
-        }
-      },
-      close: () => { open = false; },
-    };
+  /** What to say when the server confirms the end: its words, and "deleted" only when it was. */
+  function endedWords(data) {
+    if (!data || data.deleted === false) return STRINGS.chatEndedHere;
+    return typeof data.text === "string" && data.text ? data.text : STRINGS.chatEnded;
   }
 
-  async function openTransport(config, sessionId, onMessage, onFailure) {
-    try {
-      return await connectSocket(config, sessionId, onMessage);
-    } catch (error) {
-      console.info(`wellbeing chat: using the REST channel (${error.message})`);
-      return restTransport(config, sessionId, onMessage, onFailure);
-    }
+  /** The borough-by-borough 24/7 lines (crisis-numbers.json, generated from the assistant's own data). */
+  function loadCrisisNumbers(config) {
+    return fetch(`${config.assetBase}crisis-numbers.json`, { credentials: "omit" })
+      .then((response) => (response.ok ? response.json() : null))
+      .catch(() => null);
   }
 
   // ------------------------------------------------------------------ rendering one bot turn
@@ -424,19 +469,61 @@
     ]);
   }
 
+  /** The local 24/7 line for a chosen borough, from crisis-numbers.json; 111 where the trust has none. */
+  function localLineChooser(numbers, id) {
+    const boroughs = numbers && numbers.boroughs && typeof numbers.boroughs === "object" ? numbers.boroughs : {};
+    const names = Object.keys(boroughs);
+    if (!names.length) return null;
+    const answer = el("p", { className: "cw-local-line", "aria-live": "polite" });
+    const select = el("select", { id, className: "cw-borough" },
+      [el("option", { value: "" }, [STRINGS.pickOne])].concat(names.map((name) => el("option", { value: name }, [name]))));
+    select.addEventListener("change", () => {
+      answer.replaceChildren();
+      const line = boroughs[select.value] && boroughs[select.value].line;
+      const href = line ? telHref(line.phone) : null;
+      if (!select.value) return;
+      if (href) answer.append(STRINGS.localLine(line.name), " ", el("a", { href }, [line.phone]));
+      else answer.append(linkify(STRINGS.localLineNone));
+    });
+    return el("div", { className: "cw-local" }, [
+      el("h3", { className: "cw-local__heading" }, [STRINGS.localLineHeading]),
+      el("label", { htmlFor: id }, [STRINGS.chooseBorough]),
+      select,
+      answer,
+    ]);
+  }
+
+  /** Shown by the widget itself when the assistant cannot be reached, is slow, or the connection drops. */
+  function offlineCard(headingId, numbers) {
+    return el("section", { className: "cw-crisis cw-offline", "aria-labelledby": headingId }, [
+      el("h2", { className: "cw-crisis__heading", id: headingId, tabIndex: -1 }, [STRINGS.offlineHeading]),
+      el("p", {}, [STRINGS.offlineIntro]),
+      el("ul", { className: "cw-crisis__actions" }, CRISIS_ACTIONS.map((action) =>
+        el("li", {}, [el("a", { className: "cw-crisis__action", href: action.href }, [
+          el("span", { className: "cw-crisis__label" }, [action.label]),
+          el("span", { className: "cw-crisis__detail" }, [action.detail]),
+        ])]))),
+      localLineChooser(numbers, `${headingId}-borough`),
+    ]);
+  }
+
   // ------------------------------------------------------------------ the widget
 
   function createWidget(config) {
     const host = el("div", { className: "wellbeing-chat-host" });
     const root = host.attachShadow({ mode: "open" });
     const ids = { counter: 0, next: (prefix) => `cw-${prefix}-${++ids.counter}` };
+    const crisisNumbers = loadCrisisNumbers(config); // fetched now: it must be here when the server is not
     let transport = null;
     let connecting = null;
-    let sessionId = storedSessionId();
+    let sessionId = storedSessionId(config);
     let pending = [];
     let settleTimer = null;
     let replyTimer = null;
-    let lastEscape = 0;
+    let crisisTimer = null;
+    let idleTimer = null;
+    let offlineShown = false;
+    let inerted = [];
 
     // --- structure
     const launcher = el("button", { type: "button", className: "cw-launcher", "aria-expanded": "false",
@@ -445,10 +532,16 @@
       "aria-controls": "cw-help" }, [STRINGS.needHelpNow]);
     const exitButton = el("button", { type: "button", className: "cw-exit", title: STRINGS.quickExitHint },
       [STRINGS.quickExit]);
+    const endButton = el("button", { type: "button", className: "cw-end", title: STRINGS.endChatHint },
+      [STRINGS.endChat]);
     const closeButton = el("button", { type: "button", className: "cw-close", "aria-label": STRINGS.close },
       ["×"]);
     const help = el("div", { className: "cw-help", id: "cw-help", hidden: true }, [
       crisisCard("cw-help-heading"),
+      el("section", { className: "cw-privacy", "aria-labelledby": "cw-privacy-heading" }, [
+        el("h3", { id: "cw-privacy-heading" }, [STRINGS.hideVisitHeading]),
+        el("p", {}, [STRINGS.hideVisit]),
+      ]),
       el("button", { type: "button", className: "cw-help-close" }, [STRINGS.closeHelp]),
     ]);
     const log = el("div", { className: "cw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
@@ -468,7 +561,7 @@
           el("h2", { id: "cw-title", className: "cw-title" }, [config.title]),
           el("p", { className: "cw-subtitle" }, [STRINGS.subtitle]),
         ]),
-        closeButton,
+        el("div", { className: "cw-window-actions" }, [endButton, closeButton]),
         el("div", { className: "cw-header-actions" }, [helpButton, exitButton]),
       ]),
       help,
@@ -480,6 +573,7 @@
     root.append(el("link", { rel: "stylesheet", href: `${config.assetBase}wellbeing-chat.css` }), launcher, panel);
     host.style.setProperty("--cw-primary", config.colors.primary);
     host.style.setProperty("--cw-primary-text", config.colors.primaryText);
+    if (config.kiosk) host.dataset.kiosk = "true";
 
     // --- showing messages
     function scrollToEnd() {
@@ -531,7 +625,7 @@
       host.dataset.turns = String(Number(host.dataset.turns || 0) + 1); // for tests and debugging
     }
 
-    // --- receiving: a turn is rendered once its messages stop arriving (or at once over REST)
+    // --- receiving: a turn is rendered once its messages stop arriving
     function flush() {
       clearTimeout(settleTimer);
       const turn = pending;
@@ -539,14 +633,14 @@
       if (turn.length) renderTurn(turn);
     }
 
-    function receive(message, endOfTurn) {
+    function receive(message) {
       if (!message || typeof message !== "object") return;
       clearTimeout(replyTimer);
+      clearTimeout(crisisTimer);
       setStatus("");
       pending.push(message);
       clearTimeout(settleTimer);
-      if (endOfTurn) flush();
-      else settleTimer = setTimeout(flush, SETTLE_MS);
+      settleTimer = setTimeout(flush, SETTLE_MS);
     }
 
     function noAnswer() {
@@ -556,35 +650,75 @@
       scrollToEnd();
     }
 
-    function setStatus(text) {
+    function setStatus(text, kind) {
       status.textContent = text;
-      status.classList.toggle("cw-status--busy", Boolean(text));
+      status.classList.toggle("cw-status--busy", Boolean(text) && kind !== "offline");
+      status.classList.toggle("cw-status--offline", kind === "offline");
+    }
+
+    /** The crisis numbers, shown by the widget itself (once until the assistant answers again). */
+    async function showCrisisNumbers() {
+      if (offlineShown) return;
+      offlineShown = true;
+      const card = offlineCard(ids.next("offline"), await crisisNumbers);
+      log.append(card);
+      host.dataset.offline = "true"; // read by the tests
+      showStartOf(card);
+    }
+
+    function onConnection(up) {
+      host.dataset.connection = up ? "up" : "reconnecting";
+      if (up) {
+        offlineShown = false;
+        if (status.classList.contains("cw-status--offline")) setStatus("");
+        return;
+      }
+      clearTimeout(replyTimer);
+      clearTimeout(crisisTimer);
+      setStatus(STRINGS.reconnecting, "offline"); // never "typing" while nobody can answer
+      showCrisisNumbers();
     }
 
     // --- sending
     function ensureTransport() {
       if (!connecting) {
-        if (!sessionId) sessionId = newSessionId();
         setStatus(STRINGS.connecting);
-        connecting = openTransport(config, sessionId, receive, noAnswer).then((opened) => {
+        connecting = connectSocket(config, sessionId, {
+          message: (reply) => { offlineShown = false; receive(reply); },
+          confirmed: (id) => { sessionId = id; keepSessionId(config, id); },
+          connection: onConnection,
+          ended: (words) => reset(words),
+        }).then((opened) => {
           transport = opened;
-          host.dataset.transport = opened.name; // read by the tests and handy when debugging
+          host.dataset.transport = "socket.io"; // read by the tests and handy when debugging
+          host.dataset.connection = "up";
           setStatus("");
           return opened;
+        }, (error) => {
+          console.info(`wellbeing chat: the assistant cannot be reached (${error.message})`);
+          connecting = null; // the next message tries again
+          setStatus("");
+          showCrisisNumbers();
+          return null;
         });
       }
       return connecting;
     }
 
     async function send(text, shownAs) {
+      noteActivity();
       if (shownAs !== null) {
         removeQuickReplies();
         addBubble("user", shownAs === undefined ? text : shownAs);
         scrollToEnd();
       }
       const opened = await ensureTransport();
+      if (!opened) return;
+      if (!opened.connected()) { showCrisisNumbers(); return; }
       setStatus(STRINGS.typing);
       clearTimeout(replyTimer);
+      clearTimeout(crisisTimer);
+      crisisTimer = setTimeout(showCrisisNumbers, CRISIS_AFTER_MS);
       replyTimer = setTimeout(noAnswer, REPLY_TIMEOUT_MS);
       opened.send(text);
     }
@@ -595,12 +729,14 @@
       panel.hidden = false;
       launcher.setAttribute("aria-expanded", "true");
       launcher.hidden = true;
+      updateModal();
       input.focus();
+      noteActivity();
       if (firstTime) {
         send("/greet", null); // the bot introduces itself; nothing is shown as said by the person
         return;
       }
-      // Back on another page of the site: Rasa still has the conversation, this page has none of it.
+      // Back on another page of the site: the server still has the conversation, this page has none of it.
       if (!log.childElementCount) addBubble("bot", STRINGS.resumed);
       ensureTransport();
     }
@@ -609,6 +745,7 @@
       panel.hidden = true;
       launcher.hidden = false;
       launcher.setAttribute("aria-expanded", "false");
+      updateModal();
       launcher.focus();
     }
 
@@ -622,37 +759,119 @@
       else helpButton.focus();
     }
 
-    // --- quick exit: leave at once, keep nothing
-    function quickExit() {
+    // --- phones: the full-screen panel is a modal dialog (background inert, focus kept inside)
+    const fullScreen = window.matchMedia(FULL_SCREEN_QUERY);
+
+    function updateModal() {
+      const modal = !panel.hidden && fullScreen.matches;
+      if (modal) panel.setAttribute("aria-modal", "true");
+      else panel.removeAttribute("aria-modal");
+      inerted.forEach((node) => { node.inert = false; });
+      inerted = modal ? Array.from(document.body.children).filter((node) => node !== host && !node.inert) : [];
+      inerted.forEach((node) => { node.inert = true; });
+    }
+
+    function focusables() {
+      return Array.from(panel.querySelectorAll("button, a[href], input, select, [tabindex]"))
+        .filter((node) => !node.disabled && node.tabIndex >= 0 && node.getClientRects().length);
+    }
+
+    function keepFocusInside(event) {
+      if (event.key !== "Tab" || panel.getAttribute("aria-modal") !== "true") return;
+      const nodes = focusables();
+      if (!nodes.length) return;
+      const first = nodes[0];
+      const last = nodes[nodes.length - 1];
+      const current = root.activeElement;
+      if (event.shiftKey && (current === first || !panel.contains(current))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (current === last || !panel.contains(current))) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+
+    // --- ending: the server deletes the conversation; this page forgets it
+    function reset(message) {
       clearTimeout(settleTimer);
       clearTimeout(replyTimer);
+      clearTimeout(crisisTimer);
+      clearTimeout(idleTimer);
       if (transport) transport.close();
+      transport = null;
+      connecting = null;
+      sessionId = null;
+      pending = [];
+      offlineShown = false;
       forgetSession();
-      host.remove();
+      log.replaceChildren();
+      setStatus("");
+      delete host.dataset.transport;
+      delete host.dataset.connection;
+      delete host.dataset.offline;
+      host.dataset.turns = "0";
+      if (message) addBubble("bot", message);
+    }
+
+    async function endChat(message) {
+      // Nothing was sent yet (no transport): nothing is stored anywhere, so it is simply ended.
+      const words = transport ? await transport.end(END_WAIT_MS) : STRINGS.chatEnded;
+      reset(words === STRINGS.chatEndedHere ? words : message || words); // never "deleted" unconfirmed
+      host.dataset.ended = String(Number(host.dataset.ended || 0) + 1); // read by the tests
+    }
+
+    // --- kiosk mode: a chat nobody uses for N minutes ends by itself
+    function noteActivity() {
+      if (!config.kiosk) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => { if (transport || sessionId) endChat(STRINGS.kioskEnded); }, config.kioskIdleMs);
+    }
+
+    // --- quick exit: hide at once, ask the server to delete the chat, leave without a way back
+    async function quickExit() {
       document.body.style.visibility = "hidden"; // nothing of this site stays on screen while the next loads
+      host.remove();
+      clearTimeout(settleTimer);
+      clearTimeout(replyTimer);
+      clearTimeout(crisisTimer);
+      clearTimeout(idleTimer);
+      forgetSession();
+      if (transport) {
+        await transport.end(EXIT_WAIT_MS);
+        transport.close();
+      }
       // replace(): the Back button does not come back to this page.
       window.location.replace(config.quickExitUrl);
     }
 
+    // One deliberate shortcut: Alt+X (the key's position, so any keyboard layout). Escape only closes.
     function onKeydown(event) {
-      if (event.key !== "Escape") return;
-      const now = Date.now();
-      if (now - lastEscape <= DOUBLE_ESCAPE_MS) {
+      if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === "KeyX") {
         event.preventDefault();
         quickExit();
         return;
       }
-      lastEscape = now;
+      if (event.key !== "Escape") return;
       if (!help.hidden) toggleHelp(false);
       else if (!panel.hidden) close();
     }
 
     launcher.addEventListener("click", open);
     closeButton.addEventListener("click", close);
+    endButton.addEventListener("click", () => endChat());
     exitButton.addEventListener("click", quickExit);
     helpButton.addEventListener("click", () => toggleHelp(help.hidden));
     help.querySelector(".cw-help-close").addEventListener("click", () => toggleHelp(false));
     document.addEventListener("keydown", onKeydown, true);
+    panel.addEventListener("keydown", keepFocusInside);
+    panel.addEventListener("input", noteActivity);
+    panel.addEventListener("click", noteActivity);
+    fullScreen.addEventListener("change", updateModal);
+    if (config.kiosk) {
+      // A reload or leaving the page on a shared computer ends the chat too (best effort: the page is going).
+      window.addEventListener("pagehide", () => { if (transport) transport.end(0); });
+    }
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const text = input.value.trim();
@@ -663,7 +882,7 @@
 
     document.body.append(host);
     if (config.openOnLoad) open();
-    return { open, close, quickExit };
+    return { open, close, endChat, quickExit };
   }
 
   function start() {
