@@ -148,7 +148,11 @@ class WidgetSocketIOInput(SocketIOInput):
     async def _session_request(self, sid: Text, data: Any) -> None:
         """Keep an id this server issued and nobody ended; issue a new one for anything else."""
         candidate = data.get("session_id") if isinstance(data, dict) else None
-        if conversation_ids.verify(self.secret, candidate) and not await self._is_ended(candidate):
+        if (
+            isinstance(candidate, str)
+            and conversation_ids.verify(self.secret, candidate)
+            and not await self._is_ended(candidate)
+        ):
             session_id = str(candidate)
         else:
             session_id = conversation_ids.issue(self.secret)

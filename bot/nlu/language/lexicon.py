@@ -107,7 +107,7 @@ class PhraseMatcher:
     def find(self, text: str) -> List[PhraseHit]:
         """Every hit in the message, risk hits first in the lexicon's priority order."""
         words = words_of(text)
-        hits = set()
+        hits: set[PhraseHit] = set()
         for start in range(len(words)):
             for length in range(1, min(self._longest, len(words) - start) + 1):
                 hits.update(self._runs.get(tuple(words[start : start + length]), ()))
