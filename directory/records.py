@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -34,7 +35,7 @@ REQUIRED = (
     "last_verified",
     "confidence",
 )
-OPTIONAL = ("age_min", "age_max", "contacts", "hours", "notes", "variant_of")
+OPTIONAL = ("age_min", "age_max", "contacts", "hours", "notes", "variant_of", "only_for", "groups")
 FILE_KEYS = ("defaults", "services")
 SUMMARY_MAX = 180
 ID_MAX, NAME_MAX, CONTACT_MAX = 80, 200, 200  # column sizes in directory.models (PostgreSQL enforces them)
@@ -88,6 +89,10 @@ class ServiceRecord:
     variant_of: Optional[str]
     source_file: str
     position: int  # index within its file while validating; overall load order afterwards
+    # Groups from vocab.NEEDS: only_for = the service serves no one else (a care-leavers' line); groups = it
+    # is meant especially for them. Read from the YAML by matching (needs_index); not stored in the database.
+    only_for: Tuple[str, ...] = ()
+    groups: Tuple[str, ...] = ()
 
     def first(self, kind: str) -> Optional[str]:
         """The first contact value of a kind (the payload shows one phone and one website)."""
@@ -260,6 +265,8 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
     if not isinstance(verified, dt.date) or isinstance(verified, dt.datetime):
         check.fail("last_verified", f"must be a date like 2026-11-25, got {verified!r}")
     variant_of = check.text(raw, "variant_of", required=False)
+    only_for = check.codes(raw, "only_for", vocab.NEEDS) if "only_for" in raw else ()
+    groups = check.codes(raw, "groups", vocab.NEEDS) if "groups" in raw else ()
     if len(errors) > before:
         return None
     return ServiceRecord(
@@ -284,6 +291,8 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
         variant_of=variant_of,
         source_file=file,
         position=position,
+        only_for=only_for,
+        groups=groups,
     )
 
 
@@ -355,3 +364,9 @@ def read_documents(services_dir: Path = SERVICES_DIR) -> Dict[str, Any]:
 def read_services(services_dir: Path = SERVICES_DIR) -> List[ServiceRecord]:
     """Every validated service record from the YAML files (raises DirectoryDataError on any problem)."""
     return parse_documents(read_documents(services_dir))
+
+
+@lru_cache(maxsize=1)
+def needs_index() -> Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]:
+    """{service id: (only_for, groups)} for every YAML service that names groups (read once per process)."""
+    return {r.id: (r.only_for, r.groups) for r in read_services() if r.only_for or r.groups}

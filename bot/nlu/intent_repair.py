@@ -34,7 +34,7 @@ class InformWhenUnderstood(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"intent": "inform", "entities": ["age", "borough", "concern", "role"]}
+        return {"intent": "inform", "entities": ["age", "borough", "concern", "role", "need"]}
 
     @classmethod
     def create(
@@ -66,4 +66,51 @@ class InformWhenUnderstood(GraphComponent):
                 ]
                 message.set(INTENT, repaired, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [dict(repaired)] + ranking, add_to_output=True)
+        return messages
+
+
+# Intents a named service never overrides: safety, another language, and starting again.
+KEEP_INTENTS = frozenset({"crisis", "safeguarding", "other_language", "start_again"})
+FORM_ENTITIES = frozenset({"age", "borough", "concern", "role"})
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AskServiceWhenNamed(GraphComponent):
+    """A message that names a service ("what is Off Centre", "is kooth free") or points at one of the list
+    ("the first one", "which of these") is a question about it, whatever DIET guessed: "Off Centre" once got
+    a goodbye. Not when it also answers the form ("I'm 15, is kooth ok?" stays `inform`)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"intent": "ask_service", "entities": ["service", "service_position"]}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AskServiceWhenNamed":
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        config = {**self.get_default_config(), **config}
+        self.intent = str(config["intent"])
+        self.entities = frozenset(config["entities"])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+            if name in KEEP_INTENTS or name == self.intent or not found & self.entities:
+                continue
+            if name == "inform" and found & FORM_ENTITIES:
+                continue
+            repaired = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [
+                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent
+            ]
+            message.set(INTENT, repaired, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [dict(repaired)] + ranking, add_to_output=True)
         return messages
