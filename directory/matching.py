@@ -13,9 +13,9 @@ Who sees what (a service that fails any rule never appears):
   online, drop_in): a parent can pass those on. Professional-only services go to `professional_routes`.
 - Professional: every service in the area and age range, including referral-only and professional-facing
   ones, because a professional can refer.
-- Groups and adults (fits_needs): a service `only_for` a group (care leavers, autistic young people) is shown
-  only to someone who said they belong to it; over 25, local services with no upper age are left out.
-  Services meant for a group the person named (`only_for` or `groups`) come first.
+- Groups and adults: a service `only_for` a group (care leavers, autistic young people) is shown only to
+  someone who said they belong to it (excluded_for); over 25, only services that state an upper age or are
+  national / online. Services meant for a group the person named (`only_for` or `groups`) come first.
 - Concerns: services tagged with a requested concern (exact), a related concern (data/concerns.yml), or
   "general". An empty list or ["general"] asks for general services only. Free text ("panic", "not eating")
   becomes a code through the synonyms in data/concerns.yml (directory.concerns.resolve_concern), never code.
@@ -207,6 +207,8 @@ def _params(plan: _Plan) -> dict:
         "age_high": vocab.ALL_AGES_MAX if plan.age is None else plan.age,
         "borough": plan.borough,
         "rank_24_7": 0 if plan.urgent else 1,
+        "excluded": excluded_for(plan.needs),
+        "adult": int(plan.age is not None and plan.age > vocab.MAX_AGE_MIN),
     }
 
 
@@ -218,16 +220,12 @@ def _ranked_rows(
     return session.execute(stmt, {**_params(plan), "fetch": fetch}).all()
 
 
-def fits_needs(service_id: str, age_max: Optional[int], scope: str, plan: _Plan) -> bool:
-    """Eligibility the SQL does not know: a service only for a group (`only_for`, e.g. care leavers) is shown
-    only to someone who said they belong to it; over 25, only services that say they serve that age or are
-    national / online (a local service with no upper age is a children's and young people's service)."""
-    only_for, _ = records.needs_index().get(service_id, ((), ()))
-    if only_for and not plan.needs.intersection(only_for):
-        return False
-    if plan.age is not None and plan.age > vocab.MAX_AGE_MIN and age_max is None:
-        return scope in (vocab.SCOPE_NATIONAL, vocab.SCOPE_ONLINE)
-    return True
+def excluded_for(needs: FrozenSet[str]) -> List[str]:
+    """Ids of services only for a group (`only_for`, e.g. care leavers) none of whose groups the person named:
+    they are never shown to them (queries._eligible leaves them out, so counts agree)."""
+    return sorted(
+        sid for sid, (only_for, _) in records.needs_index().items() if only_for and not needs.intersection(only_for)
+    )
 
 
 def _meant_for_them(service_id: str, plan: _Plan) -> bool:
@@ -236,13 +234,10 @@ def _meant_for_them(service_id: str, plan: _Plan) -> bool:
 
 
 def _pick(rows: list, limit: int, plan: Optional[_Plan] = None) -> list:
-    """One service per family (a service and its local variants), best first, cut to limit. With a plan,
-    services the person cannot use (fits_needs) are dropped and those meant for a group they named come
-    first (the SQL order is kept otherwise)."""
-    if plan is not None:
-        rows = [r for r in rows if fits_needs(r.id, r.age_max, r.scope, plan)]
-        if plan.needs:
-            rows = sorted(rows, key=lambda r: not _meant_for_them(r.id, plan))
+    """One service per family (a service and its local variants), best first, cut to limit. Services meant
+    for a group the person named come first (the SQL order is kept otherwise)."""
+    if plan is not None and plan.needs:
+        rows = sorted(rows, key=lambda r: not _meant_for_them(r.id, plan))
     picked, seen = [], set()
     for row in rows:
         if row.family in seen or row.id in seen:
@@ -302,7 +297,7 @@ def _page(session: Reader, query: MatchQuery, limit: int, offset: int, with_tota
     if offset < 0:
         raise ValueError("offset must not be negative")
     plan = _plan(query)
-    fetch = _fetch(offset + limit) * (3 if plan.needs or (plan.age or 0) > vocab.MAX_AGE_MIN else 1)
+    fetch = _fetch(offset + limit) * (3 if plan.needs else 1)
     rows = _ranked_rows(session, plan, fetch, referral_only=False, with_total=with_total)
     picked = _pick(rows, offset + limit, plan)[offset:]
     records = [store.record(row) for row in picked]

@@ -69,7 +69,8 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
 
     Parameters: areas (list), wanted (concern bit mask), age_low and age_high (the person's age twice, or
     0 and 120 when it is not known: every service's ages lie in that range), borough (None when not known:
-    then no service is superseded). Binding these instead of building a statement per case keeps the number
+    then no service is superseded), excluded (ids the person cannot use: only for a group they did not
+    name), adult (1 over 25). Binding these instead of building a statement per case keeps the number
     of statement shapes small, and each new shape costs several milliseconds to build and compile once.
     """
     entry = SearchEntry
@@ -84,6 +85,12 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
         entry.age_max.is_(None) | (entry.age_max >= bindparam("age_low", type_=Integer)),
         # a national service gives way to its local variant in that borough
         entry.service_id.not_in(superseded),
+        # services only for a group the person did not name (matching.excluded_for)
+        entry.service_id.not_in(bindparam("excluded", expanding=True)),
+        # over 25 (adult = 1): only services that state an upper age, or national / online ones
+        (bindparam("adult", type_=Integer) == 0)
+        | entry.age_max.is_not(None)
+        | (entry.scope_rank >= vocab.SCOPE_RANK[vocab.SCOPE_NATIONAL]),
     )
     if referral_only:
         stmt = stmt.where(entry.route_bits.op("&")(DIRECT_MASK) == 0)

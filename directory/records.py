@@ -89,10 +89,6 @@ class ServiceRecord:
     variant_of: Optional[str]
     source_file: str
     position: int  # index within its file while validating; overall load order afterwards
-    # Groups from vocab.NEEDS: only_for = the service serves no one else (a care-leavers' line); groups = it
-    # is meant especially for them. Read from the YAML by matching (needs_index); not stored in the database.
-    only_for: Tuple[str, ...] = ()
-    groups: Tuple[str, ...] = ()
 
     def first(self, kind: str) -> Optional[str]:
         """The first contact value of a kind (the payload shows one phone and one website)."""
@@ -265,8 +261,9 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
     if not isinstance(verified, dt.date) or isinstance(verified, dt.datetime):
         check.fail("last_verified", f"must be a date like 2026-11-25, got {verified!r}")
     variant_of = check.text(raw, "variant_of", required=False)
-    only_for = check.codes(raw, "only_for", vocab.NEEDS) if "only_for" in raw else ()
-    groups = check.codes(raw, "groups", vocab.NEEDS) if "groups" in raw else ()
+    for group_field in ("only_for", "groups"):  # checked here, read by needs_index
+        if group_field in raw:
+            check.codes(raw, group_field, vocab.NEEDS)
     if len(errors) > before:
         return None
     return ServiceRecord(
@@ -291,8 +288,6 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
         variant_of=variant_of,
         source_file=file,
         position=position,
-        only_for=only_for,
-        groups=groups,
     )
 
 
@@ -368,5 +363,16 @@ def read_services(services_dir: Path = SERVICES_DIR) -> List[ServiceRecord]:
 
 @lru_cache(maxsize=1)
 def needs_index() -> Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]:
-    """{service id: (only_for, groups)} for every YAML service that names groups (read once per process)."""
-    return {r.id: (r.only_for, r.groups) for r in read_services() if r.only_for or r.groups}
+    """{service id: (only_for, groups)} for every YAML service that names groups (vocab.NEEDS), read once per
+    process. `only_for`: the service serves no one else (a care leavers' line); `groups`: it is meant
+    especially for them. They live in the YAML only (not in the database or the Open Referral export) and
+    are validated with the rest of the record by parse_documents."""
+    documents = read_documents()
+    parse_documents(documents)
+    index = {}
+    for document in documents.values():
+        for raw in document["services"]:
+            only_for, groups = tuple(raw.get("only_for") or ()), tuple(raw.get("groups") or ())
+            if only_for or groups:
+                index[raw["id"]] = (only_for, groups)
+    return index

@@ -90,7 +90,7 @@ class ServiceNames:
 
 
 def _same(name: Sequence[str], words: Iterable[str]) -> bool:
-    for wanted, word in zip(name, words):
+    for wanted, word in zip(name, words, strict=False):
         if wanted == word:
             continue
         if (
