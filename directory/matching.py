@@ -208,6 +208,7 @@ def _params(plan: _Plan) -> dict:
         "borough": plan.borough,
         "rank_24_7": 0 if plan.urgent else 1,
         "excluded": excluded_for(plan.needs),
+        "meant_for": meant_for(plan.needs),
         "adult": int(plan.age is not None and plan.age > vocab.MAX_AGE_MIN),
     }
 
@@ -224,7 +225,19 @@ def excluded_for(needs: FrozenSet[str]) -> List[str]:
     """Ids of services only for a group (`only_for`, e.g. care leavers) none of whose groups the person named:
     they are never shown to them (queries._eligible leaves them out, so counts agree)."""
     return sorted(
-        sid for sid, (only_for, _) in records.needs_index().items() if only_for and not needs.intersection(only_for)
+        sid
+        for sid, (only_for, _) in records.needs_index().items()
+        if only_for and not needs.intersection(only_for)
+    )
+
+
+def meant_for(needs: FrozenSet[str]) -> List[str]:
+    """Ids of services meant for a group the person named (`only_for` or `groups`): they come first, and are
+    offered even when their way in is not published (the reason says to ask the GP or school)."""
+    return sorted(
+        sid
+        for sid, (only_for, groups) in records.needs_index().items()
+        if needs.intersection(only_for + groups)
     )
 
 

@@ -70,7 +70,7 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
     Parameters: areas (list), wanted (concern bit mask), age_low and age_high (the person's age twice, or
     0 and 120 when it is not known: every service's ages lie in that range), borough (None when not known:
     then no service is superseded), excluded (ids the person cannot use: only for a group they did not
-    name), adult (1 over 25). Binding these instead of building a statement per case keeps the number
+    name), adult (1 over 25), meant_for (ids meant for a group they named). Binding these instead of building a statement per case keeps the number
     of statement shapes small, and each new shape costs several milliseconds to build and compile once.
     """
     entry = SearchEntry
@@ -92,11 +92,14 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
         | entry.age_max.is_not(None)
         | (entry.scope_rank >= vocab.SCOPE_RANK[vocab.SCOPE_NATIONAL]),
     )
+    # services meant for a group the person named (matching.meant_for) are offered even when the way in
+    # is not published: the reason then says to ask the GP or school
+    named = entry.service_id.in_(bindparam("meant_for", expanding=True))
     if referral_only:
-        stmt = stmt.where(entry.route_bits.op("&")(DIRECT_MASK) == 0)
+        stmt = stmt.where((entry.route_bits.op("&")(DIRECT_MASK) == 0) & ~named)
     elif role != "professional" and referral != "professional":
         # asking for professional routes explicitly shows the referral-only services too
-        stmt = stmt.where(_has(entry.route_bits, DIRECT_MASK))
+        stmt = stmt.where(_has(entry.route_bits, DIRECT_MASK) | named)
     if referral is not None:
         stmt = stmt.where(_has(entry.route_bits, REFERRAL_MASKS[referral]))
     return stmt

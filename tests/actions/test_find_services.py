@@ -34,7 +34,9 @@ def services_payload(dispatcher: CollectingDispatcher) -> list:
 async def run_search(domain, **slots) -> CollectingDispatcher:
     dispatcher = CollectingDispatcher()
     events = await ActionFindServices().run(dispatcher, make_tracker(slots), domain)
-    listed = [m["custom"]["services"] for m in dispatcher.messages if m.get("custom", {}).get("type") == "services"]
+    listed = [
+        m["custom"]["services"] for m in dispatcher.messages if m.get("custom", {}).get("type") == "services"
+    ]
     ids = [s["id"] for s in listed[0]] if listed else []
     assert events == [
         {"event": "slot", "timestamp": None, "name": "listed_services", "value": ids},

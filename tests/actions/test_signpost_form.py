@@ -146,7 +146,9 @@ async def test_a_place_not_understood_twice_moves_on_without_asking_a_third_time
     assert sent(dispatcher) == []
 
 
-@pytest.mark.parametrize("slot, expected", [("role", {"role": "young_person"}), ("borough", {"borough": "Not given"})])
+@pytest.mark.parametrize(
+    "slot, expected", [("role", {"role": "young_person"}), ("borough", {"borough": "Not given"})]
+)
 async def test_dont_know_moves_on_at_once(slot, expected, domain) -> None:
     """ "idk" (a whole-message concern_unsure) to who or where: go on with what can be offered without it."""
     tracker = make_tracker(requested_slot=slot, entities=[{"entity": "concern_unsure", "value": "general"}])
@@ -155,9 +157,7 @@ async def test_dont_know_moves_on_at_once(slot, expected, domain) -> None:
 
 
 async def test_dont_know_the_age_searches_every_age(domain) -> None:
-    tracker = make_tracker(
-        requested_slot="age", entities=[{"entity": "concern_unsure", "value": "general"}]
-    )
+    tracker = make_tracker(requested_slot="age", entities=[{"entity": "concern_unsure", "value": "general"}])
     dispatcher = CollectingDispatcher()
     assert await form.extract_age(dispatcher, tracker, domain) == {"age_declined": True}
     assert sent(dispatcher) == ["utter_age_declined"]

@@ -45,3 +45,29 @@ def test_fallback_with_form_entities_becomes_inform(entities: List[str]) -> None
 )
 def test_everything_else_is_left_alone(intent: str, entities: List[str]) -> None:
     assert run(parsed(intent, entities))["name"] == intent
+
+
+# ---------------------------------------------------------------- AskServiceWhenNamed (issue 14)
+from bot.nlu.intent_repair import AskServiceWhenNamed  # noqa: E402
+
+
+def ask(message: Message) -> str:
+    AskServiceWhenNamed({}).process([message])
+    return message.get("intent")["name"]
+
+
+@pytest.mark.parametrize("intent", ["goodbye", "nlu_fallback", "out_of_scope", "faq", "chitchat", "inform"])
+@pytest.mark.parametrize("entity", ["service", "service_position"])
+def test_a_named_or_pointed_at_service_makes_a_question_about_it(intent: str, entity: str) -> None:
+    """ "what is Off Centre" once got a goodbye; "the first one" is about the list whatever DIET guessed."""
+    assert ask(parsed(intent, [entity])) == "ask_service"
+
+
+@pytest.mark.parametrize("intent", ["crisis", "safeguarding", "other_language", "start_again"])
+def test_safety_language_and_restart_are_never_overridden(intent: str) -> None:
+    assert ask(parsed(intent, ["service"])) == intent
+
+
+def test_an_answer_to_the_form_that_names_a_service_stays_inform() -> None:
+    assert ask(parsed("inform", ["service", "age"])) == "inform"
+    assert ask(parsed("goodbye", [])) == "goodbye"
