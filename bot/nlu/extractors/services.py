@@ -56,14 +56,17 @@ class ServiceNames:
         """Every service's name (without a bracketed area) plus the aliases file's names."""
         from directory.records import read_services
 
+        with aliases_file.open(encoding="utf-8") as handle:
+            config = yaml.safe_load(handle)
+        not_names = {_words(name) for name in config.get("not_names") or ()}
         names: Dict[str, List[str]] = {}
         for record in read_services():
             base = _PAREN.sub("", record.name).strip()
-            if len(_words(base)) >= 2 and not set(_words(base)) <= _GENERIC:
+            words = _words(base)
+            if len(words) >= 2 and not set(words) <= _GENERIC and words not in not_names:
                 names.setdefault(record.id, []).append(base)
-        with aliases_file.open(encoding="utf-8") as handle:
-            for sid, aliases in (yaml.safe_load(handle).get("aliases") or {}).items():
-                names.setdefault(str(sid), []).extend(str(a) for a in aliases)
+        for sid, aliases in (config.get("aliases") or {}).items():
+            names.setdefault(str(sid), []).extend(str(a) for a in aliases)
         return cls(names)
 
     def find(self, text: str) -> List[ServiceMention]:
