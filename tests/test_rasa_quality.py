@@ -25,6 +25,11 @@ RETRIEVAL_INTENT_MERGE = re.compile(
 )
 
 
+# Intents only a pipeline component sets (bot.nlu.language: a message that is not English): no NLU examples on
+# purpose, so DIET never guesses them for English it did not understand.
+COMPONENT_ONLY_INTENT = re.compile(r"The intent '(other_language)' is listed in the domain file, but is not found")
+
+
 def _rasa(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
     return subprocess.run(
@@ -61,6 +66,7 @@ def test_training_data_validates_cleanly() -> None:
         if "UserWarning" in line
         and not UNUSED_UTTERANCE.search(line)
         and not RETRIEVAL_INTENT_MERGE.search(line)
+        and not COMPONENT_ONLY_INTENT.search(line)
     ]
     assert not other_warnings, "\n".join(other_warnings)
 
