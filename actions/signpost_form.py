@@ -32,9 +32,9 @@ NOT_UNDERSTOOD = {
 FORM_ENTITIES = ("role", "age", "number", "age_band", "borough", "concern", "concern_unsure", "need")
 # No question is asked more than twice (issue 14): after the first answer that is not understood the
 # question is asked once more, after the second the form moves on with what it can offer without it.
-MAX_CONCERN_RETRIES = 1
-MAX_AGE_RETRIES = 1
-MAX_BOROUGH_RETRIES = 1
+# What then: role -> young person (the safest reading), age -> every age, borough -> "Not given" (national and
+# online services), concerns -> general support.
+MAX_RETRIES = {"role": 1, "age": 1, "borough": 1, "concerns": 1}
 MAX_ROLE_ASKS = 2
 # Set when the person would rather not give their age (extract_age); see required_slots.
 AGE_DECLINED = "age_declined"
@@ -152,10 +152,8 @@ class ValidateSignpostForm(FormValidationAction):
         if _dont_know(tracker, "role"):
             return {"role": "young_person"}
         if _not_understood(tracker, "role"):
-            if _times_not_understood(tracker, "role") >= 1:
-                return {
-                    "role": "young_person"
-                }  # asked twice: go on as for a young person, the safest reading
+            if _times_not_understood(tracker, "role") >= MAX_RETRIES["role"]:
+                return {"role": "young_person"}
             return _say_not_understood(dispatcher, tracker, "role")
         if (
             tracker.get_slot("requested_slot") == "role"
@@ -173,7 +171,7 @@ class ValidateSignpostForm(FormValidationAction):
             return {AGE_DECLINED: True}
         if not _not_understood(tracker, "age"):
             return _unvalidated_age(tracker)
-        if _times_not_understood(tracker, "age") >= MAX_AGE_RETRIES:
+        if _times_not_understood(tracker, "age") >= MAX_RETRIES["age"]:
             dispatcher.utter_message(response="utter_age_skipped")  # asking a third time helps nobody
             return {AGE_DECLINED: True}
         return _say_not_understood(dispatcher, tracker, "age")
@@ -185,7 +183,7 @@ class ValidateSignpostForm(FormValidationAction):
             return {"borough": NOT_GIVEN}
         if not _not_understood(tracker, "borough"):
             return {}
-        if _times_not_understood(tracker, "borough") >= MAX_BOROUGH_RETRIES:
+        if _times_not_understood(tracker, "borough") >= MAX_RETRIES["borough"]:
             return {"borough": NOT_GIVEN}  # validate_borough says services for anywhere come next
         return _say_not_understood(dispatcher, tracker, "borough")
 
@@ -198,7 +196,7 @@ class ValidateSignpostForm(FormValidationAction):
             return {"concerns": ["general"]}
         if not _not_understood(tracker, "concerns"):
             return {}
-        if _times_not_understood(tracker, "concerns") >= MAX_CONCERN_RETRIES:
+        if _times_not_understood(tracker, "concerns") >= MAX_RETRIES["concerns"]:
             return {"concerns": ["general"]}
         return _say_not_understood(dispatcher, tracker, "concerns")
 
