@@ -373,7 +373,7 @@ def test_every_listed_service_has_a_way_to_reach_it(assistant: AssistantProcesse
     assert len(lines) == len(payload["services"])
     for line in lines:
         assert re.search(
-            r"Phone: |Website: |Text |Email: |your GP, school or local CAMHS Wellbeing Hub", line
+            r"Phone: |Website: |Text |Email: |your GP, your school or your local Wellbeing Hub", line
         ), line
 
 
