@@ -4,12 +4,14 @@
 FallbackClassifier answers nlu_fallback ("Sorry, I didn't get that") although the lexicons found who is
 asking (a young person helping a friend) and the concern (low mood). When a not-understood message carries
 one of the form's own entities (age, borough, concern, role), this component makes it `inform` so the form
-takes what was said and asks only for the rest. It runs after the FallbackClassifier and before the
-RiskDetector, which still overrides everything.
+takes what was said and asks only for the rest. The same holds for a statement DIET took for an FAQ ("im a
+teacher": the role was lost); a question ("can a teacher refer?") stays a question. It runs after the
+FallbackClassifier and before the RiskDetector, which still overrides everything.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,8 +26,29 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+
+WH_WORDS = frozenset("what whats how who whom why when where which wat wot".split())
+AUXILIARIES = frozenset("can could do does did is are will would should shall may might am".split())
+# "as a teacher can i refer": an auxiliary before its subject, anywhere in the message
+INVERTED = re.compile(
+    r"\b(?:can|could|do|does|did|is|are|will|would|should|shall|may|might)\s+"
+    r"(?:i|we|you|they|he|she|it|my|our|the|a|an|someone|anyone|parents|school)\b"
+)
+
+
+def is_question(text: str) -> bool:
+    """A question mark, a wh-word anywhere or an auxiliary first: "im a teacher" is a statement; "can a
+    teacher refer" and "i think my son has adhd what do i do" are questions."""
+    words = re.findall(r"[a-z]+", text.lower().replace("'", ""))
+    return (
+        "?" in text
+        or bool(WH_WORDS.intersection(words))
+        or bool(words and words[0] in AUXILIARIES)
+        or bool(INVERTED.search(" ".join(words)))
+    )
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -34,7 +57,12 @@ class InformWhenUnderstood(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"intent": "inform", "entities": ["age", "borough", "concern", "role", "need"]}
+        return {
+            "intent": "inform",
+            "entities": ["age", "borough", "concern", "role", "need"],
+            # a statement, not a question, that DIET took for one of these is an answer too ("im a teacher")
+            "statement_intents": ["faq"],
+        }
 
     @classmethod
     def create(
@@ -50,11 +78,17 @@ class InformWhenUnderstood(GraphComponent):
         config = {**self.get_default_config(), **config}
         self.intent = str(config["intent"])
         self.entities = frozenset(config["entities"])
+        self.statement_intents = frozenset(config.get("statement_intents") or ())
+
+    def _repairable(self, message: Message) -> bool:
+        name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if name == FALLBACK_INTENT:
+            return True
+        return name in self.statement_intents and not is_question(str(message.get(TEXT) or ""))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            intent = message.get(INTENT) or {}
-            if intent.get(INTENT_NAME_KEY) != FALLBACK_INTENT:
+            if not self._repairable(message):
                 continue
             found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
             if found & self.entities:

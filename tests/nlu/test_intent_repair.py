@@ -71,3 +71,21 @@ def test_safety_language_and_restart_are_never_overridden(intent: str) -> None:
 def test_an_answer_to_the_form_that_names_a_service_stays_inform() -> None:
     assert ask(parsed("inform", ["service", "age"])) == "inform"
     assert ask(parsed("goodbye", [])) == "goodbye"
+
+
+@pytest.mark.parametrize("text", ["im a teacher", "I am a school nurse", "year 9 in camden", "my son, he's 12"])
+def test_a_statement_taken_for_a_question_with_form_entities_becomes_inform(text: str) -> None:
+    """ "im a teacher" was classified as an FAQ and the role was lost."""
+    message = parsed("faq", ["role"])
+    message.set("text", text)
+    assert run(message) == {"name": "inform", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["can a teacher refer?", "as a teacher can i refer without the parents", "i think my son has adhd what do i do"],
+)
+def test_a_question_naming_a_role_stays_a_question(text: str) -> None:
+    message = parsed("faq", ["role"])
+    message.set("text", text)
+    assert run(message)["name"] == "faq"
