@@ -55,3 +55,24 @@ def test_the_component_sets_the_intent_and_the_language_hook() -> None:
     button = Message(data={"text": '/inform{"role":"parent"}', "intent": {"name": "inform"}})
     OtherLanguageDetector().process([button])
     assert button.get("intent")["name"] == "inform"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the wellbeing hub",
+        "I'm his foster carer",
+        "we're in harringey",
+        "whats a pyschiatrist",
+        "what is a child psychiatrist",
+        "which organisation made this",
+        "idk how to describe it",
+        "how do i get more followers on tiktok",
+        "im so stresed abt skool",
+    ],
+)
+def test_english_the_quick_read_took_for_another_language_stays_english(
+    guess: LanguageGuess, text: str
+) -> None:
+    """Lingua's low-accuracy mode alone was over 90% sure these were German, Romanian, Somali..."""
+    assert guess.other_language(text) is None
