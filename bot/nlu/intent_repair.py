@@ -12,7 +12,7 @@ FallbackClassifier and before the RiskDetector, which still overrides everything
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -106,13 +106,23 @@ class InformWhenUnderstood(GraphComponent):
 # Intents a named service never overrides: safety, another language, and starting again.
 KEEP_INTENTS = frozenset({"crisis", "safeguarding", "other_language", "start_again"})
 FORM_ENTITIES = frozenset({"age", "borough", "concern", "role"})
+# Words that point at a service already talked about ("is it online?", "how do I contact them").
+POINTERS = frozenset("it its they them their theirs that this these those there one".split())
+FAQ_RUNNER_UP = 0.5
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class AskServiceWhenNamed(GraphComponent):
-    """A message that names a service ("what is Off Centre", "is kooth free") or points at one of the list
-    ("the first one", "which of these") is a question about it, whatever DIET guessed: "Off Centre" once got
-    a goodbye. Not when it also answers the form ("I'm 15, is kooth ok?" stays `inform`)."""
+    """Questions about services, set from what the message names rather than DIET's guess alone.
+
+    - A message that names a service ("what is Off Centre", "is kooth free") or points at one of the list
+      ("the first one", "which of these") is a question about it, whatever DIET guessed: "Off Centre" once
+      got a goodbye. Not when it also answers the form ("I'm 15, is kooth ok?" stays `inform`).
+    - DIET's `ask_service` with no service named or pointed at is not one: with no pointing word at all
+      ("is anyone open tonight") the runner-up intent is taken; with only a pronoun ("is what i say to them
+      kept secret") an FAQ close behind wins, since the FAQ answers it better than a service's details; a
+      statement that answers the form ("its about my stepson") is `inform`.
+    """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -133,17 +143,38 @@ class AskServiceWhenNamed(GraphComponent):
         self.intent = str(config["intent"])
         self.entities = frozenset(config["entities"])
 
+    def _replacement(self, message: Message) -> Optional[str]:
+        """The intent the message should have, or None to leave it."""
+        name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+        if name in KEEP_INTENTS:
+            return None
+        if found & self.entities:
+            if name == self.intent or (name == "inform" and found & FORM_ENTITIES):
+                return None
+            return self.intent
+        if name != self.intent:
+            return None
+        text = str(message.get(TEXT) or "")
+        if found & FORM_ENTITIES and not is_question(text):
+            return "inform"
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent]
+        words = set(re.findall(r"[a-z]+", text.lower()))
+        if not words & POINTERS:
+            return ranking[0].get(INTENT_NAME_KEY) if ranking else None
+        faq = [r for r in ranking[:2] if r.get(INTENT_NAME_KEY) == "faq"]
+        if faq and faq[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= FAQ_RUNNER_UP:
+            return "faq"
+        return None
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
-            if name in KEEP_INTENTS or name == self.intent or not found & self.entities:
+            replacement = self._replacement(message)
+            if replacement is None:
                 continue
-            if name == "inform" and found & FORM_ENTITIES:
-                continue
-            repaired = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+            repaired = {INTENT_NAME_KEY: replacement, PREDICTED_CONFIDENCE_KEY: 1.0}
             ranking = [
-                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent
+                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != replacement
             ]
             message.set(INTENT, repaired, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [dict(repaired)] + ranking, add_to_output=True)

@@ -3,7 +3,7 @@
 The names come from the directory's own records (directory.records) and the aliases in
 bot/nlu/lexicons/service_questions.yml, so a new service is recognised without new training data. A name
 matches word for word, or with small typos ("koth", "off center"): each word of a name of five or more
-letters may differ by one or two letters (difflib ratio), shorter words must match exactly. Names that
+letters may differ by a letter or two (difflib ratio, length within one), shorter words must match exactly. Names that
 are ordinary words on their own ("Beat", "Insight", "Shout") are only taken as a name when written with a
 capital letter or next to a word that says a service is meant ("the mix", "text shout").
 """
