@@ -107,7 +107,9 @@ class InformWhenUnderstood(GraphComponent):
 KEEP_INTENTS = frozenset({"crisis", "safeguarding", "other_language", "start_again"})
 FORM_ENTITIES = frozenset({"age", "borough", "concern", "role"})
 # Words that point at a service already talked about ("is it online?", "how do I contact them").
-POINTERS = frozenset("it its they them their theirs that this these those there one".split())
+POINTERS = frozenset(
+    "it its they them their theirs this these those one".split()
+)  # not "that": "open tonight that i can call"
 FAQ_RUNNER_UP = 0.5
 
 
