@@ -39,12 +39,16 @@ INVERTED = re.compile(
 )
 
 
+ASKING_OPENERS = re.compile(r"^(?:any idea|anyone know|i wonder|wondering|tell me|explain|please explain)\b")
+
+
 def is_question(text: str) -> bool:
     """A question mark, a wh-word anywhere or an auxiliary first: "im a teacher" is a statement; "can a
     teacher refer" and "i think my son has adhd what do i do" are questions."""
     words = re.findall(r"[a-z]+", text.lower().replace("'", ""))
     return (
         "?" in text
+        or bool(ASKING_OPENERS.match(" ".join(words)))
         or bool(WH_WORDS.intersection(words))
         or bool(words and words[0] in AUXILIARIES)
         or bool(INVERTED.search(" ".join(words)))
