@@ -1,13 +1,17 @@
-"""HTTP API for the service directory (aiohttp), shaped like Open Referral UK v1.
+"""HTTP API for the service directory (aiohttp): Open Referral UK 3.0 by default, v1 under /v1.
 
     python -m directory serve [--host 127.0.0.1] [--port 8081] [--database-url URL]
     curl -s localhost:8081/health
 
 Routes (full description: data/openapi.yml, served at /openapi.json):
+    GET /                  version (HSDS-UK-3.0), profile, openapi_url
     GET /health            cheap queries; 200, or 503 when the database cannot be reached or is not loaded
-    GET /services          the directory, or with person filters the services a person can use, ranked
-    GET /services/{id}     one service; 404 JSON for an unknown id
-    PUT /services          replace the directory with an ORUK feed (bearer token from DIRECTORY_API_TOKEN)
+    GET /services          a 3.0 page with the profile's filters, or with person parameters the services a
+                           person can use, ranked
+    GET /services/{id}     the full 3.0 service; an old id (our slug) answers 301; 404 JSON for an unknown id
+    GET /taxonomies[/{id}], /taxonomy_terms[/{id}], /service_at_locations[/{id}]
+    PUT /services          replace the directory with a 3.0 or 1.0 feed (bearer token from DIRECTORY_API_TOKEN)
+    GET /v1/services[/{id}] the ORUK v1 answers, for older consumers
     GET /openapi.json      the OpenAPI 3.1 description
 
 Why it is built this way:
@@ -15,8 +19,8 @@ Why it is built this way:
   blocking, so every database call runs in a small thread pool and the event loop never waits on it.
   GETs read through a read-only engine (no transaction round trips on PostgreSQL) and a matching page is
   one statement (directory.matching.find_page); only PUT writes, in one transaction.
-- The JSON comes from the same builder as the ORUK export and the ranking from directory.matching, so the
-  API, the export and the bot cannot disagree.
+- The 3.0 JSON is the stored document (directory.oruk.publish), the same text the export writes, and the
+  ranking comes from directory.matching, so the API, the export and the bot cannot disagree.
 - Queries can hold a child's age and borough: the access log records method, path (no query string),
   status and time only, and database errors are logged by class name (the engine hides bound parameters).
 - Anything unexpected is a JSON 500 with no stack trace; a database error is a JSON 503.
@@ -29,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
+import json
 import logging
 import os
 import time
@@ -44,13 +49,22 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from directory.api_params import ParamError, ServiceQuery, parse_service_query
+from directory.api_params import (
+    ParamError,
+    ServiceQuery,
+    paging,
+    parse_sal_query,
+    parse_service_query,
+    parse_v1_query,
+)
 from directory.db import make_engine, make_read_engine
 from directory.loader import load_records
-from directory.matching import find_page
-from directory.models import Service
+from directory.matching import MatchPage, find_page
+from directory.models import PublishedServiceAtLocation, PublishedTaxonomy, PublishedTerm, Service
+from directory.oruk import read as oruk_read
+from directory.oruk import v3
 from directory.oruk.export import page_json, service_json
-from directory.oruk.importer import read_feed
+from directory.oruk.import3 import read_any
 from directory.records import DirectoryDataError
 from directory.store import count_all, read_records
 
@@ -114,8 +128,122 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "database": "ok"})
 
 
-def _service_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
-    """One page of services: the directory in load order, or this person's ranked matches."""
+def _json_text(text: str, status: int = 200) -> web.Response:
+    """An answer whose JSON is already encoded (stored documents are sent as they are)."""
+    return web.Response(text=text, status=status, content_type="application/json")
+
+
+def _matched_items(connection: Connection, page: MatchPage, offset: int) -> List[str]:
+    """The 3.0 list items of matched services, each with the chat's `x-match` (rank, reason ...)."""
+    stored = oruk_read.items_for_keys(connection, [record.id for record in page.records])
+    items = []
+    for rank, (result, record) in enumerate(zip(page.results, page.records, strict=False), start=offset + 1):
+        item = json.loads(stored[record.id]) if record.id in stored else v3.list_item(v3.service_json(record))
+        item["x-match"] = {
+            "rank": rank,
+            "reason": result.reason,
+            "concern_match": result.concern_match,
+            "locality": result.locality,
+        }
+        items.append(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+    return items
+
+
+def _service_page(request: web.Request, query: ServiceQuery) -> str:
+    """One 3.0 page: the directory in load order with the standard filters, or this person's ranked matches."""
+    with _connect(request) as connection:
+        if query.match is None:
+            total, items = oruk_read.services_page(connection, query.filters, query.page, query.per_page)
+        else:
+            page = find_page(connection, query.match, limit=query.per_page, offset=query.offset)
+            total, items = page.total or 0, _matched_items(connection, page, query.offset)
+    return oruk_read.page_text(items, total, query.page, query.per_page)
+
+
+@ROUTES.get("/")
+async def about(request: web.Request) -> web.Response:
+    """Which standard this API speaks (Open Referral UK 3.0), the profile, and where its description is."""
+    return web.json_response(v3.base_json(f"{request.scheme}://{request.host}/openapi.json"))
+
+
+@ROUTES.get("/services")
+async def list_services(request: web.Request) -> web.Response:
+    query = parse_service_query(request.query)
+    return _json_text(await _in_thread(request, _service_page, request, query))
+
+
+@ROUTES.get("/services/{id}")
+async def get_service(request: web.Request) -> web.Response:
+    """The full 3.0 service; an old id (our key, the ORUK v1 id) redirects to its UUID so links keep working."""
+    ident = request.match_info["id"]
+
+    def fetch():
+        with _connect(request) as connection:
+            return oruk_read.service_document(connection, ident)
+
+    document, moved_to = await _in_thread(request, fetch)
+    if document is not None:
+        return _json_text(document)
+    if moved_to is not None:
+        response = _error(301, "moved_permanently", f"service {ident!r} is now {moved_to!r}", id=moved_to)
+        response.headers["Location"] = f"/services/{moved_to}"
+        return response
+    return _error(404, "not_found", f"no service with id {ident!r}")
+
+
+def _listing(reader: Callable[..., Any], *args: Any) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """GET handler for a paged list that takes only page and per_page."""
+
+    async def handler(request: web.Request) -> web.Response:
+        page, per_page = paging(request.query)
+
+        def fetch() -> str:
+            with _connect(request) as connection:
+                total, items = reader(connection, page, per_page)
+            return oruk_read.page_text(items, total, page, per_page)
+
+        return _json_text(await _in_thread(request, fetch))
+
+    return handler
+
+
+def _single(table: Any, what: str) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def handler(request: web.Request) -> web.Response:
+        ident = request.match_info["id"]
+
+        def fetch() -> Optional[str]:
+            with _connect(request) as connection:
+                return oruk_read.one(connection, table, ident)
+
+        text = await _in_thread(request, fetch)
+        return (
+            _json_text(text) if text is not None else _error(404, "not_found", f"no {what} with id {ident!r}")
+        )
+
+    return handler
+
+
+ROUTES.get("/taxonomies")(_listing(oruk_read.taxonomies_page))
+ROUTES.get("/taxonomies/{id}")(_single(PublishedTaxonomy, "taxonomy"))
+ROUTES.get("/taxonomy_terms")(_listing(oruk_read.terms_page))
+ROUTES.get("/taxonomy_terms/{id}")(_single(PublishedTerm, "taxonomy term"))
+ROUTES.get("/service_at_locations/{id}")(_single(PublishedServiceAtLocation, "service at location"))
+
+
+@ROUTES.get("/service_at_locations")
+async def list_service_at_locations(request: web.Request) -> web.Response:
+    page, per_page, filters = parse_sal_query(request.query)
+
+    def fetch() -> str:
+        with _connect(request) as connection:
+            total, items = oruk_read.locations_page(connection, filters, page, per_page)
+        return oruk_read.page_text(items, total, page, per_page)
+
+    return _json_text(await _in_thread(request, fetch))
+
+
+def _v1_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
+    """One ORUK v1 page (GET /v1/services), for consumers that still read HSDS-UK 1.0."""
     with _connect(request) as connection:  # released before the JSON is built
         if query.match is None:
             total = count_all(connection)
@@ -139,14 +267,14 @@ def _service_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
     return page_json(content, page.total, query.page, query.per_page)
 
 
-@ROUTES.get("/services")
-async def list_services(request: web.Request) -> web.Response:
-    query = parse_service_query(request.query)
-    return web.json_response(await _in_thread(request, _service_page, request, query))
+@ROUTES.get("/v1/services")
+async def list_services_v1(request: web.Request) -> web.Response:
+    query = parse_v1_query(request.query)
+    return web.json_response(await _in_thread(request, _v1_page, request, query))
 
 
-@ROUTES.get("/services/{id}")
-async def get_service(request: web.Request) -> web.Response:
+@ROUTES.get("/v1/services/{id}")
+async def get_service_v1(request: web.Request) -> web.Response:
     service_id = request.match_info["id"]
 
     def fetch():
@@ -185,9 +313,21 @@ async def replace_services(request: web.Request) -> web.Response:
         )
 
     def load() -> Dict[str, Any]:
-        feed = read_feed(document, "request body")
-        summary = load_records(request.app[ENGINE], feed.records)
-        return {"loaded": summary.services, "organisations": summary.organisations, "skipped": feed.skipped}
+        feed = read_any(document, "request body")
+        summary = load_records(request.app[ENGINE], feed.records, feed.published)
+        return {
+            "version": feed.version,
+            "added": summary.added,
+            "updated": summary.updated,
+            "unchanged": summary.unchanged,
+            "refused": len(feed.skipped),
+            "removed": summary.removed,
+            "loaded": summary.services,
+            "published": summary.published,
+            "organisations": summary.organisations,
+            "not_in_chat": feed.not_in_chat,
+            "skipped": feed.skipped,
+        }
 
     try:
         result = await _in_thread(request, load)
@@ -195,8 +335,12 @@ async def replace_services(request: web.Request) -> web.Response:
         return _error(
             400,
             "invalid_feed",
-            f"the feed has {len(exc.errors)} problems; nothing was loaded",
+            exc.errors[0],
             errors=exc.errors,
+            refused=getattr(exc, "refused", None),
+            added=0,
+            updated=0,
+            unchanged=0,
         )
     log.info("directory replaced through the API: %d services", result["loaded"])
     return web.json_response(result)

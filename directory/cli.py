@@ -76,13 +76,22 @@ def _load(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     if args.dry_run:
-        from directory.oruk.importer import read_feed_file
+        from directory.oruk.import3 import read_any_file
 
-        feed = read_feed_file(args.feed)
-        print(f"ok: {len(feed.records)} services in {args.feed.name}; nothing was loaded (--dry-run)")
+        feed = read_any_file(args.feed)
+        print(
+            f"ok: Open Referral UK {feed.version} feed, {len(feed.published)} services in {args.feed.name}; "
+            "nothing was loaded (--dry-run)"
+        )
     else:
         summary, feed = load_feed(make_engine(args.database_url), args.feed)
+        print(
+            f"Open Referral UK {feed.version} feed: {summary.added} added, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {len(feed.skipped)} refused, {summary.removed} removed (one transaction)"
+        )
         _print_summary(summary)
+    for line in feed.not_in_chat:
+        print(f"published, but not offered in the chat: {line}")
     if feed.skipped:
         print(
             f"left out as not running (status inactive, defunct or temporarily closed): {', '.join(feed.skipped)}"
@@ -91,15 +100,24 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    """3.0 (default): every published service as stored; 1.0: the services the chat uses, as ORUK v1."""
+    from directory.oruk import read as oruk_read
+    from directory.oruk import v3
     from directory.oruk.export import feed_json
     from directory.store import read_records
 
     with session_scope(make_engine(args.database_url)) as session:
-        document = feed_json(read_records(session))
+        if args.format == "1.0":
+            document = feed_json(read_records(session))
+        else:
+            document = v3.feed_json(
+                [json.loads(text) for text in oruk_read.all_documents(session.connection())]
+            )
     text = json.dumps(document, ensure_ascii=False, indent=1)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
-        print(f"wrote {document['totalElements']} services to {args.out}", file=sys.stderr)
+        count = document.get("total_items", document.get("totalElements"))
+        print(f"wrote {count} services to {args.out} (Open Referral UK {args.format})", file=sys.stderr)
     else:
         print(text)
     return 0
@@ -109,9 +127,9 @@ def _check(args: argparse.Namespace) -> int:
     from directory.quality import check_records
 
     if args.oruk:
-        from directory.oruk.importer import read_feed_file
+        from directory.oruk.import3 import read_any_file
 
-        records = read_feed_file(args.oruk).records
+        records = read_any_file(args.oruk).records
     else:
         records = read_services(args.services_dir)
     report = check_records(records, today=args.today, reach=not args.no_reach)
@@ -145,12 +163,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate an Open Referral UK feed (JSON) and replace the database "
         "content with it (all or nothing)",
     )
-    feed.add_argument("feed", type=Path, help='an ORUK page {"content": [...]} or a list of services')
+    feed.add_argument(
+        "feed",
+        type=Path,
+        help='Open Referral UK 3.0 (a page {"contents": [...]}, a list of services '
+        'or one service) or HSDS-UK 1.0 (a page {"content": [...]})',
+    )
     feed.add_argument("--dry-run", action="store_true", help="validate only; do not touch the database")
     feed.add_argument("--database-url", help=database_help)
     feed.set_defaults(func=_import)
     export = sub.add_parser("export", help="write the database as an Open Referral UK feed (JSON)")
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument(
+        "--format",
+        choices=("3.0", "1.0"),
+        default="3.0",
+        help="Open Referral UK 3.0 (default) or HSDS-UK 1.0 for older consumers",
+    )
     export.add_argument("--database-url", help=database_help)
     export.set_defaults(func=_export)
     check = sub.add_parser(

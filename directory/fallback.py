@@ -42,10 +42,9 @@ def _usable(record: ServiceRecord, age: Optional[int], role: str) -> bool:
         or (record.age_max is not None and age > record.age_max)
     ):
         return False
-    if role == "professional":
-        return True
-    audiences = {"young_person"} if role == "young_person" else {"parent", "young_person"}
-    return bool(audiences & set(record.audiences)) and bool(vocab.DIRECT_ROUTES & set(record.how_to_refer))
+    if not set(vocab.AUDIENCES_FOR[role]) & set(record.audiences):
+        return False
+    return role == "professional" or bool(vocab.DIRECT_ROUTES & set(record.how_to_refer))
 
 
 def national_services(age: Optional[int] = None, role: Optional[str] = None) -> List[dict]:

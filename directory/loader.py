@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from directory.models import (
     ConcernTerm,
     Contact,
     Organisation,
+    PublishedDocument,
     ReferralRoute,
     SearchEntry,
     Service,
@@ -34,7 +35,8 @@ from directory.models import (
     ServiceConcern,
     SupersededArea,
 )
-from directory.oruk.importer import FeedImport, read_feed_file
+from directory.oruk import publish
+from directory.oruk.import3 import Feed, read_any_file
 from directory.records import SERVICES_DIR, ServiceRecord, read_services, slugify
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,25 @@ class LoadSummary:
     services: int = 0
     organisations: int = 0
     by_area: Dict[str, int] = field(default_factory=dict)  # "London" counts London-wide services once
+    published: int = 0  # services in the 3.0 API and export (imported ones the chat cannot use too)
+    added: int = 0  # compared with the directory before this load, by 3.0 id
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+def _compare(session: Session, published: List[publish.Published], summary: LoadSummary) -> None:
+    """Count added, updated, unchanged and removed services against what the database held before."""
+    before = dict(session.execute(select(PublishedDocument.id, PublishedDocument.document)).all())
+    for entry in published:
+        old = before.pop(entry.document["id"], None)
+        if old is None:
+            summary.added += 1
+        elif old == publish.dumps(entry.document):
+            summary.unchanged += 1
+        else:
+            summary.updated += 1
+    summary.removed = len(before)
 
 
 def _service_row(record: ServiceRecord, organisation_id: str) -> Service:
@@ -120,8 +141,17 @@ def _superseded(records: Iterable[ServiceRecord]) -> set:
     }
 
 
-def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> LoadSummary:
-    """Delete everything and insert these records in the caller's transaction (no commit here)."""
+def replace_contents(
+    session: Session, records: Iterable[ServiceRecord], published: Optional[List[publish.Published]] = None
+) -> LoadSummary:
+    """Delete everything and insert these records in the caller's transaction (no commit here).
+
+    `published` are the 3.0 documents to serve (an imported 3.0 feed's, as given); by default our records'.
+    """
+    records = list(records)
+    published = publish.own(records) if published is None else published
+    summary = LoadSummary(published=len(published))
+    _compare(session, published, summary)
     for table in TABLES_IN_DELETE_ORDER:
         session.execute(delete(table))
     order = bit_order()
@@ -130,10 +160,8 @@ def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> Load
         for c in load_concerns().values()
     )
     session.flush()
-    summary = LoadSummary()
     organisations: Dict[str, Organisation] = {}
     areas: Counter = Counter()
-    records = list(records)
     for record in records:
         org_id = slugify(record.organisation)
         if org_id not in organisations:
@@ -148,6 +176,9 @@ def replace_contents(session: Session, records: Iterable[ServiceRecord]) -> Load
     )
     session.add_all(_clustered(entry for record in records for entry in _search_entries(record)))
     session.flush()
+    for table, rows in publish.rows(published):  # parents first; executemany, no ORM objects
+        if rows:
+            session.execute(insert(table.__table__), rows)
     for table in TABLES_IN_DELETE_ORDER:  # fresh statistics so the planner uses the right indexes
         session.execute(text(f"ANALYZE {table.__tablename__}"))
     summary.organisations = len(organisations)
@@ -173,21 +204,23 @@ def _vacuum(engine: Engine) -> None:
         log.warning("directory loaded, but VACUUM failed (%s); autovacuum will catch up", type(exc).__name__)
 
 
-def load_records(engine: Engine, records: List[ServiceRecord]) -> LoadSummary:
+def load_records(
+    engine: Engine, records: List[ServiceRecord], published: Optional[List[publish.Published]] = None
+) -> LoadSummary:
     """Replace the directory with already-validated records in one transaction (then VACUUM, see _vacuum)."""
     create_schema(engine)
     with session_scope(engine) as session:
-        summary = replace_contents(session, records)
+        summary = replace_contents(session, records, published)
     _vacuum(engine)
     log.info("directory loaded: %d services, %d organisations", summary.services, summary.organisations)
     return summary
 
 
-def load_feed(engine: Engine, path: Path) -> Tuple[LoadSummary, FeedImport]:
-    """Validate an Open Referral UK feed file, then replace the database content with it (all or nothing:
-    raises DirectoryDataError naming every bad record and field before the database is touched)."""
-    feed = read_feed_file(path)
-    return load_records(engine, feed.records), feed
+def load_feed(engine: Engine, path: Path) -> Tuple[LoadSummary, Feed]:
+    """Validate an Open Referral UK feed file (3.0, or 1.0), then replace the database content with it in one
+    transaction (raises DirectoryDataError before the database is touched when the feed is not valid)."""
+    feed = read_any_file(path)
+    return load_records(engine, feed.records, feed.published), feed
 
 
 def load_directory(engine: Engine, services_dir: Optional[Path] = None) -> LoadSummary:

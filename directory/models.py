@@ -16,7 +16,7 @@ and when they were last checked (`last_verified`).
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -183,8 +183,115 @@ class Contact(Base):
     position = Column(Integer, nullable=False)
 
 
+class PublishedService(Base):
+    """A service as published in Open Referral UK 3.0: the whole JSON document, kept as given.
+
+    Why a document and not more columns: an imported feed must come back out unchanged, including fields
+    the chat never uses (locations, fees, languages ...), so the standard's JSON is the source of truth for
+    publishing; the columns here are only what the 3.0 filters need. Our own entries' documents are built
+    from their records at load time (directory.oruk.v3). `service_id` is our key: the matching row (when
+    the chat can use the service) and the old id that still resolves to this one.
+    """
+
+    __tablename__ = "oruk_service"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id = Column(String(36), primary_key=True)  # the 3.0 id, a UUID
+    service_id = Column(String(80), nullable=True, unique=True)
+    position = Column(Integer, nullable=False, unique=True)
+    status = Column(String(20), nullable=False)
+    search_text = Column(Text, nullable=False)  # lower-case name and description, for `search`
+    minimum_age = Column(Float, nullable=True)
+    maximum_age = Column(Float, nullable=True)
+
+
+class PublishedDocument(Base):
+    """The JSON of a published service, in its own table so that filtering and counting scan narrow rows
+    (with the documents inline, a count over 10 000 services read every document's pages on SQLite)."""
+
+    __tablename__ = "oruk_document"
+
+    id = Column(String(36), ForeignKey("oruk_service.id", ondelete="CASCADE"), primary_key=True)
+    item = Column(Text, nullable=False)  # JSON: the list item (one-to-one fields)
+    document = Column(Text, nullable=False)  # JSON: the full nested service, as given
+
+
+class PublishedAttribute(Base):
+    """Derived: the taxonomy terms a published service carries (`taxonomy_term_id`, `taxonomy_id` filters)."""
+
+    __tablename__ = "oruk_service_term"
+
+    oruk_service_id = Column(String(36), ForeignKey("oruk_service.id", ondelete="CASCADE"), primary_key=True)
+    term_id = Column(String(36), primary_key=True)
+    taxonomy_id = Column(String(36), nullable=True, index=True)
+
+    __table_args__ = (Index("ix_oruk_service_term_term", "term_id", "oruk_service_id"),)
+
+
+class PublishedSchedule(Base):
+    """Derived: one row per (schedule, day) of a published service (`day`, `start_time`, `end_time`)."""
+
+    __tablename__ = "oruk_schedule"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    oruk_service_id = Column(
+        String(36), ForeignKey("oruk_service.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    day = Column(String(2), nullable=True)  # MO .. SU; None when the schedule names no day
+    opens_at = Column(String(8), nullable=True)  # HH:MM:SS
+    closes_at = Column(String(8), nullable=True)
+
+
+class PublishedTaxonomy(Base):
+    """A taxonomy: ours (directory.oruk.taxonomy), or one an imported feed's terms name."""
+
+    __tablename__ = "oruk_taxonomy"
+
+    id = Column(String(36), primary_key=True)
+    position = Column(Integer, nullable=False)
+    document = Column(Text, nullable=False)
+
+
+class PublishedTerm(Base):
+    """A taxonomy term used by the directory, with its JSON as published."""
+
+    __tablename__ = "oruk_taxonomy_term"
+
+    id = Column(String(36), primary_key=True)
+    taxonomy_id = Column(String(36), nullable=True, index=True)
+    position = Column(Integer, nullable=False)
+    document = Column(Text, nullable=False)
+
+
+class PublishedServiceAtLocation(Base):
+    """A service at a location from a published service (only imported feeds have them: no addresses are
+    made up for our own entries). `postcode` is the address's postcode as written, upper case, no spaces."""
+
+    __tablename__ = "oruk_service_at_location"
+
+    id = Column(String(36), primary_key=True)
+    oruk_service_id = Column(
+        String(36), ForeignKey("oruk_service.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position = Column(Integer, nullable=False)
+    postcode = Column(String(12), nullable=True)
+    latitude = Column(Float, nullable=True)
+    longitude = Column(Float, nullable=True)
+    document = Column(Text, nullable=False)  # the service_at_location object as in the service document
+
+
+PUBLISHED_TABLES = (
+    PublishedServiceAtLocation,
+    PublishedSchedule,
+    PublishedAttribute,
+    PublishedDocument,
+    PublishedService,
+    PublishedTerm,
+    PublishedTaxonomy,
+)
+
 # Children first when deleting, parents first when inserting.
-TABLES_IN_DELETE_ORDER = (
+TABLES_IN_DELETE_ORDER = PUBLISHED_TABLES + (
     SearchEntry,
     Contact,
     ReferralRoute,

@@ -8,7 +8,6 @@ the directory stays usable without spaCy or Rasa and one message costs microseco
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,9 +15,13 @@ from typing import Any, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, S
 
 import yaml
 
+# The special values a borough slot can take besides the 33 boroughs (defined once, in directory.vocab).
+from directory.spelling import deletes, osa_distance
+from directory.text import word_key as fold  # the one key of a typed word (directory/text.py)
+from directory.vocab import NOT_GIVEN as NOT_GIVEN
+from directory.vocab import OUTSIDE_LONDON as OUTSIDE_LONDON
+
 PLACES_FILE = Path(__file__).parent / "data" / "places.yml"
-OUTSIDE_LONDON = "Outside London"
-NOT_GIVEN = "Not given"
 
 KIND_BOROUGH = "borough"
 KIND_ALIAS = "alias"
@@ -41,7 +44,6 @@ _FILLERS = frozenset(
 
 _TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|&|[^\w\s]")
 _JOINERS = frozenset("-'\u2019/")
-_STRETCHED = re.compile(r"([a-z])\1{2,}")
 _DISTRICT = re.compile(r"^([a-z]{1,2})(\d[a-z\d]?)$")
 _GLUED_POSTCODE = re.compile(r"^([a-z]{1,2}\d[a-z\d]?)(\d[abd-hjlnp-uw-z]{2})$")
 _INWARD = re.compile(r"^\d[abd-hjlnp-uw-z]{2}$")
@@ -92,7 +94,6 @@ class Places:
     """Everything places.yml says, compiled once into look-up tables."""
 
     boroughs: Tuple[str, ...]
-    trusts: Dict[str, str]
     phrases: Dict[Tuple[str, ...], _Entry]
     compact: Dict[str, _Entry]
     districts: Dict[str, Tuple[str, ...]]
@@ -108,10 +109,6 @@ class Places:
     first_words: Dict[str, int]
     longest_name: int
 
-    def trust_for(self, borough: str) -> Optional[str]:
-        """The trust code for a borough, None for "Outside London" or anything unknown."""
-        return self.trusts.get(borough)
-
 
 @lru_cache(maxsize=1)
 def _raw() -> Dict[str, Any]:
@@ -124,19 +121,15 @@ def london_boroughs() -> Tuple[str, ...]:
     return tuple(_raw()["boroughs"])
 
 
+@lru_cache(maxsize=1)
+def _trusts() -> Dict[str, str]:
+    return {name: info["trust"] for name, info in _raw()["boroughs"].items()}
+
+
 def trust_for(borough: str) -> str | None:
-    """The NHS mental health trust whose 24/7 line covers this borough, or None outside London."""
-    entry = _raw()["boroughs"].get(borough)
-    return entry["trust"] if entry else None
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lower-case, accent-free, apostrophe-free form of one word; stretched letters cut to two."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.replace("'", "").replace("\u2019", "")
-    return _STRETCHED.sub(r"\1\1", text)
+    """The NHS mental health trust whose 24/7 line covers this borough; None for "Outside London", "Not
+    given" or anything unknown. The one borough-to-trust map: `trust` of each borough in places.yml."""
+    return _trusts().get(borough)
 
 
 def tokenize(text: str) -> List[_Token]:
@@ -169,34 +162,9 @@ def _texts(values: Iterable[Any]) -> List[str]:
     return values
 
 
-def _deletes(word: str) -> Iterable[str]:
-    """The word and every string made by deleting one letter of it.
-
-    Indexing names and looking up words this way (the symmetric-delete trick) finds every pair one edit
-    apart and most pairs two edits apart with only len(word) + 1 look-ups; _damerau then checks the distance.
-    """
-    yield word
-    for i in range(len(word)):
-        yield word[:i] + word[i + 1 :]
-
-
 def _allowed_distance(length: int) -> int:
     """Edits tolerated for a name of this many letters: none under 6, one up to 9, two from 10."""
     return 0 if length < 6 else 1 if length < 10 else 2
-
-
-def _damerau(a: str, b: str) -> int:
-    """Optimal string alignment distance (a swap of two neighbouring letters counts as one edit)."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[-2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
 
 
 def _entries(raw: Dict[str, Any]) -> List[Tuple[str, _Entry]]:
@@ -247,12 +215,13 @@ def load_places() -> Places:
         name_words.setdefault(joined, len(keys))
         if _allowed_distance(len(joined)) == 0:
             continue
-        for variant in _deletes(joined):
+        # one deletion on each side finds every pair one edit apart and most pairs two apart, with
+        # len(word) + 1 look-ups (directory.spelling); osa_distance then checks the distance
+        for variant in deletes(joined, 1):
             fuzzy_sets.setdefault(variant, set()).add(joined)
     districts = {code.upper(): tuple(_as_list(value)) for code, value in raw["postcode_districts"].items()}
     return Places(
         boroughs=tuple(raw["boroughs"]),
-        trusts={name: info["trust"] for name, info in raw["boroughs"].items()},
         phrases=phrases,
         compact=compact,
         districts=districts,
@@ -311,11 +280,11 @@ def _fuzzy_lookup(word: str) -> Optional[Tuple[str, int]]:
     if len(word) < 5 or word in places.fuzzy_never:
         return None
     best: Optional[Tuple[str, int]] = None
-    for variant in _deletes(word):
+    for variant in deletes(word, 1):
         for name in places.fuzzy_index.get(variant, ()):
             if name[0] != word[0] or abs(len(name) - len(word)) > _allowed_distance(len(name)):
                 continue
-            distance = _damerau(word, name)
+            distance = osa_distance(word, name, _allowed_distance(len(name)))
             if distance <= _allowed_distance(len(name)) and (best is None or distance < best[1]):
                 best = (name, distance)
     return best
@@ -437,7 +406,7 @@ def _find(text: str) -> Tuple[Tuple[PlaceMatch, int], ...]:
             continue
         match = PlaceMatch(
             borough=entry.borough,
-            nhs_trust=places.trust_for(entry.borough),
+            nhs_trust=trust_for(entry.borough),
             kind=entry.kind,
             place=cand.place,
             text=text[start:end],

@@ -25,11 +25,6 @@ from sqlalchemy.sql import Select
 from directory import vocab
 from directory.models import Organisation, SearchEntry, Service, SupersededArea
 
-AUDIENCES_FOR = {
-    "young_person": ("young_person",),
-    "parent": ("parent", "young_person"),
-    "professional": vocab.AUDIENCES,
-}
 DIRECT_MASK = vocab.bits(sorted(vocab.DIRECT_ROUTES), vocab.REFERRAL_ROUTES)
 SELF_MASK = vocab.bits(sorted(vocab.SELF_ROUTES), vocab.REFERRAL_ROUTES)
 PARENT_MASK = vocab.bits(["parent"], vocab.AUDIENCES)
@@ -80,7 +75,7 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
     stmt = select(*columns).where(
         entry.area.in_(bindparam("areas", expanding=True)),
         _has(entry.concern_bits, bindparam("wanted", type_=Integer)),
-        _has(entry.audience_bits, vocab.bits(AUDIENCES_FOR[role], vocab.AUDIENCES)),
+        _has(entry.audience_bits, vocab.bits(vocab.AUDIENCES_FOR[role], vocab.AUDIENCES)),
         entry.age_min.is_(None) | (entry.age_min <= bindparam("age_high", type_=Integer)),
         entry.age_max.is_(None) | (entry.age_max >= bindparam("age_low", type_=Integer)),
         # a national service gives way to its local variant in that borough

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
 ROLES: tuple[str, ...] = ("young_person", "parent", "professional")
 AUDIENCES: tuple[str, ...] = ROLES
+#: Roles that ask for someone else (the age given is the child's); they get adult wording.
+ADULT_ROLES: frozenset[str] = frozenset({"parent", "professional"})
+#: Which services' audiences each role is shown (matching's SQL and the fallback both read this): a parent
+#: also sees what the young person can use; a professional sees everything.
+AUDIENCES_FOR: dict[str, tuple[str, ...]] = {
+    "young_person": ("young_person",),
+    "parent": ("parent", "young_person"),
+    "professional": AUDIENCES,
+}
 # Groups a person may volunteer ("I'm a care leaver", "I'm autistic"): a service's `only_for` (it serves no one
 # else) and `groups` (it is meant especially for them) use these; docs/contracts.md lists them.
 NEEDS: tuple[str, ...] = (
@@ -30,11 +44,25 @@ SCOPE_LOCAL, SCOPE_LONDON, SCOPE_NATIONAL, SCOPE_ONLINE = "local", "london", "na
 SCOPES: tuple[str, ...] = (SCOPE_LOCAL, SCOPE_LONDON, SCOPE_NATIONAL, SCOPE_ONLINE)
 SCOPE_RANK = {SCOPE_LOCAL: 0, SCOPE_LONDON: 1, SCOPE_NATIONAL: 2, SCOPE_ONLINE: 2}  # lower is shown first
 
-# Ages: a service must start within childhood/young adulthood (age_min <= 25). age_max may go above 25
-# for services that also serve adults (Listening Works 18-27, Papyrus up to 35); ALL_AGES_MAX (120)
-# marks an all-age service such as NHS 111 or Shout.
-MAX_AGE_MIN = 25
+# Ages: the limits and wording bands in data/ages.yml, the one source of every age rule.
+AGES_FILE = Path(__file__).parent / "data" / "ages.yml"
+_AGES: dict[str, Any] = yaml.safe_load(AGES_FILE.read_text(encoding="utf-8"))
+YOUNGEST_SELF_USER: int = int(_AGES["youngest_self_user"])
+OLDEST_SERVED: int = int(_AGES["oldest_served"])
+AGE_BANDS: tuple[tuple[str, int, int], ...] = tuple(
+    (name, int(low), int(high)) for name, (low, high) in _AGES["bands"].items()
+)
+# A service must start within the ages served (age_min <= OLDEST_SERVED). age_max may go above it for
+# services that also serve adults (Listening Works 18-27, Papyrus up to 35); ALL_AGES_MAX (120) marks an
+# all-age service such as NHS 111 or Shout.
+MAX_AGE_MIN = OLDEST_SERVED
 ALL_AGES_MAX = 120
+
+
+def age_band_for(age: int) -> Optional[str]:
+    """The wording band (`age_band` slot) of an age, None over the oldest age served."""
+    return next((name for name, low, high in AGE_BANDS if low <= age <= high), None)
+
 
 # Routes a young person or a parent can use without a professional: anything else is "ask your GP or school".
 DIRECT_ROUTES: frozenset[str] = frozenset({"self", "online", "drop_in", "parent"})

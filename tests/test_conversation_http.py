@@ -61,16 +61,16 @@ def test_opening_says_what_it_is_and_asks_who_is_asking(assistant: AssistantProc
 
 
 @pytest.mark.parametrize(
-    "borough_text, area, nearby_service_word",
+    "borough_text, area",
     [
-        ("hackney", "Hackney", "Hackney"),
-        ("I live in Westminster", "Westminster", None),
-        ("notting hill", "Kensington and Chelsea", None),
-        ("EC2", "City of London", None),
+        ("hackney", "Hackney"),
+        ("I live in Westminster", "Westminster"),
+        ("notting hill", "Kensington and Chelsea"),
+        ("EC2", "City of London"),
     ],
 )
 def test_young_person_in_each_core_borough_gets_local_services_first(
-    assistant: AssistantProcesses, borough_text: str, area: str, nearby_service_word: str
+    assistant: AssistantProcesses, borough_text: str, area: str
 ) -> None:
     turns = converse(
         assistant,
@@ -324,7 +324,7 @@ def test_two_misunderstandings_move_on_instead_of_asking_a_third_time(assistant:
 
 
 # ---------------------------------------------------------------- issue 14: holding a conversation
-ENGLISH_ONLY = "only chat in english"
+ENGLISH_ONLY = re.compile(r"only (chat|works) in english")
 
 
 def said(replies: List[Dict[str, Any]]) -> str:
@@ -350,7 +350,7 @@ def test_questions_about_the_list_are_answered_from_the_directory(assistant: Ass
     )
     listed = [s["id"] for s in services_payload(turns[0])["services"]]
     free = turns[1]
-    assert ENGLISH_ONLY not in said(free) and "take care" not in said(free), dump(free)
+    assert not ENGLISH_ONLY.search(said(free)) and "take care" not in said(free), dump(free)
     assert [c["id"] for c in service_cards(free)] == listed
     assert [c["id"] for c in service_cards(turns[2])] == listed[:1], dump(turns[2])
     assert "contact:" in said(turns[2])
@@ -404,11 +404,11 @@ def test_other_languages_get_the_english_only_reply_and_english_never_does(
 ) -> None:
     """(3) the language reply only for another language; an unclear English message gets a rephrase prompt."""
     spanish = converse(assistant, ["hola necesito ayuda para mi hijo"])[0]
-    assert ENGLISH_ONLY in said(spanish) and "interpreter" in said(spanish), dump(spanish)
+    assert ENGLISH_ONLY.search(said(spanish)) and "interpreter" in said(spanish), dump(spanish)
     assert any(r.get("buttons") for r in spanish)
     for message in ["hmm the thing with the stuff", "which of these is free?", "ok im safe for now"]:
         reply = converse(assistant, [message])[0]
-        assert ENGLISH_ONLY not in said(reply), (message, dump(reply))
+        assert not ENGLISH_ONLY.search(said(reply)), (message, dump(reply))
         assert "take care" not in said(reply), (message, dump(reply))
         assert any(r.get("buttons") for r in reply) or services_payload(reply), (message, dump(reply))
 

@@ -6,10 +6,13 @@ other tests' results): the run fails if any test the hazard log names did not pa
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Dict, List, Set
 
 import pytest
 
+from bot.server.settings import ROOT
 from tests.support.hazards import HAZARD_LOG, LIKELIHOOD, RISK_MATRIX, SEVERITY, hazard_test_ids, load_hazards
 
 REQUIRED_TITLES = [
@@ -64,11 +67,58 @@ def test_every_control_names_tests(hazards: List[Dict]) -> None:
             assert control.get("tests"), f"{hazard['id']}: control without tests: {control['description']}"
 
 
-def test_every_named_test_exists(request: pytest.FixtureRequest) -> None:
-    """Each id must match a collected test (parametrised tests match by their base id)."""
-    collected: Set[str] = {item.nodeid.split("[")[0] for item in request.session.items}
+def _defined_tests(path: Path) -> Set[str]:
+    """`path::test` and `path::Class::test` ids of the test functions a file defines (read, not imported)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    relative = path.relative_to(ROOT).as_posix()
+    ids = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            ids.add(f"{relative}::{node.name}")
+        elif isinstance(node, ast.ClassDef):
+            ids |= {
+                f"{relative}::{node.name}::{item.name}"
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            }
+    return ids
+
+
+def test_every_named_test_exists() -> None:
+    """Each id names a test function in a test file (parametrised tests by their base id), on any run."""
     named = hazard_test_ids()
-    if not {n.split("::")[0] for n in named} <= {c.split("::")[0] for c in collected}:
-        pytest.skip("run the whole suite to check test ids (some test files were not collected)")
-    missing = sorted(named - collected)
+    files = {ROOT / test.split("::")[0] for test in named}
+    missing_files = sorted(str(f.relative_to(ROOT)) for f in files if not f.is_file())
+    assert not missing_files, f"{HAZARD_LOG} names test files that do not exist: {missing_files}"
+    defined = set().union(*(_defined_tests(f) for f in files))
+    missing = sorted(named - defined)
     assert not missing, f"{HAZARD_LOG} names tests that do not exist: {missing}"
+
+
+NAMED = {"t.py::a", "t.py::b"}
+
+
+@pytest.mark.parametrize(
+    "collected, outcomes, fails, says",
+    [
+        (NAMED | {"t.py::c"}, {"t.py::a": ["passed"], "t.py::b": ["passed"]}, False, "all 2 tests"),
+        (
+            NAMED,
+            {"t.py::a": ["passed"], "t.py::b": ["skipped"]},
+            True,
+            "FULL RUN FAILED: did not pass: ['t.py::b']",
+        ),
+        (NAMED, {"t.py::a": ["passed", "skipped"]}, True, "did not run: ['t.py::b']"),
+        ({"t.py::a"}, {"t.py::a": ["passed"]}, False, "PARTIAL RUN: 1 of the 2"),
+        ({"t.py::a"}, {"t.py::a": ["skipped"]}, False, "skipped: ['t.py::a']"),
+        ({"t.py::a"}, {"t.py::a": ["failed"]}, True, "failed: ['t.py::a']"),
+    ],
+    ids=["full-passed", "full-skipped", "full-unrun", "partial-says-so", "partial-skipped", "partial-failed"],
+)
+def test_the_session_check_fails_a_full_run_with_a_skipped_control_and_names_a_partial_one(
+    collected: Set[str], outcomes: Dict[str, List[str]], fails: bool, says: str
+) -> None:
+    from tests.conftest import hazard_check
+
+    result = hazard_check(NAMED, collected, outcomes)
+    assert result[0] is fails and says in result[1], result

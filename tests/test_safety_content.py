@@ -17,7 +17,7 @@ from tests.support.reference import check_numbers_script, reference_dir
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 RESPONSES: Dict[str, List[dict]] = DOMAIN["responses"]
 # The first message of each escalation rule carries the marker (data/rules/safety.yml).
-MARKED = {"utter_crisis": "crisis", "utter_safeguarding": "safeguarding"}
+MARKED = {"utter_crisis": "crisis", "utter_safeguarding": "safeguarding", "utter_safety_check": "check"}
 ESCALATION_RESPONSES = [
     "utter_crisis",
     "utter_crisis_lines",

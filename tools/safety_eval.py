@@ -1,10 +1,12 @@
-"""Safety evaluation: does every crisis message escalate, and do ordinary messages stay calm?
+"""Safety evaluation on a development set: does every crisis message escalate, do ordinary ones stay calm?
 
-    python -m tools.safety_eval [--model PATH] [--detector-only] [--corpus DIR] [--holdout]
+    python -m tools.safety_eval [--model PATH] [--detector-only] [--corpus DIR] [--set NAME]
 
-Reads `must_escalate.yml` and `must_not_escalate.yml` (a YAML mapping with a `messages` list; each item has
-`text`, and must-escalate items also `escalation`, `category`, `subject`) from the corpus directory
-(default tests/data/risk). By default every message goes through the newest trained model in `models/`
+Reads one development pair (default `corpus`: corpus_escalate.yml and corpus_not.yml; a YAML mapping with a
+`messages` list; each item has `text`, and must-escalate items also `escalation`, `category`, `subject`)
+from tests/data/dev/risk. These sets have all been used to change the detector, so their figures measure
+fit, not generalisation: the published figures come from the sealed held-out sets (`make eval`,
+tools/eval.py). By default every message goes through the newest trained model in `models/`
 (the real NLU pipeline, RiskDetector last); `--detector-only` runs the bare RiskMatcher instead.
 Prints recall, false-positive rate, per-category recall, escalation/subject accuracy and the misses.
 Corpus sentences are printed on the console for the person running the evaluation; nothing is logged.
@@ -26,9 +28,9 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.nlu.risk.subject import SELF, UNSTATED
+from tools.eval_sets import DEV_RISK_DIR, DEV_RISK_SETS, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = ROOT / "tests" / "data" / "risk"
+DEFAULT_CORPUS = DEV_RISK_DIR
 MAX_FALSE_POSITIVE_RATE = 0.03
 RISK_INTENTS = ("crisis", "safeguarding")
 
@@ -61,13 +63,11 @@ def load_cases(path: Path) -> List[Case]:
     return cases
 
 
-CORPUS_FILES = ("must_escalate.yml", "must_not_escalate.yml")
-#: The corpus author's held-out pair: report it as generalisation, never tune on its failures.
-HOLDOUT_FILES = ("holdout_escalate.yml", "holdout_not.yml")
+CORPUS_FILES = DEV_RISK_SETS["corpus"]
 
 
 def load_corpus(directory: Path, names: Sequence[str] = CORPUS_FILES) -> Tuple[List[Case], List[Case]]:
-    """(must_escalate, must_not_escalate); FileNotFoundError with the missing path when absent."""
+    """(must_escalate, must_not_escalate) of a pair; FileNotFoundError with the missing path when absent."""
     files = [directory / names[0], directory / names[1]]
     for file in files:
         if not file.exists():
@@ -210,17 +210,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, help="trained model .tar.gz (default: newest in models/)")
     parser.add_argument("--detector-only", action="store_true", help="run the bare RiskMatcher, no model")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="directory with the pair")
     parser.add_argument(
-        "--corpus", type=Path, default=DEFAULT_CORPUS, help="directory with the two YAML files"
-    )
-    parser.add_argument(
-        "--holdout",
-        action="store_true",
-        help="use the held-out pair (holdout_escalate.yml, holdout_not.yml): report only, never tune",
+        "--set", default="corpus", choices=sorted(DEV_RISK_SETS), help="development pair (default corpus)"
     )
     args = parser.parse_args(argv)
     try:
-        escalate, calm = load_corpus(args.corpus, HOLDOUT_FILES if args.holdout else CORPUS_FILES)
+        escalate, calm = load_corpus(args.corpus, DEV_RISK_SETS[args.set])
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 2

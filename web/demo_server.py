@@ -98,7 +98,7 @@ class DemoHandler(SimpleHTTPRequestHandler):
             )
         super().end_headers()
 
-    def log_request(self, code: object = "-", size: object = "-") -> None:
+    def log_request(self, code: "int | str" = "-", size: "int | str" = "-") -> None:
         if str(getattr(code, "value", code)).startswith(("4", "5")):  # quiet: only failures are printed
             super().log_request(code, size)
 
@@ -125,7 +125,7 @@ class DemoServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> "DemoServer":
         self.thread.start()

@@ -28,8 +28,8 @@ from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.nlu.risk.subject import OTHER, SELF, UNSTATED
+from directory.vocab import ADULT_ROLES
 
-ADULT_ROLES = frozenset({"parent", "professional"})
 RISK_SUBJECT = "risk_subject"
 
 

@@ -16,7 +16,8 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.trackers import DialogueStateTracker
 
-ESCALATION_INTENTS = frozenset({"crisis", "safeguarding"})
+#: Intents whose rules answer before an active form sees the message (data/rules/safety.yml).
+ESCALATION_INTENTS = frozenset({"crisis", "safeguarding", "risk_check", "other_language"})
 
 
 def is_escalation_turn(tracker: DialogueStateTracker) -> bool:

@@ -13,8 +13,8 @@ valid exactly when it passes the common part and its own type's part; trying all
 of a turn's CPU (bench/bench_load.py profile, 2026-11-26). Whatever fails that check (an unknown event type
 included) goes through the full validator, which gives Rasa's own verdict and error message.
 
-`install()` replaces `RemoteAction._validate_action_result`; our REST channel module calls it when Rasa
-loads the channels, before any action runs.
+`install()` replaces `RemoteAction._validate_action_result`; `bot.server.rasa_patches.apply_rasa_patches()`
+calls it when Rasa builds our channels, before any action runs.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def _valid_by_event_type(result: Any) -> bool:
     if not outer.is_valid(result):
         return False
     for event in result.get("events", ()) if isinstance(result, dict) else ():
-        validator = per_type.get(event.get("event")) if isinstance(event, dict) else None
+        validator = per_type.get(str(event.get("event"))) if isinstance(event, dict) else None
         if validator is None or not validator.is_valid(event):
             return False
     return True
@@ -79,8 +79,12 @@ def validate_action_result(_action: RemoteAction, result: Dict[str, Any]) -> boo
     return True
 
 
+#: Rasa's own method, before `install()` (bot/server/rasa_patches.py checks its signature).
+RASA_VALIDATE = RemoteAction._validate_action_result
+
+
 def install() -> None:
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+    RemoteAction._validate_action_result = validate_action_result
 
 
-__all__ = ["install", "validate_action_result", "ValidationError"]
+__all__ = ["install", "validate_action_result", "ValidationError", "RASA_VALIDATE"]

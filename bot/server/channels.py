@@ -37,15 +37,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.server import action_response_check, endpoint_sessions, log_privacy
 from bot.server.message_guard import BadRequest, parse_body
+from bot.server.rasa_patches import apply_rasa_patches
 
 log = logging.getLogger(__name__)
-# Rasa imports channels after configuring logging and before loading the model: the one moment our code runs
-# in the Rasa process before any message. Each changes how Rasa works, not what it does (see each module).
-log_privacy.install()
-action_response_check.install()
-endpoint_sessions.install()
 
 MAX_PENDING_PER_SENDER = int(os.environ.get("MAX_PENDING_PER_SENDER", "5"))
 #: Longest wait for Rasa's answer; past it the person gets the technical-problem reply (503).
@@ -71,6 +66,7 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def __init__(self) -> None:
+        apply_rasa_patches()  # Rasa builds its channels before any message: see bot/server/rasa_patches.py
         self.pending: Counter = Counter()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

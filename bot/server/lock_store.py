@@ -223,9 +223,9 @@ class ResilientLockStore(LockStore):
 
     async def _acquire(self, conversation_id: Text, lifetime: float) -> "tuple[LockStore, int, TicketLock]":
         store = self._current()
-        if store is self.redis:
+        if store is self.redis and self.redis is not None:
             try:
-                ticket, lock = await self._wait_in_redis(store, conversation_id, lifetime)
+                ticket, lock = await self._wait_in_redis(self.redis, conversation_id, lifetime)
                 self._redis_worked()
                 return store, ticket, lock
             except LockError:
@@ -239,8 +239,9 @@ class ResilientLockStore(LockStore):
         self, store: AtomicRedisLockStore, conversation_id: Text, lifetime: float
     ) -> "tuple[int, TicketLock]":
         """Take a ticket and wait for it: one script run when nobody else holds the conversation."""
-        state: Optional[TicketState] = store.take_ticket(conversation_id, lifetime)
-        ticket = state.ticket
+        first = store.take_ticket(conversation_id, lifetime)
+        ticket = first.ticket
+        state: Optional[TicketState] = first
         while state is not None and state.serving != ticket:
             await asyncio.sleep(self.poll_interval_s)
             state = store.poll(conversation_id, ticket)

@@ -9,8 +9,9 @@ stop ERROR lines.
 
 `install()` puts a processor in front of Rasa's own that withholds those fields, renders tracebacks
 without local variables, and drops the interpolator's false errors about button payloads. Rasa configures
-structlog before it loads input channels, and our channel module calls `install()` when Rasa imports it;
-loggers already created share the same processor list, which is changed in place.
+structlog before it builds the input channels, and our channels' constructors call `install()` (through
+`bot.server.rasa_patches.apply_rasa_patches()`); loggers already created share the same processor list,
+which is changed in place.
 
 `install_sql_filter()` (part of `install()`, and used alone by the action server) adds a filter to the
 standard logging handlers that cuts the `[parameters: ...]` part of SQLAlchemy errors: Rasa's

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 #: Request bodies larger than this are refused (413) before parsing. A 100 000-character message of
 #: emoji written as JSON escapes is about 1.2 MB.
@@ -50,7 +50,7 @@ def clean_text(text: str) -> str:
     people write.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kept = []
+    kept: List[str] = []
     for char in text:
         category = unicodedata.category(char)
         if category == "Cs" or (category == "Cc" and char not in _KEEP_CONTROLS):

@@ -28,11 +28,15 @@ FINGERPRINT_INPUTS = (
     "bot/nlu/extractors",
     "bot/nlu/risk",
     "bot/nlu/lexicons",
+    "bot/nlu/language",
+    "corpus/risk",
     "bot/dialogue/policies.py",
     "bot/nlu/nlp.py",
-    "bot/nlu/text.py",
+    "directory/text.py",
     "directory/places.py",
     "directory/data/places.yml",
+    "directory/vocab.py",
+    "directory/data/ages.yml",
 )
 FINGERPRINT_SUFFIXES = (".yml", ".yaml", ".py")
 

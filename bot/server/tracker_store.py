@@ -34,6 +34,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import create_engine, insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ def _row(sender_id: Text, event: Event) -> Dict[str, Any]:
 
 class LeanSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that counts stored events only when it cannot know them (see module doc)."""
+
+    engine: Engine
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # connects (waiting for the database) and creates the table

@@ -33,6 +33,7 @@ from sanic import Blueprint
 
 from bot.server.channels import HANDLE_TIMEOUT_S, TECHNICAL_PROBLEM
 from bot.server.message_guard import BadRequest, cap_length, clean_sender, clean_text
+from bot.server.rasa_patches import apply_rasa_patches
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,10 @@ class WidgetSocketIOOutput(SocketIOOutput):
 
 class WidgetSocketIOInput(SocketIOInput):
     """Rasa's socket.io input channel, answering through `WidgetSocketIOOutput`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        apply_rasa_patches()  # Rasa builds its channels before any message: see bot/server/rasa_patches.py
+        super().__init__(*args, **kwargs)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         channel = super().get_output_channel()

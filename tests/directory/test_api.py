@@ -95,7 +95,7 @@ async def test_a_database_without_the_directory_is_503_not_loaded(tmp_path):
 
 async def test_without_person_filters_it_lists_the_whole_directory_in_pages(client):
     seed = [r.id for r in read_services()]
-    first = await get_json(client, "/services")
+    first = await get_json(client, "/v1/services")
     assert (first["totalElements"], first["size"], first["number"], first["first"]) == (
         len(seed),
         10,
@@ -105,7 +105,7 @@ async def test_without_person_filters_it_lists_the_whole_directory_in_pages(clie
     assert "x-match" not in first["content"][0]
     listed = []
     for page in range(1, first["totalPages"] + 1):
-        body = await get_json(client, "/services", page=page, per_page=MAX_PER_PAGE)
+        body = await get_json(client, "/v1/services", page=page, per_page=MAX_PER_PAGE)
         listed += ids(body)
         if body["last"]:
             break
@@ -113,7 +113,7 @@ async def test_without_person_filters_it_lists_the_whole_directory_in_pages(clie
 
 
 async def test_matching_mode_is_the_bots_ranking_with_reasons(client, loaded_engine):
-    body = await get_json(client, "/services", age=14, borough="Hackney", concern="anxiety", per_page=5)
+    body = await get_json(client, "/v1/services", age=14, borough="Hackney", concern="anxiety", per_page=5)
     query = MatchQuery(age=14, borough="Hackney", concerns=["anxiety"])
     with session_scope(loaded_engine) as session:
         expected = find_services(session, query, limit=5)
@@ -133,11 +133,11 @@ async def test_matching_mode_is_the_bots_ranking_with_reasons(client, loaded_eng
 
 async def test_pages_of_matches_join_up_to_the_whole_list(client):
     params = dict(age=12, borough="Westminster", audience="professional", concern="anxiety")
-    whole = await get_json(client, "/services", per_page=MAX_PER_PAGE, **params)
+    whole = await get_json(client, "/v1/services", per_page=MAX_PER_PAGE, **params)
     assert 10 < whole["totalElements"] <= MAX_PER_PAGE
     joined, page = [], 1
     while True:
-        body = await get_json(client, "/services", page=page, per_page=4, **params)
+        body = await get_json(client, "/v1/services", page=page, per_page=4, **params)
         assert body["totalElements"] == whole["totalElements"] and body["first"] == (page == 1)
         joined += ids(body)
         if body["last"]:
@@ -147,7 +147,7 @@ async def test_pages_of_matches_join_up_to_the_whole_list(client):
     assert [item["x-match"]["rank"] for item in body["content"]] == list(
         range((page - 1) * 4 + 1, len(joined) + 1)
     )
-    beyond = await get_json(client, "/services", page=page + 1, per_page=4, **params)
+    beyond = await get_json(client, "/v1/services", page=page + 1, per_page=4, **params)
     assert beyond["content"] == [] and beyond["empty"] and beyond["last"]
 
 
@@ -180,7 +180,7 @@ async def test_every_page_total_is_count_services(client, loaded_engine, params,
         expected = count_services(session, query)
     listed = []
     for page in range(1, expected // 3 + 3):
-        body = await get_json(client, "/services", page=page, per_page=3, **params)
+        body = await get_json(client, "/v1/services", page=page, per_page=3, **params)
         assert body["totalElements"] == expected, page
         listed += ids(body)
     assert len(listed) == len(set(listed)) == expected
@@ -209,7 +209,7 @@ async def test_spellings_postcodes_and_synonyms_resolve_like_their_canonical_for
         pairs = [
             (k, v) for k, value in merged.items() for v in (value if isinstance(value, list) else [value])
         ]
-        response = await client.get("/services", params=pairs)
+        response = await client.get("/v1/services", params=pairs)
         assert response.status == 200, await response.text()
         return ids(await response.json())
 
@@ -218,7 +218,7 @@ async def test_spellings_postcodes_and_synonyms_resolve_like_their_canonical_for
 
 @pytest.mark.parametrize("borough", ["Outside London", "Not given"])
 async def test_no_london_borough_means_national_and_online_only(client, borough):
-    body = await get_json(client, "/services", age=15, borough=borough, per_page=50)
+    body = await get_json(client, "/v1/services", age=15, borough=borough, per_page=50)
     assert body["totalElements"] > 0
     for item in body["content"]:
         assert {a["service_area"] for a in item["service_areas"]} <= NATIONAL_OR_ONLINE
@@ -226,23 +226,25 @@ async def test_no_london_borough_means_national_and_online_only(client, borough)
 
 async def test_filters_age_audience_and_referral(client):
     at_19 = ids(
-        await get_json(client, "/services", age=19, borough="Hackney", concern="bullying", per_page=50)
+        await get_json(client, "/v1/services", age=19, borough="Hackney", concern="bullying", per_page=50)
     )
     at_18 = ids(
-        await get_json(client, "/services", age=18, borough="Hackney", concern="bullying", per_page=50)
+        await get_json(client, "/v1/services", age=18, borough="Hackney", concern="bullying", per_page=50)
     )
     assert "childline" in at_18 and "childline" not in at_19
     parent = ids(
-        await get_json(client, "/services", age=14, borough="Hackney", audience="parent", per_page=50)
+        await get_json(client, "/v1/services", age=14, borough="Hackney", audience="parent", per_page=50)
     )
     young = ids(
-        await get_json(client, "/services", age=14, borough="Hackney", audience="young_person", per_page=50)
+        await get_json(
+            client, "/v1/services", age=14, borough="Hackney", audience="young_person", per_page=50
+        )
     )
     assert "youngminds-parents-helpline" in parent and "youngminds-parents-helpline" not in young
     for referral, routes in vocab.REFERRAL_FILTERS.items():
         body = await get_json(
             client,
-            "/services",
+            "/v1/services",
             age=14,
             borough="Westminster",
             concern="anxiety,parenting",
@@ -261,7 +263,7 @@ async def test_filters_age_audience_and_referral(client):
     professional = ids(
         await get_json(
             client,
-            "/services",
+            "/v1/services",
             age=14,
             borough="Hackney",
             concern="anxiety",
@@ -301,7 +303,7 @@ BAD_REQUESTS = [
 
 @pytest.mark.parametrize("params, parameter", BAD_REQUESTS, ids=[str(p) for p, _n in BAD_REQUESTS])
 async def test_bad_input_is_a_clear_400_naming_the_parameter(client, params, parameter):
-    response = await client.get("/services", params=params)
+    response = await client.get("/v1/services", params=params)
     body = await response.json()
     assert response.status == 400 and response.content_type == "application/json"
     assert body["error"] == "bad_request" and body["parameter"] == parameter
@@ -309,12 +311,12 @@ async def test_bad_input_is_a_clear_400_naming_the_parameter(client, params, par
 
 
 async def test_one_service_and_unknown_ids(client):
-    body = await get_json(client, "/services/childline")
+    body = await get_json(client, "/v1/services/childline")
     childline = next(r for r in read_services() if r.id == "childline")
     assert body == service_json(childline)
-    missing = await get_json(client, "/services/no-such-service", 404)
+    missing = await get_json(client, "/v1/services/no-such-service", 404)
     assert missing == {"error": "not_found", "message": "no service with id 'no-such-service'"}
-    assert (await get_json(client, "/services/..%2Fetc", 404))["error"] == "not_found"
+    assert (await get_json(client, "/v1/services/..%2Fetc", 404))["error"] == "not_found"
 
 
 async def test_unknown_routes_and_methods_are_json(client):
@@ -342,12 +344,14 @@ async def test_no_query_values_reach_the_logs(client, caplog):
 
 @pytest.mark.parametrize("borough", places.london_boroughs())
 async def test_every_borough_gets_national_options_and_its_24_7_line(client, loaded_engine, borough):
-    body = await get_json(client, "/services", age=15, borough=borough, audience="young_person", per_page=50)
+    body = await get_json(
+        client, "/v1/services", age=15, borough=borough, audience="young_person", per_page=50
+    )
     assert body["totalElements"] <= 50
     assert any(
         {a["service_area"] for a in item["service_areas"]} <= NATIONAL_OR_ONLINE for item in body["content"]
     )
-    crisis = await get_json(client, "/services", age=15, borough=borough, concern="self_harm", per_page=5)
+    crisis = await get_json(client, "/v1/services", age=15, borough=borough, concern="self_harm", per_page=5)
     assert trust_line(borough) in ids(crisis), (borough, ids(crisis))
     with session_scope(loaded_engine) as session:
         matched = find_services(session, MatchQuery(age=15, borough=borough, concerns=["self_harm"]))
@@ -407,7 +411,19 @@ async def test_a_good_feed_replaces_the_directory(writable, caplog):
     )
     body = await response.json()
     assert response.status == 200, body
-    assert body == {"loaded": 5, "organisations": 5, "skipped": ["hackney-portage"]}
+    assert body == {
+        "version": "1.0",
+        "added": 1,
+        "updated": 4,
+        "unchanged": 0,
+        "refused": 1,
+        "removed": 88,
+        "loaded": 5,
+        "published": 5,
+        "organisations": 5,
+        "not_in_chat": [],
+        "skipped": ["hackney-portage"],
+    }
     assert len(_ids_in(engine)) == 5 and "s3cret-token" not in caplog.text
 
 
@@ -420,8 +436,10 @@ async def test_a_bad_feed_is_400_with_every_problem_and_changes_nothing(writable
     response = await client.put("/services", json=document, headers={"Authorization": "Bearer s3cret-token"})
     body = await response.json()
     assert response.status == 400 and body["error"] == "invalid_feed"
-    assert len(body["errors"]) == 2 and "nothing was loaded" in body["message"]
-    assert body["errors"][0].startswith("request body: service 'first-steps': age_min 30 is outside 0..25")
+    assert len(body["errors"]) == 3 and "nothing was loaded" in body["message"]
+    assert "accepts Open Referral UK 3.0" in body["message"] and "HSDS-UK 1.0" in body["message"]
+    assert body["errors"][1].startswith("request body: service 'first-steps': age_min 30 is outside 0..25")
+    assert body["refused"] == 6 and body["added"] == 0
     assert _ids_in(engine) == before
 
 
@@ -433,12 +451,12 @@ async def test_an_app_from_a_url_writes_in_one_transaction_and_reads_through_a_r
         database_url=empty_engine.url.render_as_string(hide_password=False), token="s3cret-token"
     )
     async with TestClient(TestServer(app)) as client:
-        assert (await get_json(client, "/services"))["totalElements"] > 5
+        assert (await get_json(client, "/v1/services"))["totalElements"] > 5
         response = await client.put(
             "/services", data=SAMPLE.read_bytes(), headers={"Authorization": "Bearer s3cret-token"}
         )
         assert response.status == 200, await response.text()
-        assert (await get_json(client, "/services"))["totalElements"] == 5
+        assert (await get_json(client, "/v1/services"))["totalElements"] == 5
         assert (await get_json(client, "/health"))["status"] == "ok"
         if empty_engine.dialect.name == "postgresql":
             with app[READER].connect() as connection, pytest.raises(DBAPIError, match="read-only"):

@@ -11,7 +11,14 @@ from jsonschema import Draft202012Validator
 
 from directory import vocab
 from directory.api import create_app, openapi_document
-from directory.api_params import DEFAULT_PER_PAGE, KNOWN_PARAMS, MAX_PAGE, MAX_PER_PAGE
+from directory.api_params import (
+    DEFAULT_PER_PAGE,
+    KNOWN_PARAMS,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    PERSON_PARAMS,
+    V1_PARAMS,
+)
 from directory.oruk.mapping import load_mapping
 
 METHODS = {"get", "put", "post", "delete", "patch"}
@@ -94,7 +101,8 @@ def test_documented_limits_are_the_codes_limits(doc):
     assert parameters["age"]["schema"]["maximum"] == vocab.ALL_AGES_MAX
     assert tuple(parameters["audience"]["schema"]["enum"]) == vocab.ROLES
     assert tuple(parameters["referral"]["schema"]["enum"]) == tuple(vocab.REFERRAL_FILTERS)
-    taxonomy = doc["components"]["schemas"]["Service"]["properties"]["service_taxonomys"]["items"]
+    assert tuple(p["name"] for p in doc["paths"]["/v1/services"]["get"]["parameters"]) == V1_PARAMS
+    taxonomy = doc["components"]["schemas"]["ServiceV1"]["properties"]["service_taxonomys"]["items"]
     vocabularies = taxonomy["properties"]["taxonomy"]["properties"]["vocabulary"]["enum"]
     assert set(vocabularies) == set(load_mapping().vocabularies.values())
 
@@ -110,7 +118,7 @@ def test_written_examples_fit_their_schemas(doc):
         for parameter in operation.get("parameters", []):
             validator(doc, parameter["schema"]).validate(parameter["example"])
             checked += 1
-    assert checked >= 14  # 9 parameters (8 query, 1 path) and 5 written answers
+    assert checked >= 40
 
 
 def _query(example: dict) -> list:
@@ -122,34 +130,38 @@ def _query(example: dict) -> list:
 
 
 def _requests(doc: dict):
-    """(path, query, operation) for every example request in the document."""
+    """(path, query, operation, expected status) for every example request in the document."""
     for path, method, operation in _operations(doc):
         if method != "get":
             continue
         path_values = {p["name"]: p["example"] for p in operation.get("parameters", []) if p["in"] == "path"}
         concrete = path.format(**path_values)
-        queries = [[]] + [
-            _query({p["name"]: p["example"]}) for p in operation.get("parameters", []) if p["in"] == "query"
+        status = operation.get("x-example-status", 200)
+        queries = [([], status)] + [
+            (_query({p["name"]: p["example"]}), p.get("x-example-status", status))
+            for p in operation.get("parameters", [])
+            if p["in"] == "query"
         ]
-        queries += [_query(example) for example in operation.get("x-examples", [])]
-        for query in queries:
-            yield concrete, query, operation
+        queries += [(_query(example), status) for example in operation.get("x-examples", [])]
+        for query, expected in queries:
+            yield concrete, query, operation, expected
 
 
 async def test_every_example_request_works_and_fits_the_schema(doc, loaded_engine):
     ran = 0
     async with TestClient(TestServer(create_app(loaded_engine))) as client:
-        for path, query, operation in _requests(doc):
+        for path, query, operation, expected in _requests(doc):
             response = await client.get(path, params=query)
             body = await response.json()
             assert str(response.status) in operation["responses"], (path, query, response.status, body)
-            assert response.status == 200, (path, query, body)
-            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            assert response.status == expected, (path, query, body)
+            schema = operation["responses"][str(expected)]["content"]["application/json"]["schema"]
             validator(doc, schema).validate(body)
-            if path == "/services":
-                assert body["content"], f"example {query} finds nothing"
-                matching = any(name not in ("page", "per_page") for name, _v in query)
-                assert all(("x-match" in item) == matching for item in body["content"]), query
+            if path in ("/services", "/v1/services"):
+                items = body["contents" if path == "/services" else "content"]
+                assert items, f"example {query} finds nothing"
+                matching = any(name in PERSON_PARAMS for name, _v in query)
+                assert all(("x-match" in item) == matching for item in items), query
             ran += 1
         served = await (await client.get("/openapi.json")).json()
     assert served == doc and ran >= 15
@@ -180,4 +192,4 @@ def test_the_whole_export_fits_the_service_schema(doc):
     from directory.oruk.export import feed_json
     from directory.records import read_services
 
-    validator(doc, {"$ref": "#/components/schemas/ServicePage"}).validate(feed_json(read_services()))
+    validator(doc, {"$ref": "#/components/schemas/ServicePageV1"}).validate(feed_json(read_services()))

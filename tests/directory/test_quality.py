@@ -191,16 +191,29 @@ def test_cli_check_an_oruk_feed(capsys):
 def test_cli_import_export_round_trip(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     assert cli.main(["import", str(SAMPLE), "--dry-run"]) == 0
-    assert "ok: 5 services in sample_feed.json; nothing was loaded" in capsys.readouterr().out
+    assert (
+        "ok: Open Referral UK 1.0 feed, 5 services in sample_feed.json; nothing was loaded"
+        in capsys.readouterr().out
+    )
     assert cli.main(["import", str(SAMPLE), "--database-url", url]) == 0
     out = capsys.readouterr().out
+    assert "1.0 feed: 5 added, 0 updated, 0 unchanged, 1 refused, 0 removed" in out
     assert "loaded 5 services" in out and "left out as not running" in out and "hackney-portage" in out
+    assert (
+        cli.main(["export", "--database-url", url, "--out", str(tmp_path / "v1.json"), "--format", "1.0"])
+        == 0
+    )
+    exported = json.loads((tmp_path / "v1.json").read_text(encoding="utf-8"))
+    assert exported["totalElements"] == 5 and exported["content"][1]["id"] == "first-steps"
     assert cli.main(["export", "--database-url", url, "--out", str(tmp_path / "out.json")]) == 0
     exported = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
-    assert exported["totalElements"] == 5 and exported["content"][1]["id"] == "first-steps"
+    assert exported["total_items"] == 5 and exported["contents"][1]["x-directory"]["key"] == "first-steps"
+    capsys.readouterr()
     assert (
         cli.main(["import", str(tmp_path / "out.json"), "--database-url", url]) == 0
     )  # our export reads back
+    assert "3.0 feed: 0 added, 0 updated, 5 unchanged, 0 refused, 0 removed" in capsys.readouterr().out
+    assert cli.main(["import", str(tmp_path / "v1.json"), "--database-url", url]) == 0  # and the 1.0 one
     bad = tmp_path / "bad.json"
     bad.write_text('{"content": [{"id": "x"}]}', encoding="utf-8")
     capsys.readouterr()

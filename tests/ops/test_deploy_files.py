@@ -3,21 +3,26 @@
 No container engine runs here, so these are syntax and structure checks: YAML parses, every reference
 (service, network, volume, secret key, config key, label selector, port name, file) points at something that
 exists, the official Rasa images are the bases, and every variable endpoints.yml needs reaches the Rasa
-containers. `docker compose config` runs too where the compose plugin exists.
+containers. `docker compose config` runs too where the compose plugin exists. Each image holds every module
+it runs: the files its build context sends (after its .dockerignore) and its COPY lines take are checked
+against the modules credentials.yml, endpoints.yml, config.yml and every entrypoint and command name, and
+all they import of ours.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Set
+from typing import Any, Dict, Iterable, List, Optional, Set
 
 import pytest
 import yaml
 
 from bot.server.settings import ROOT
+from tests.support.imports import first_party_closure, module_file, module_name, python_files
 
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
@@ -296,3 +301,170 @@ def test_network_policy_denies_egress_outside_the_cluster() -> None:
     for rule in default["spec"]["egress"]:
         for peer in rule["to"]:
             assert "ipBlock" not in peer, "no address outside the cluster is allowed"
+
+
+# ============================================================== what each image holds
+# Image name (compose and Kubernetes) -> its Dockerfile.
+IMAGES = {"camhs-signposting/rasa": "Dockerfile.rasa", "camhs-signposting/actions": "Dockerfile.actions"}
+APP = "/app"  # WORKDIR and PYTHONPATH of both images
+
+
+def _ignore_regex(pattern: str) -> "re.Pattern[str]":
+    """A .dockerignore pattern as a regex over a path relative to the context (Go filepath.Match, plus
+    `**` for any number of folders)."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out)
+
+
+def ignored(path: str, patterns: List[str]) -> bool:
+    """Docker's rule: the last pattern that matches the path, or a folder above it, decides; `!` keeps."""
+    parents = [path] + ["/".join(path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
+    verdict = False
+    for pattern in patterns:
+        keep = pattern.startswith("!")
+        regex = _ignore_regex(pattern.lstrip("!").strip("/"))
+        if any(regex.fullmatch(p) for p in parents):
+            verdict = not keep
+    return verdict
+
+
+def build_context(dockerfile: str) -> List[str]:
+    """The files (git-tracked, relative to the repository root) that the build context sends."""
+    lines = (DEPLOY / f"{dockerfile}.dockerignore").read_text().splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [path for path in tracked.stdout.splitlines() if not ignored(path, patterns)]
+
+
+def image_files(dockerfile: str) -> Set[str]:
+    """Paths inside the image of every context file its COPY lines take (build arguments left out)."""
+    context = build_context(dockerfile)
+    found: Set[str] = set()
+    for line in re.findall(r"^COPY (.+)$", (DEPLOY / dockerfile).read_text(), re.M):
+        *sources, destination = line.split()
+        for source in (s for s in sources if not s.startswith("$")):
+            source = source.rstrip("/")
+            for path in context:
+                if path == source:
+                    found.add(destination if not destination.endswith("/") else destination + Path(path).name)
+                elif path.startswith(source + "/"):
+                    found.add(destination.rstrip("/") + path[len(source) :])
+    return found
+
+
+def _dockerfile_argv(dockerfile: str, instruction: str) -> List[str]:
+    match = re.search(rf"^{instruction} (\[.*\])$", (DEPLOY / dockerfile).read_text(), re.M)
+    return json.loads(match.group(1)) if match else []
+
+
+def _python_module(argv: List[str]) -> Optional[str]:
+    """`python -m X ...` -> X (its `__main__` when X is a package); None for any other program."""
+    if argv[:2] != ["python", "-m"] or len(argv) < 3:
+        return None
+    return f"{argv[2]}.__main__" if module_file(f"{argv[2]}.__main__") else argv[2]
+
+
+def commands_by_image() -> Dict[str, List[List[str]]]:
+    """Every command line the deployment runs in our images: the Dockerfiles' own, each compose service's
+    and each Kubernetes container's (an override of the entrypoint or of the command counts as in Docker)."""
+    runs: Dict[str, List[List[str]]] = {name: [] for name in IMAGES.values()}
+    for dockerfile in runs:
+        runs[dockerfile].append(
+            _dockerfile_argv(dockerfile, "ENTRYPOINT") + _dockerfile_argv(dockerfile, "CMD")
+        )
+    containers = [
+        (service.get("image", ""), service.get("entrypoint"), service.get("command"))
+        for service in load_compose()["services"].values()
+    ]
+    for workload in by_kind(k8s_documents(), "Deployment", "StatefulSet", "Job", "CronJob"):
+        containers += [
+            (c["image"], c.get("command"), c.get("args")) for c in pod_spec(workload)["containers"]
+        ]
+    for image, entrypoint, command in containers:
+        dockerfile = IMAGES.get(image.split(":")[0])
+        if dockerfile is None:
+            continue
+        entry = entrypoint if entrypoint is not None else _dockerfile_argv(dockerfile, "ENTRYPOINT")
+        args = command if command is not None else _dockerfile_argv(dockerfile, "CMD")
+        runs[dockerfile].append(list(entry) + list(args))
+    return runs
+
+
+def modules_named_in_rasa_files() -> Set[str]:
+    """The Python classes credentials.yml, endpoints.yml and config.yml make Rasa import (as modules)."""
+    names: Set[str] = set(yaml.safe_load((ROOT / "credentials.yml").read_text()))
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    names |= {
+        section["type"] for section in endpoints.values() if isinstance(section, dict) and "type" in section
+    }
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    names |= {part["name"] for key in ("pipeline", "policies") for part in config[key]}
+    return {name.rpartition(".")[0] for name in names if "." in name}
+
+
+def entry_modules(dockerfile: str) -> Set[str]:
+    """The first-party modules each image must be able to import to do what the deployment runs in it."""
+    modules: Set[str] = set()
+    for argv in commands_by_image()[dockerfile]:
+        module = _python_module(argv)
+        if module:
+            modules.add(module)
+        if "--actions" in argv:  # rasa-sdk imports every module of the actions package
+            package = argv[argv.index("--actions") + 1]
+            modules |= {module_name(path) for path in python_files(package)}
+        if argv[:2] == ["rasa", "run"]:
+            modules |= modules_named_in_rasa_files()
+    return modules
+
+
+def test_the_deployment_runs_the_commands_this_test_reads() -> None:
+    """A guard for the test below: it must have found the servers and jobs it is meant to check."""
+    assert modules_named_in_rasa_files() >= {"bot.server.channels", "bot.server.widget_channel"}
+    assert {"actions.server", "directory.__main__"} <= entry_modules("Dockerfile.actions")
+    assert {"ops.__main__", "bot.server.channels"} <= entry_modules("Dockerfile.rasa")
+
+
+@pytest.mark.parametrize("dockerfile", sorted(IMAGES.values()))
+def test_every_module_the_image_runs_is_in_its_build_context_and_copied(dockerfile: str) -> None:
+    """The modules named in credentials.yml, endpoints.yml, config.yml and every entrypoint, and all they
+    import of ours, are sent by the .dockerignore'd context and copied to where PYTHONPATH finds them."""
+    inside = image_files(dockerfile)
+    needed = first_party_closure(entry_modules(dockerfile))
+    missing = sorted(
+        module
+        for module in needed
+        if f"{APP}/{module_file(module).relative_to(ROOT).as_posix()}" not in inside  # type: ignore[union-attr]
+    )
+    assert missing == []
+
+
+def test_the_lexicons_config_yml_names_are_in_the_rasa_image() -> None:
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    files = [path for part in config["pipeline"] for path in part.get("lexicons", [])]
+    assert files and all(f"{APP}/{path}" in image_files("Dockerfile.rasa") for path in files)
+
+
+@pytest.mark.parametrize(
+    ("path", "patterns", "expected"),
+    [
+        ("web/static/a.js", ["web"], True),
+        ("bot/server/x.py", ["web"], False),
+        ("bot/a/__pycache__/x.pyc", ["**/__pycache__"], True),
+        ("tests/x.py", ["tests", "!tests/x.py"], False),
+        ("data.db", ["*.db"], True),
+        ("sub/data.db", ["*.db"], False),  # Docker anchors patterns at the context root
+    ],
+)
+def test_dockerignore_matching(path: str, patterns: List[str], expected: bool) -> None:
+    assert ignored(path, patterns) is expected

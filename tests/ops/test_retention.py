@@ -22,6 +22,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.server.lock_store import ResilientLockStore
 from bot.server.settings import ROOT
 from tests.support.services import PrivateRedis, ThrowawayPostgres, postgres_reachable, redis_available
+from tests.support.waiting import wait_until
 
 DAY = 86_400.0
 NOW = time.time()
@@ -171,7 +172,13 @@ async def test_delete_waits_for_a_turn_in_progress_to_finish(tmp_path: Path) -> 
                 stdout=subprocess.PIPE,
                 text=True,
             )
-            time.sleep(3)  # long enough to start Python and reach the lock; it must still be waiting
+            # the delete has reached the lock when its ticket queues behind the turn's
+            wait_until(
+                lambda: (
+                    len(getattr(replica.get_lock("busy"), "tickets", [])) == 2 or deleting.poll() is not None
+                ),
+                "the delete took a ticket for the conversation",
+            )
             assert deleting.poll() is None, "delete ran while a turn held the conversation"
             assert texts_stored(url) == ["message from busy 1 days ago"]
         output, _ = deleting.communicate(timeout=60)

@@ -3,7 +3,6 @@ of the server and idle time (bot.server.endpoint_sessions)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import AsyncIterator, List, Tuple
 
 import pytest
@@ -12,6 +11,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bot.server import endpoint_sessions
 from tests.support.servers import free_port
+from tests.support.waiting import wait_until_async
 
 
 class Recorder:
@@ -95,6 +95,11 @@ async def test_an_idle_connection_is_dropped_before_the_server_would_drop_it(
     monkeypatch.setattr(endpoint_sessions, "KEEPALIVE_S", 0.1)
     config = endpoint(server)  # a new endpoint: its session is made with the short keep-alive
     await call(config)
-    await asyncio.sleep(0.5)
+    _loop, session = endpoint_sessions._sessions[id(config)]
+
+    async def idle_connection_closed() -> bool:
+        return not session.connector._conns  # aiohttp's idle pool: emptied when the keep-alive runs out
+
+    await wait_until_async(idle_connection_closed, "the idle connection was dropped", timeout=10)
     await call(config)
     assert len(set(server.ports)) == 2

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Iterator, List, Tuple
+from typing import Iterator, List, Optional, Tuple
 
 import pytest
 import redis
@@ -22,6 +22,7 @@ from rasa.core.lock import TicketLock
 from bot.server.lock_store import ResilientLockStore
 from tests.support.servers import free_port
 from tests.support.services import PrivateRedis, redis_available
+from tests.support.waiting import wait_until_async
 
 pytestmark = [
     pytest.mark.redis,
@@ -92,8 +93,12 @@ async def test_the_stored_lock_is_rasas_ticket_lock_and_queues_a_second_turn(
     client = redis.Redis.from_url(private_redis.url)
     async with first.lock("queued"):
         waiting = asyncio.ensure_future(_hold(second, "queued"))
-        await asyncio.sleep(0.05)
-        lock = TicketLock.from_dict(json.loads(client.get("camhs:lock:queued")))
+
+        async def second_ticket_issued() -> Optional[TicketLock]:
+            lock = TicketLock.from_dict(json.loads(client.get("camhs:lock:queued")))
+            return lock if len(lock.tickets) == 2 else None
+
+        lock = await wait_until_async(second_ticket_issued, "the second turn took a ticket", timeout=10)
         assert [t.number for t in lock.tickets] == [0, 1] and lock.now_serving == 0
         assert all(55 < t.expires - time.time() <= 60 for t in lock.tickets)
         assert not waiting.done(), "the second turn waits while the first holds the conversation"
@@ -175,9 +180,13 @@ async def test_redis_stopping_and_coming_back(private_redis: PrivateRedis) -> No
     assert not store.using_redis
 
     private_redis.start()
-    await asyncio.sleep(0.3)
-    async with store.lock("after"):
-        assert client.exists("camhs:lock:after"), "back on Redis once it answers again"
+
+    async def a_turn_went_through_redis() -> bool:
+        # retry_after_s=0.2: the first turn after that tries Redis again
+        async with store.lock("after"):
+            return bool(client.exists("camhs:lock:after"))
+
+    await wait_until_async(a_turn_went_through_redis, "back on Redis once it answers again", timeout=10)
     assert store.using_redis
 
 

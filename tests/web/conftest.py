@@ -2,7 +2,7 @@
 port, and the real Rasa and action servers (the session fixture `assistant`).
 
 No browser is downloaded: Playwright's bundled driver starts /usr/bin/chromium (`make test` installs it with
-tests/web/install_chromium.sh when it runs as root). Each test gets a new browser context, so a fresh
+tests/install_system_packages.sh when it runs as root). Each test gets a new browser context, so a fresh
 profile state (session storage, history) per test.
 
 `E2E_RASA_URL=http://localhost:5005 .venv/bin/python -m pytest -m e2e` runs them against an assistant that is
@@ -45,7 +45,7 @@ def chromium_path() -> str:
     if not path:
         pytest.skip(
             "Chromium is not installed. Install it with `apt-get install -y chromium` (as root), or run "
-            "`make test` as root, which does that (tests/web/install_chromium.sh)"
+            "`make test` as root, which does that (tests/install_system_packages.sh)"
         )
     return path
 

@@ -172,8 +172,8 @@ def _start_a_conversation(page: Page, demo: Any) -> Chat:
 def _assert_left_without_a_trace(page: Page, demo: Any) -> None:
     expect(page).to_have_url(re.compile(re.escape(NEUTRAL_URL)), timeout=15_000)
     page.go_back()
-    page.wait_for_timeout(500)
-    assert not page.url.startswith(demo.url), "Back does not return to the chat page (location.replace)"
+    # Back does not return to the chat page (location.replace)
+    expect(page).not_to_have_url(re.compile("^" + re.escape(demo.url)), timeout=5_000)
     page.goto(demo.url)  # same tab: same session storage as before the exit
     assert session_storage(page) == {}, "the session id is gone from session storage"
     chat = Chat(page)
@@ -188,14 +188,23 @@ def test_quick_exit_button_leaves_and_clears_the_chat(page: Page, demo: Any) -> 
     _assert_left_without_a_trace(page, demo)
 
 
+def still_on_the_chat_page(page: Page) -> bool:
+    """A quick exit removes the widget and hides the page in the key handler itself, before navigating."""
+    return page.evaluate(
+        "() => document.body.style.visibility !== 'hidden' && !!document.querySelector('.wellbeing-chat-host')"
+    )
+
+
 def test_escape_twice_is_a_quick_exit_and_once_only_closes(page: Page, demo: Any) -> None:
+    page.clock.install()  # the page's Date.now() moves when the test says: no sleeping past the 1 s window
     chat = _start_a_conversation(page, demo)
+    assert still_on_the_chat_page(page)
     page.keyboard.press("Escape")
     expect(chat.panel).to_be_hidden()
-    page.wait_for_timeout(1500)  # a second press this much later is not a double press
+    page.clock.fast_forward(1500)  # a second press this much later is not a double press
     page.keyboard.press("Escape")
-    page.wait_for_timeout(1500)
-    assert page.url.startswith(demo.url), "single presses of Escape do not leave"
+    assert still_on_the_chat_page(page), "single presses of Escape do not leave"
+    page.clock.fast_forward(1500)
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
     _assert_left_without_a_trace(page, demo)
@@ -256,7 +265,7 @@ def test_markup_typed_by_the_person_is_shown_as_text(page: Page, demo_without_cs
     chat.say(INJECTION)
     assert chat.user_texts()[-1] == INJECTION
     assert page.locator(".wellbeing-chat-host img, .cw-log img").count() == 0
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")  # anything the markup could have loaded or run has had its turn
     assert no_injection_ran(page)
 
 
@@ -316,7 +325,7 @@ def test_markup_sent_by_the_bot_is_shown_as_text(page: Page, demo_without_csp: A
     assert card.locator("a").count() == 0, "no link from an unusable phone number or a javascript: URL"
     assert not any(text.startswith("Bad Service:") for text in chat.bot_texts())
     assert page.locator(".cw-log img, .cw-log script, .cw-log b").count() == 0
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")  # anything the markup could have loaded or run has had its turn
     assert no_injection_ran(page)
 
 

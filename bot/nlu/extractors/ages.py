@@ -1,6 +1,7 @@
 """Reading ages from free text: "im 15", "my son (14)", "year 9", "nearly 16", "my baby is 6 months old".
 
-Rules and word lists live in bot/nlu/lexicons/ages.yml; this module only walks the tokens. No Rasa imports,
+Rules and word lists live in bot/nlu/lexicons/ages.yml, the limits and bands in directory/data/ages.yml;
+this module only walks the tokens. No Rasa imports,
 so the action server can use `AgeReader` to validate a typed answer too.
 """
 
@@ -14,6 +15,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.nlu.extractors.tokens import Tok, tokenize
+from directory.vocab import OLDEST_SERVED, age_band_for
 
 AGES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "ages.yml"
 SELF, CHILD, OTHER, UNKNOWN = "self", "child", "other", "unknown"
@@ -92,7 +94,6 @@ class AgeReader:
         self.stage_cues = _words(config["stage_cues"])
         self.young_child_words = _seqs(config["young_child_words"])
         self.young_child_not_before = _words(config["young_child_not_before"])
-        self.bands = [(name, int(low), int(high)) for name, (low, high) in config["bands"].items()]
 
     @classmethod
     def from_file(cls, path: Path = AGES_FILE) -> "AgeReader":
@@ -100,8 +101,8 @@ class AgeReader:
             return cls(yaml.safe_load(handle))
 
     def band(self, age: int) -> Optional[str]:
-        """The contracts.md age band for an age, None over 25."""
-        return next((name for name, low, high in self.bands if low <= age <= high), None)
+        """The contracts.md age band for an age (directory/data/ages.yml), None over the oldest age served."""
+        return age_band_for(age)
 
     # --- reading -------------------------------------------------------------------------------------
 
@@ -121,13 +122,13 @@ class AgeReader:
 
         The age of whoever the help is for (docs/contracts.md): a child the speaker cares for or works
         with ("I'm 40 and my son is 14" gives 14, and so does "I'm 19, my baby is 6 months" give 0), then
-        a young person's own age (25 or under: "he's 16 and I'm 15" gives 15), then anyone else's, then
+        a young person's own age (up to the oldest age served: "he's 16 and I'm 15" gives 15), then anyone else's, then
         the first age; with no age, the first band-only stage, then the first bare number.
         """
         found = self.read(text)
         ages = [f for f in found if f.kind == "age"]
         children = [f for f in ages if f.subject == CHILD]
-        own = [f for f in ages if f.subject == SELF and f.value is not None and f.value <= 25]
+        own = [f for f in ages if f.subject == SELF and f.value is not None and f.value <= OLDEST_SERVED]
         others = [f for f in ages if f.subject == OTHER]
         for group in (children, own, others, ages, [f for f in found if f.kind == "band"], found):
             if group:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
@@ -18,8 +18,24 @@ from spacy.tokens import Doc
 
 from bot.nlu.extractors.tokens import Tok, tokenize
 from bot.nlu.nlp import blank_english
+from directory.concerns import concern_codes
+from directory.vocab import OLDEST_SERVED, YOUNGEST_SELF_USER
 
 _EXCLUDE = "__exclude__"
+
+#: Code lists a lexicon can name under `codes:` (its values must then be exactly these codes).
+CODE_LISTS: Dict[str, Callable[[], FrozenSet[str]]] = {"directory_concerns": concern_codes}
+
+#: A pattern token `{SERVED_AGE: true}` is a number from the youngest self-user to the oldest age served
+#: (directory/data/ages.yml), so a lexicon never spells those limits itself.
+SERVED_AGE = "SERVED_AGE"
+
+
+def _served_age(token: Dict[str, Any]) -> Dict[str, Any]:
+    if not token.get(SERVED_AGE):
+        return token
+    ages = [str(age) for age in range(YOUNGEST_SELF_USER, OLDEST_SERVED + 1)]
+    return {**{k: v for k, v in token.items() if k != SERVED_AGE}, "TEXT": {"IN": ages}}
 
 
 @dataclass(frozen=True)
@@ -57,9 +73,23 @@ class Lexicon:
         self.patterns = Matcher(vocab)
         for key, spec in (config.get("values") or {}).items():
             self._add_value(str(key), spec or {})
+        if config.get("codes"):
+            self._check_codes(str(config["codes"]))
         exclude = self._docs(config.get("exclude", []))
         if exclude:
             self.phrases.add(_EXCLUDE, exclude)
+
+    def _check_codes(self, name: str) -> None:
+        """The values of the lexicon's own entity must be exactly the codes of the named list."""
+        if name not in CODE_LISTS:
+            raise ValueError(f"{self.source}: unknown code list {name!r}; known: {sorted(CODE_LISTS)}")
+        values = {rule.value for rule in self.rules if rule.entity == self.entity}
+        codes = CODE_LISTS[name]()
+        if values != codes:
+            raise ValueError(
+                f"{self.source}: values must be the codes of {name}: unknown {sorted(values - codes)}, "
+                f"missing {sorted(codes - values)}"
+            )
 
     @classmethod
     def from_file(cls, path: Path) -> "Lexicon":
@@ -77,7 +107,8 @@ class Lexicon:
             if docs:
                 self.phrases.add(self._label(entity, value, whole, negatable), docs)
         if spec.get("patterns"):
-            self.patterns.add(self._label(entity, value, False, negatable), spec["patterns"])
+            patterns = [[_served_age(token) for token in pattern] for pattern in spec["patterns"]]
+            self.patterns.add(self._label(entity, value, False, negatable), patterns)
 
     def _text(self, word: Any) -> str:
         """A YAML word or phrase as text; unquoted yes/no/on/off load as booleans and would match nothing."""
@@ -154,7 +185,7 @@ class Lexicon:
 
     def _is_whole(self, toks: Sequence[Tok], chosen: Sequence[Tuple[str, int, int]]) -> bool:
         """True when every word outside the hits is a filler ("um, family and school i think")."""
-        covered = set()
+        covered: Set[int] = set()
         for _, start, end in chosen:
             covered.update(range(start, end))
         return all(i in covered or not tok.is_word or tok.key in self.fillers for i, tok in enumerate(toks))

@@ -1,6 +1,6 @@
 """Word tokens with matching keys and exact spans in the original message.
 
-Extractors match on a normalised key per token (bot.nlu.text.normalise, apostrophes dropped, clitics spelled
+Extractors match on a normalised key per token (directory.text.word_key, apostrophes dropped, clitics spelled
 out: "im", "i'm" and "I’m" all give "i", "am") but report `start`/`end` in the text as the user typed it,
 so the spaCy tokenizer runs on a copy of the text that differs only in same-length substitutions.
 Tokenising costs most of an extractor's time, so the last few messages' tokens are cached and shared by
@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple, Tuple
 
 from bot.nlu.nlp import blank_english
-from bot.nlu.text import normalise
+from directory.text import word_key
 
 # Longer messages are cut before matching: what people tell us comes early, and this bounds the cost.
 MAX_CHARS = 2000
@@ -54,12 +54,6 @@ class Tok(NamedTuple):
         return self.key.isalnum()
 
 
-@lru_cache(maxsize=65536)
-def _key(text: str) -> str:
-    """The matching key of one token (cached: the same words come back in every message)."""
-    return normalise(text).replace("'", "")
-
-
 @lru_cache(maxsize=64)
 def tokenize(text: str) -> Tuple[Tok, ...]:
     """The message's tokens (only its first MAX_CHARS characters), with keys for matching."""
@@ -71,10 +65,10 @@ def tokenize(text: str) -> Tuple[Tok, ...]:
     attached = False
     for tok in blank_english().make_doc(clean):
         if _DIGIT_EMOTICON.match(tok.text):
-            raw.append((tok.idx, tok.idx + 1, _key(tok.text[0]), attached))
-            raw.append((tok.idx + 1, tok.idx + 2, _key(tok.text[1]), True))
+            raw.append((tok.idx, tok.idx + 1, word_key(tok.text[0]), attached))
+            raw.append((tok.idx + 1, tok.idx + 2, word_key(tok.text[1]), True))
         elif not tok.is_space:
-            raw.append((tok.idx, tok.idx + len(tok), _key(tok.text), attached))
+            raw.append((tok.idx, tok.idx + len(tok), word_key(tok.text), attached))
         attached = not tok.whitespace_
     result = []
     for i, (start, end, key, attached) in enumerate(raw):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["RiskDetector"]
+__all__ = ["RiskClassifier", "RiskDetector"]
 
 
 def __getattr__(name: str) -> Any:
@@ -17,4 +17,8 @@ def __getattr__(name: str) -> Any:
         from bot.nlu.risk.component import RiskDetector
 
         return RiskDetector
+    if name == "RiskClassifier":
+        from bot.nlu.risk.classifier import RiskClassifier
+
+        return RiskClassifier
     raise AttributeError(f"module 'bot.nlu.risk' has no attribute {name!r}")

@@ -1,6 +1,6 @@
 """Risk-specific canonicalisation: raw message -> the token list the risk patterns are written against.
 
-On top of `bot.nlu.text.normalise` (case, quotes, accents, stretched letters) this expands contractions and
+On top of `directory.text.normalise` (case, quotes, accents, stretched letters) this expands contractions and
 texting forms ("dont" -> "do not", "wanna" -> "want to", "u" -> "you"), splits run-together words
 ("killmyself"), undoes digit-for-letter spellings ("k1ll"), corrects misspelt risk words ("suicde") and
 buckets numbers ("20" -> "#many"), so one pattern covers the ways the same thing is typed. Every table
@@ -17,7 +17,7 @@ from spacy.language import Language
 
 from bot.nlu.risk.lexicon import Lexicon
 from bot.nlu.risk.spelling import SpellingCorrector
-from bot.nlu.text import normalise
+from directory.text import normalise
 
 END = "."
 _DIGITS = re.compile(r"^\d{1,6}$")

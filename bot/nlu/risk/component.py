@@ -49,12 +49,15 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.risk.decision import CHECK_INTENT, Thresholds, decide
 from bot.nlu.risk.detector import RiskMatcher
 from bot.nlu.risk.lexicon import DEFAULT_LEXICON
 
 logger = logging.getLogger(__name__)
 
-RISK_INTENTS = ("crisis", "safeguarding")
+RISK_INTENTS = ("crisis", "safeguarding", CHECK_INTENT)
+#: Where bot.nlu.risk.classifier.RiskClassifier leaves its scores (read here, never output or logged).
+SCORES_KEY = "risk_scores"
 CATEGORY_ENTITY = "risk_category"
 SUBJECT_ENTITY = "risk_subject"
 EXTRACTOR_NAME = "RiskDetector"
@@ -82,8 +85,16 @@ class RiskDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """`lexicon`: YAML path (default bot/nlu/lexicons/risk.yml); `ml_confidence_threshold`: see module doc."""
-        return {"lexicon": None, "ml_confidence_threshold": 0.99}
+        """`lexicon`: YAML folder or file (default bot/nlu/lexicons/risk/); `ml_confidence_threshold`: see
+        module doc; the three thresholds: bot/nlu/risk/decision.py."""
+        return {
+            "lexicon": None,
+            "ml_confidence_threshold": 0.99,
+            "veto_threshold": Thresholds.veto,
+            "full_threshold": Thresholds.full,
+            "check_threshold": Thresholds.check,
+            "veto_sure_threshold": Thresholds.veto_sure,
+        }
 
     @classmethod
     def create(
@@ -99,6 +110,12 @@ class RiskDetector(GraphComponent):
     def __init__(self, config: Dict[Text, Any], matcher: Optional[RiskMatcher] = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self.threshold = float(self._config["ml_confidence_threshold"])
+        self.thresholds = Thresholds(
+            veto=None if self._config["veto_threshold"] is None else float(self._config["veto_threshold"]),
+            full=float(self._config["full_threshold"]),
+            check=float(self._config["check_threshold"]),
+            veto_sure=float(self._config["veto_sure_threshold"]),
+        )
         self.matcher = matcher or RiskMatcher.from_lexicon(resolve_lexicon_path(self._config["lexicon"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -113,7 +130,7 @@ class RiskDetector(GraphComponent):
                     *ERROR_VERDICT,
                 )
                 try:
-                    _escalate(message, *ERROR_VERDICT)
+                    escalate_message(message, *ERROR_VERDICT)
                 except Exception as second:  # noqa: BLE001
                     logger.error("risk detector could not mark the message (%s)", _where(second))
         return messages
@@ -125,19 +142,27 @@ class RiskDetector(GraphComponent):
         if not isinstance(text, str) or not text.strip():
             return
         analysis = self.matcher.analyse(text)
-        if analysis.result is not None:
-            result = analysis.result
-            _escalate(message, result.escalation, result.category, result.subject)
+        scores = message.get(SCORES_KEY)
+        verdict = decide(analysis.result, scores, self.thresholds)
+        if verdict is not None:
+            if verdict.source == "rules" and analysis.result is not None:
+                subject = analysis.result.subject
+            else:
+                subject = self.matcher.guess_subject(text)
+            logger.debug("risk verdict %s/%s from %s", verdict.level, verdict.category, verdict.source)
+            escalate_message(message, verdict.intent, verdict.category, subject)
             return
         intent = message.get(INTENT) or {}
         name = intent.get(INTENT_NAME_KEY)
         if name not in RISK_INTENTS:
             return
         confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-        if confidence >= self.threshold and not analysis.hyperbole:
+        # With the corpus-trained models present they decide; DIET's own risk intents are the backstop only
+        # when those models are absent (a pipeline without RiskClassifier).
+        if scores is None and confidence >= self.threshold and not analysis.hyperbole:
             logger.debug("risk intent kept from ML classifier (confidence %.3f)", confidence)
             subject = self.matcher.guess_subject(text)
-            _escalate(message, name, ML_DEFAULT_CATEGORY[name], subject, confidence=confidence)
+            escalate_message(message, name, ML_DEFAULT_CATEGORY[name], subject, confidence=confidence)
         else:
             logger.debug(
                 "risk intent from ML classifier demoted (confidence %.3f, exceptions %s)",
@@ -154,7 +179,7 @@ def _where(error: BaseException) -> str:
     return f"{type(error).__name__}{place}"
 
 
-def _escalate(
+def escalate_message(
     message: Message, escalation: str, category: str, subject: str, confidence: float = 1.0
 ) -> None:
     """Set the risk intent on top of the ranking and the two risk entities (replacing earlier ones)."""

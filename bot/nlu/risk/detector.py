@@ -2,7 +2,7 @@
 
 Rules, not a model, make the escalation decision: a young person who types "i wanna kms" must be helped
 from any point in the conversation, and a rule can be read, tested and reasoned about by a safeguarding
-lead. The rules are spaCy Matcher/PhraseMatcher patterns compiled from `bot/nlu/lexicons/risk.yml` and run
+lead. The rules are spaCy Matcher/PhraseMatcher patterns compiled from `bot/nlu/lexicons/risk/` and run
 over canonical tokens (`bot.nlu.risk.canon`). Exceptions (hyperbole, grief, talk about a film) suppress only
 the risk matches they overlap. Only pattern ids are ever logged, and only at DEBUG: never message text.
 """
@@ -97,9 +97,9 @@ class RiskMatcher:
         for pattern, matches in lexicon.patterns:
             self._patterns[pattern.id] = pattern
             self._add(pattern.id, matches)
-        for rule, matches in lexicon.exceptions:
-            self._exceptions[_EXCEPTION_PREFIX + rule.id] = rule
-            self._add(_EXCEPTION_PREFIX + rule.id, matches)
+        for exception, matches in lexicon.exceptions:
+            self._exceptions[_EXCEPTION_PREFIX + exception.id] = exception
+            self._add(_EXCEPTION_PREFIX + exception.id, matches)
         self._concept_checks: Dict[str, Optional[str]] = {}
         for concept in lexicon.concepts:
             self._concept_checks[_CONCEPT_PREFIX + concept.name] = concept.check
@@ -136,7 +136,7 @@ class RiskMatcher:
 
     @classmethod
     def from_lexicon(cls, path: Optional[Path] = None) -> "RiskMatcher":
-        """Load and compile a lexicon file (default bot/nlu/lexicons/risk.yml)."""
+        """Load and compile a lexicon folder or file (default bot/nlu/lexicons/risk/)."""
         return cls(load_lexicon(path))
 
     def _add(self, key: str, matches: Sequence[str]) -> None:

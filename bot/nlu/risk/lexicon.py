@@ -1,8 +1,10 @@
-"""Load `bot/nlu/lexicons/risk.yml` and compile its pattern notation into spaCy token patterns.
+"""Load the risk lexicon (`bot/nlu/lexicons/risk/`) and compile its notation into spaCy token patterns.
 
 All phrases live in the YAML so that reviewers (clinicians, safeguarding leads) can read and change them
-without touching code. This module only validates the file and turns the notation into spaCy `Matcher`
-dicts; a broken lexicon must fail loudly at start-up, never silently match nothing.
+without touching code. The lexicon is a folder of YAML files split by topic (one per category, the
+exceptions, the word sets, ...), read as one mapping; a single file in the same format works too. This
+module only validates it and turns the notation into spaCy `Matcher` dicts; a broken lexicon must fail
+loudly at start-up, never silently match nothing.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ CHECKS = ("age_gap",)
 CONCEPT_CHECKS = ("minor", "adult")
 CONCEPT_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 DEFAULT_WINDOW = 12
-DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "risk.yml"
+DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "risk"
 
 _GAP = re.compile(r"^\*(\d?)$")
 
@@ -133,15 +135,49 @@ def _split(value: Any) -> List[str]:
     return str(value).split() if value is not None else []
 
 
-def load_lexicon(path: Optional[Path] = None) -> Lexicon:
-    """Read and validate the lexicon YAML; raises LexiconError on any structural problem."""
+def lexicon_files(path: Optional[Path] = None) -> List[Path]:
+    """The YAML files of a lexicon: the `*.yml` of a folder in name order, or the one file given."""
     path = Path(path) if path else DEFAULT_LEXICON
+    return sorted(path.glob("*.yml")) if path.is_dir() else [path]
+
+
+def _read_yaml(path: Path) -> Dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise LexiconError(f"cannot read risk lexicon {path}: {error}") from error
     if not isinstance(data, dict):
         raise LexiconError(f"risk lexicon {path} is not a mapping")
+    return data
+
+
+def read_lexicon_data(path: Optional[Path] = None) -> Dict[str, Any]:
+    """The lexicon as one mapping. Files of a folder are merged key by key: lists (patterns, exceptions,
+    rules) are joined; mappings (sets, concepts, token_map) are merged, and a name that two files define is
+    an error, as is any other key (version, spelling) given twice: each thing has one home."""
+    files = lexicon_files(path)
+    if not files:
+        raise LexiconError(f"risk lexicon {path} holds no *.yml file")
+    merged: Dict[str, Any] = {}
+    for file in files:
+        for key, value in _read_yaml(file).items():
+            if key not in merged:
+                merged[key] = list(value) if isinstance(value, list) else value
+            elif isinstance(merged[key], list) and isinstance(value, list):
+                merged[key].extend(value)
+            elif isinstance(merged[key], dict) and isinstance(value, dict):
+                twice = sorted(str(name) for name in set(merged[key]) & set(value))
+                if twice:
+                    raise LexiconError(f"{file.name}: `{key}` names {twice} already defined in another file")
+                merged[key] = {**merged[key], **value}
+            else:
+                raise LexiconError(f"{file.name}: `{key}` is already defined in another file")
+    return merged
+
+
+def load_lexicon(path: Optional[Path] = None) -> Lexicon:
+    """Read and validate the lexicon (folder or file); raises LexiconError on any structural problem."""
+    data = read_lexicon_data(path)
 
     categories = dict(data.get("categories") or {})
     if categories != {k: CONTRACT_CATEGORIES[k] for k in categories} or set(categories) != set(

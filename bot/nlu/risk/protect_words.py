@@ -5,9 +5,9 @@
 Edit-distance correction is only safe if ordinary words near a risk word are protected ("races" must not
 become "rapes", "looked" must not become "locked"). This runs every dictionary word through the speller
 built from the current lexicon and prints the ones it would change. With `--write` it merges them into
-`spelling.protect` in bot/nlu/lexicons/risk.yml itself (sorted, nothing else in the file touched); run it after
-adding spelling targets or set words (every word of `spelling.target_sets` is a target). The dictionary is
-needed only here, at authoring time; the running detector reads the protect list from the lexicon.
+`spelling.protect` in bot/nlu/lexicons/risk/spelling.yml itself (sorted, nothing else in the file
+touched); run it after adding spelling targets or set words (every word of `spelling.target_sets` is a
+target). The dictionary is needed only here, at authoring time; the running detector reads the protect list from the lexicon.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from bot.nlu.risk.canon import Canonicaliser
 from bot.nlu.risk.lexicon import DEFAULT_LEXICON, load_lexicon
 
 DEFAULT_WORDS = Path("/usr/share/dict/british-english")
+#: The file of a lexicon folder that holds `spelling:`.
+SPELLING_FILE = "spelling.yml"
 _BLOCK = re.compile(r"(?ms)^(  protect: \[\n)(.*?)(^  \]\n)")
 
 
@@ -54,6 +56,8 @@ def _lines(words: Iterable[str], width: int = 116) -> List[str]:
 
 def write_protect(words: Iterable[str], lexicon: Path = DEFAULT_LEXICON) -> int:
     """Merge `words` into the lexicon's `spelling.protect` block; returns how many were new."""
+    if lexicon.is_dir():
+        lexicon = lexicon / SPELLING_FILE
     text = lexicon.read_text(encoding="utf-8")
     match = _BLOCK.search(text)
     if match is None:

@@ -3,45 +3,17 @@
 Young people misspell exactly the words that matter ("suicde", "sucidal", "paracetemol"). Correcting
 against a general dictionary would be slow and would turn ordinary words into risk words, so only a short
 list of distinctive targets is corrected, with a protect-list of real words that sit close to them.
-The lookup is a symmetric-delete index built once at start-up (SymSpell-style), so a token costs a few
-dictionary look-ups; results are cached per token.
+The lookup is a symmetric-delete index built once at start-up (directory.spelling, shared with the place
+matcher), so a token costs a few dictionary look-ups; results are cached per token. This module holds the
+risk detector's own rules: which tokens are corrected and how far.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import combinations
 from typing import Dict, Iterable, Optional, Set, Tuple
 
-
-def _deletes(word: str, distance: int) -> Set[str]:
-    """All strings made by deleting up to `distance` characters from `word`."""
-    found = {word}
-    for n in range(1, distance + 1):
-        if len(word) - n < 1:
-            break
-        for positions in combinations(range(len(word)), n):
-            found.add("".join(ch for i, ch in enumerate(word) if i not in positions))
-    return found
-
-
-def osa_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance (Levenshtein plus adjacent swaps), `limit + 1` once exceeded."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
+from directory.spelling import deletes, osa_distance
 
 
 class SpellingCorrector:
@@ -53,7 +25,7 @@ class SpellingCorrector:
         self._min_length = min_length
         self._index: Dict[str, Tuple[str, ...]] = {}
         for target in self._targets:
-            for key in _deletes(target, self.max_distance(target)):
+            for key in deletes(target, self.max_distance(target)):
                 self._index[key] = self._index.get(key, ()) + (target,)
         self.correct = lru_cache(maxsize=20000)(self._correct)  # type: ignore[method-assign]
 
@@ -68,7 +40,7 @@ class SpellingCorrector:
             return None
         limit = self.max_distance(token)
         candidates: Set[str] = set()
-        for key in _deletes(token, limit):
+        for key in deletes(token, limit):
             candidates.update(self._index.get(key, ()))
         best: Optional[str] = None
         best_distance = limit + 1

@@ -9,28 +9,11 @@ import pytest
 import yaml
 
 from bot.nlu.extractors.lexicon import Lexicon, load_lexicons
+from directory.concerns import concern_codes
+from directory.vocab import OLDEST_SERVED, YOUNGEST_SELF_USER
 
 ROOT = Path(__file__).resolve().parents[3]
-CONCERN_CODES = {
-    "anxiety",
-    "low_mood",
-    "self_harm",
-    "eating",
-    "sleep",
-    "anger_behaviour",
-    "bereavement",
-    "bullying",
-    "relationships_family",
-    "school_stress",
-    "identity",
-    "body_image",
-    "substance_use",
-    "neurodevelopmental",
-    "trauma",
-    "loneliness",
-    "parenting",
-    "general",
-}
+CONCERN_CODES = set(concern_codes())  # the one list: directory/data/concerns.yml
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +34,22 @@ def test_concern_codes_are_the_contract_codes() -> None:
     data = yaml.safe_load((ROOT / "bot/nlu/lexicons/concerns.yml").read_text(encoding="utf-8"))
     codes = {str(spec.get("value", key)) for key, spec in data["values"].items() if "entity" not in spec}
     assert codes == CONCERN_CODES
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [("  anxiety:\n", "  worry_code:\n"), ("  parenting:\n", "  parenting:\n    entity: concern_other\n")],
+    ids=["a code the directory does not have", "a directory code with no phrases"],
+)
+def test_the_lexicon_refuses_codes_other_than_the_directorys(
+    tmp_path: Path, change: str, problem: str
+) -> None:
+    text = (ROOT / "bot/nlu/lexicons/concerns.yml").read_text(encoding="utf-8")
+    assert change in text
+    broken = tmp_path / "concerns.yml"
+    broken.write_text(text.replace(change, problem, 1), encoding="utf-8")
+    with pytest.raises(ValueError, match="codes of directory_concerns"):
+        Lexicon.from_file(broken)
 
 
 @pytest.mark.parametrize(
@@ -316,7 +315,7 @@ def test_roles(roles: Lexicon, text: str, role: str) -> None:
     [
         "my gp said i should talk to someone",
         "i'm 40",
-        "i'm 5",
+        f"i'm {YOUNGEST_SELF_USER - 1}",  # under the ages served (directory/data/ages.yml)
         "i'm not a teacher",
         "help me",
         "hello",
@@ -326,6 +325,12 @@ def test_roles(roles: Lexicon, text: str, role: str) -> None:
 )
 def test_no_role(roles: Lexicon, text: str) -> None:
     assert values(roles, text, "role") == [], roles.find(text)
+
+
+@pytest.mark.parametrize("age", [YOUNGEST_SELF_USER, OLDEST_SERVED])
+def test_an_own_age_at_either_limit_of_the_ages_served_is_a_young_person(roles: Lexicon, age: int) -> None:
+    assert values(roles, f"i'm {age}", "role") == ["young_person"]
+    assert values(roles, f"i'm {OLDEST_SERVED + 1}", "role") == []
 
 
 def test_my_sons_teacher_is_a_parent_speaking(roles: Lexicon) -> None:

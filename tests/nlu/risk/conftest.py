@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import List, Tuple
 
 import pytest
@@ -12,8 +11,8 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from bot.nlu.risk.detector import RiskMatcher  # noqa: E402
 
-DEV_CORPUS = Path(__file__).resolve().parent / "data"
-EVAL_CORPUS = Path(__file__).resolve().parents[2] / "data" / "risk"
+#: The development pairs in tests/data/dev/risk/ (tools/eval_sets.py): every one was used to change the detector.
+CORPUS_SET, TEAM_SET = "corpus", "team"
 
 
 @pytest.fixture(scope="session")

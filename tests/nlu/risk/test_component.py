@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import Dict, List, Optional
 
 import pytest
@@ -112,7 +113,16 @@ def test_ordinary_message_is_untouched(component: RiskDetector) -> None:
     ids=["empty", "spaces", "control", "emoji", "long", "greek", "none"],
 )
 def test_odd_messages_never_raise(component: RiskDetector, text) -> None:
-    component.process([parsed(text)])
+    """Odd text leaves the classifier's intent alone, and a risk phrase after it still escalates."""
+    message = parsed(text)
+    component.process([message])
+    assert message.get("intent") == {"name": "greet", "confidence": 0.9}
+    assert not risk_entities(message)
+    if text is not None:
+        risky = parsed(text + " i want to kill myself")
+        component.process([risky])
+        assert risky.get("intent") == {"name": "crisis", "confidence": 1.0}
+        assert risk_entities(risky) == {"risk_category": "suicide", "risk_subject": "self"}
 
 
 def test_internal_error_escalates_and_logs_without_text(caplog: pytest.LogCaptureFixture) -> None:
@@ -140,8 +150,8 @@ def test_no_message_text_in_logs(component: RiskDetector, caplog: pytest.LogCapt
 def test_lexicon_path_is_configurable(tmp_path) -> None:
     from bot.nlu.risk.lexicon import DEFAULT_LEXICON
 
-    copy = tmp_path / "lexicon.yml"
-    copy.write_text(DEFAULT_LEXICON.read_text())
+    copy = tmp_path / "lexicon"
+    shutil.copytree(DEFAULT_LEXICON, copy)
     detector = RiskDetector.create({"lexicon": str(copy)}, None, None, None)  # type: ignore[arg-type]
     message = parsed("i wanna kms")
     detector.process([message])

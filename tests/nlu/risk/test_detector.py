@@ -208,7 +208,10 @@ ODD = [
 
 @pytest.mark.parametrize("text", ODD, ids=[f"odd{i}" for i in range(len(ODD))])
 def test_odd_input_never_raises(matcher: RiskMatcher, text) -> None:
-    matcher.analyse(text)
+    """Odd input neither raises nor escalates, and does not stop a risk phrase after it being found."""
+    assert matcher.analyse(text).result is None
+    if isinstance(text, str):
+        assert verdict(matcher, text + " i want to kill myself")[:2] == ("crisis", "suicide")
 
 
 def test_risk_at_the_end_of_a_very_long_message_is_found(matcher: RiskMatcher) -> None:

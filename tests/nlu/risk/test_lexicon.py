@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any, Iterator, Set
 
@@ -14,6 +15,7 @@ from bot.nlu.risk.lexicon import (
     DEFAULT_LEXICON,
     LexiconError,
     compile_pattern,
+    lexicon_files,
     load_lexicon,
 )
 
@@ -73,11 +75,10 @@ def test_speller_never_turns_a_dictionary_word_into_a_risk_word() -> None:
 
 def test_yaml_booleans_are_rejected(tmp_path: Path) -> None:
     """Bare on/off/no in a YAML flow list become booleans; the loader must refuse them."""
-    from bot.nlu.risk.lexicon import DEFAULT_LEXICON
-
-    text = DEFAULT_LEXICON.read_text().replace("  common_words: [", "  common_words: [off, ", 1)
-    path = tmp_path / "risk.yml"
-    path.write_text(text)
+    path = tmp_path / "risk"
+    shutil.copytree(DEFAULT_LEXICON, path)
+    words = path / "words.yml"
+    words.write_text(words.read_text().replace("  common_words: [", "  common_words: [off, ", 1))
     with pytest.raises(LexiconError):
         load_lexicon(path)
 
@@ -102,7 +103,7 @@ def test_no_pattern_hides_a_phrase_inside_an_alternative() -> None:
     """`a|b` is ONE token, so "can not|must not tell" means can (not|must) not tell and never matches
     "must not tell". Such a line shows itself as neighbouring tokens that share a word ("not" | "not") or
     a joined spelling ("in front|infront"); write the phrases as separate lines instead."""
-    raw = yaml.safe_load(DEFAULT_LEXICON.read_text(encoding="utf-8"))
+    raw = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in lexicon_files()]
     suspicious = []
     for text in _pattern_strings(raw):
         specs = text.split()

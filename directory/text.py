@@ -1,13 +1,18 @@
-"""Text normalisation shared by the rule-based language components.
+"""Text normalisation shared by everything that matches what people type: the place matcher (here in the
+directory), the bot's extractors and its risk detector (bot/nlu).
 
 Young people type fast on phones: capitals, curly quotes, accents, stretched letters ("sooo"), emoji and
 stray punctuation. Matching works on a normalised copy; the original text is never changed or logged.
+Each matcher splits text into tokens its own way (the place matcher with a regex, to stay free of spaCy;
+the extractors and the risk detector with spaCy's blank English tokenizer, bot/nlu/nlp.py), and all of them
+key a word with `word_key`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUOTES = str.maketrans(
     {
@@ -45,3 +50,10 @@ def normalise(text: str) -> str:
     text = strip_accents(text).lower()
     text = _STRETCHED.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """The matching key of one word: normalised, apostrophes dropped ("I’m" -> "im"), and stretched letters
+    cut again where an apostrophe had split them. Cached: the same words come back in every message."""
+    return _STRETCHED.sub(r"\1\1", normalise(word).replace("'", ""))

@@ -1,0 +1,16 @@
+"""Languages other than English: detection, crisis words, and the Rasa component (imported lazily, so the
+detector can be used without Rasa)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["LanguageGate"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LanguageGate":
+        from bot.nlu.language.component import LanguageGate
+
+        return LanguageGate
+    raise AttributeError(f"module 'bot.nlu.language' has no attribute {name!r}")

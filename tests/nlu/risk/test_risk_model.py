@@ -1,0 +1,59 @@
+"""bot/nlu/risk/model.py on the real corpus: loading, training, and what a model learnt from some writers
+says about another writer's messages (a small version of tools/eval_risk_writers.py, which prints the figures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from bot.nlu.risk.model import CHECK, ESCALATE, LABELS, NONE, Example, RiskModel, corpus_digest, load_corpus
+
+ROOT = Path(__file__).resolve().parents[3]
+CORPUS = ROOT / "corpus" / "risk"
+
+
+@pytest.fixture(scope="module")
+def corpus() -> List[Example]:
+    return load_corpus(CORPUS)
+
+
+def test_the_corpus_has_several_writers_and_thousands_of_messages_per_side(corpus: List[Example]) -> None:
+    writers = {e.writer for e in corpus}
+    assert len(writers) >= 5
+    assert sum(e.label in (ESCALATE, CHECK) for e in corpus) >= 3000
+    assert sum(e.label == NONE for e in corpus) >= 3000
+    assert {e.label for e in corpus} == set(LABELS)
+
+
+def test_a_label_outside_the_policy_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "w.yml").write_text(
+        'writer: W\nmessages:\n  - {text: "hi", label: maybe, category: everyday}\n'
+    )
+    with pytest.raises(ValueError, match="unknown label"):
+        load_corpus(tmp_path)
+
+
+def test_the_digest_follows_the_files(tmp_path: Path) -> None:
+    path = tmp_path / "w.yml"
+    path.write_text("a")
+    before = corpus_digest([path])
+    path.write_text("b")
+    assert corpus_digest([path]) != before
+
+
+def test_a_model_from_other_writers_separates_a_held_out_writers_messages(corpus: List[Example]) -> None:
+    """Trained on two writers, tested on a third: risk messages score higher than everyday ones on average,
+    and most of the held-out writer's indirect risk messages are caught at the configured thresholds."""
+    train = [e for e in corpus if e.writer in ("T1", "T2")]
+    test = [e for e in corpus if e.writer == "T4"]
+    model = RiskModel.train(train, rule_hit=lambda text: "kill" in text.lower())
+    risky = [model.scores(e.text) for e in test if e.label == ESCALATE and not e.explicit]
+    everyday = [model.scores(e.text) for e in test if e.label == NONE]
+    mean = lambda values: sum(values) / len(values)  # noqa: E731
+    assert mean([s.escalate + s.check for s in risky]) > mean([s.escalate + s.check for s in everyday]) + 0.3
+    caught = sum(s.escalate + s.check >= 0.5 for s in risky) / len(risky)
+    assert caught >= 0.75, caught
+    assert all(s.category in ("suicide", "self_harm", "overdose", "abuse", "danger") for s in risky)
+    assert model.veto is not None, "the rule stand-in fires on both sides, so a veto model is trained"

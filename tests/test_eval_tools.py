@@ -1,0 +1,43 @@
+"""The arithmetic behind `make eval` (tools/eval_risk.py, tools/eval_nlu.py) on small hand-made cases."""
+
+from __future__ import annotations
+
+from tools.eval import EVALUATIONS
+from tools.eval_nlu import answered_faq_topics, f1_by_label, predicted_label
+from tools.eval_risk import table
+from tools.eval_sets import RiskMessage
+
+
+def test_the_retrieval_intent_comes_from_the_response_selector() -> None:
+    selector = {"default": {"response": {"intent_response_key": "faq/cost"}}}
+    assert predicted_label({"intent": {"name": "faq"}, "response_selector": selector}) == "faq/cost"
+    assert predicted_label({"intent": {"name": "chitchat"}, "response_selector": selector}) == "chitchat"
+    assert predicted_label({"intent": {"name": "greet"}}) == "greet"
+
+
+def test_f1_counts_wrong_predictions_against_the_predicted_label() -> None:
+    pairs = [("greet", "greet"), ("greet", "thanks"), ("thanks", "thanks"), ("deny", "thanks")]
+    scores = f1_by_label(pairs, ["greet", "thanks", "deny"])
+    assert scores == {"greet": (2 / 3, 2), "thanks": (2 * 1 / 4, 1), "deny": (0.0, 1)}
+
+
+def test_risk_table_gives_recall_false_alarms_and_checks_by_category() -> None:
+    messages = [
+        RiskMessage("a", "escalate", "suicide", explicit=True),
+        RiskMessage("b", "escalate", "abuse", explicit=False),
+        RiskMessage("c", "check", "distress"),
+        RiskMessage("d", "none", "games"),
+        RiskMessage("e", "none", "news"),
+    ]
+    lines = table(messages, {"rules": lambda text: text in {"a", "c", "d"}})
+    cells = {line[:32].strip(): line[32:].strip() for line in lines[1:]}
+    assert cells["escalate: recall"] == "1/2  50.0%"
+    assert cells["suicide"] == "1/1 100.0%" and cells["abuse"] == "0/1   0.0%"
+    assert cells["plain wording"] == "1/1 100.0%" and cells["indirect wording"] == "0/1   0.0%"
+    assert cells["check: escalated"] == "1/1 100.0%"
+    assert cells["none: false alarms"] == "1/2  50.0%" and cells["games"] == "1/1 100.0%"
+
+
+def test_every_evaluation_is_registered_and_faq_topics_are_read_from_the_domain() -> None:
+    assert set(EVALUATIONS) >= {"risk", "nlu"}
+    assert "faq/what_is_camhs" in answered_faq_topics()
