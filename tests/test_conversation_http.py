@@ -405,7 +405,6 @@ def test_other_languages_get_the_english_only_reply_and_english_never_does(
     """(3) the language reply only for another language; an unclear English message gets a rephrase prompt."""
     spanish = converse(assistant, ["hola necesito ayuda para mi hijo"])[0]
     assert ENGLISH_ONLY.search(said(spanish)) and "interpreter" in said(spanish), dump(spanish)
-    assert any(r.get("buttons") for r in spanish)
     for message in ["hmm the thing with the stuff", "which of these is free?", "ok im safe for now"]:
         reply = converse(assistant, [message])[0]
         assert not ENGLISH_ONLY.search(said(reply)), (message, dump(reply))
