@@ -209,7 +209,6 @@ def _params(plan: _Plan) -> dict:
         "rank_24_7": 0 if plan.urgent else 1,
         "excluded": excluded_for(plan.needs),
         "meant_for": meant_for(plan.needs),
-        "adult": int(plan.age is not None and plan.age > vocab.MAX_AGE_MIN),
     }
 
 

@@ -65,7 +65,7 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
     Parameters: areas (list), wanted (concern bit mask), age_low and age_high (the person's age twice, or
     0 and 120 when it is not known: every service's ages lie in that range), borough (None when not known:
     then no service is superseded), excluded (ids the person cannot use: only for a group they did not
-    name), adult (1 over 25), meant_for (ids meant for a group they named). Binding these instead of building a statement per case keeps the number
+    name; none by default), meant_for (ids meant for a group they named; none by default). Binding these instead of building a statement per case keeps the number
     of statement shapes small, and each new shape costs several milliseconds to build and compile once.
     """
     entry = SearchEntry
@@ -81,15 +81,15 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
         # a national service gives way to its local variant in that borough
         entry.service_id.not_in(superseded),
         # services only for a group the person did not name (matching.excluded_for)
-        entry.service_id.not_in(bindparam("excluded", expanding=True)),
-        # over 25 (adult = 1): only services that state an upper age, or national / online ones
-        (bindparam("adult", type_=Integer) == 0)
+        entry.service_id.not_in(bindparam("excluded", expanding=True, value=[])),
+        # over 25: only services that state an upper age, or national / online ones (directory.fallback too)
+        (bindparam("age_low", type_=Integer) <= vocab.MAX_AGE_MIN)
         | entry.age_max.is_not(None)
         | (entry.scope_rank >= vocab.SCOPE_RANK[vocab.SCOPE_NATIONAL]),
     )
     # services meant for a group the person named (matching.meant_for) are offered even when the way in
     # is not published: the reason then says to ask the GP or school
-    named = entry.service_id.in_(bindparam("meant_for", expanding=True))
+    named = entry.service_id.in_(bindparam("meant_for", expanding=True, value=[]))
     if referral_only:
         stmt = stmt.where((entry.route_bits.op("&")(DIRECT_MASK) == 0) & ~named)
     elif role != "professional" and referral != "professional":
