@@ -18,9 +18,10 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from directory import fallback
+from directory import fallback, store
 from directory.db import make_read_engine
 from directory.matching import MatchQuery, find_services, professional_routes, service_payload
+from directory.records import ServiceRecord, read_services
 
 log = logging.getLogger(__name__)
 
@@ -78,3 +79,30 @@ async def search(query: MatchQuery) -> SearchAnswer:
     except (asyncio.TimeoutError, SQLAlchemyError, OSError) as error:
         log.error("directory unavailable (%s); answering with national services", type(error).__name__)
         return _fallback(query)
+
+
+@lru_cache(maxsize=1)
+def _yaml_records() -> Dict[str, ServiceRecord]:
+    return {record.id: record for record in read_services()}
+
+
+def _read_database(ids: List[str]) -> List[ServiceRecord]:
+    with _engine().connect() as connection:
+        return store.read_records(connection, ids)
+
+
+async def records(ids: List[str]) -> List[ServiceRecord]:
+    """Full records of these services (unknown ids skipped), from the database or, when it is down or slow,
+    from the YAML the database was loaded from."""
+    try:
+        found = await asyncio.wait_for(asyncio.to_thread(_read_database, ids), SEARCH_TIMEOUT_S)
+    except (asyncio.TimeoutError, SQLAlchemyError, OSError) as error:
+        log.error("directory unavailable (%s); reading services from YAML", type(error).__name__)
+        found = []
+    known = {record.id for record in found}
+    return found + [_yaml_records()[i] for i in ids if i not in known and i in _yaml_records()]
+
+
+def families() -> Dict[str, str]:
+    """Service id -> the family it belongs to (variant_of, or itself): "Kooth" means the local Kooth."""
+    return {record.id: record.variant_of or record.id for record in _yaml_records().values()}

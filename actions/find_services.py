@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import directory_client
 from actions.responses import render_parts
+from actions.service_questions import listed_events
 from directory.matching import MatchQuery
 
 
@@ -22,20 +23,17 @@ def query_from(tracker: Tracker) -> MatchQuery:
         borough=tracker.get_slot("borough"),
         concerns=tuple(tracker.get_slot("concerns") or ()),
         role=tracker.get_slot("role"),
+        needs=tuple(tracker.get_slot("needs") or ()),
     )
 
 
 def _contact_text(domain: DomainDict, line: directory_client.ServiceLine) -> str:
+    """Phone, text, website and hours; a service with none of the first three says who can help reach it."""
     item = line.payload
-    return render_parts(
-        domain,
-        {
-            "phone": item.get("phone"),
-            "sms": line.sms,
-            "website": item.get("website"),
-            "hours": item.get("hours"),
-        },
-    )
+    ways = {"phone": item.get("phone"), "sms": line.sms, "website": item.get("website")}
+    if not any(ways.values()):
+        ways = {"no_contact": True}
+    return render_parts(domain, {**ways, "hours": item.get("hours")})
 
 
 class ActionFindServices(Action):
@@ -48,12 +46,14 @@ class ActionFindServices(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[Text, Any]]:
         answer = await directory_client.search(query_from(tracker))
+        if tracker.get_slot("role") == "professional":
+            dispatcher.utter_message(response="utter_professional_route")
         if answer.degraded:
             dispatcher.utter_message(response="utter_services_unavailable")
         elif not answer.services:
             dispatcher.utter_message(response="utter_services_none")
             dispatcher.utter_message(response="utter_wellbeing_hub_route")
-            return []
+            return listed_events([])
         else:
             dispatcher.utter_message(response="utter_services_intro")
         for line in answer.services:
@@ -75,7 +75,8 @@ class ActionFindServices(Action):
         if answer.degraded:
             dispatcher.utter_message(response="utter_wellbeing_hub_route")
         dispatcher.utter_message(response="utter_services_check")
-        return []
+        dispatcher.utter_message(response="utter_services_ask_more")
+        return listed_events([line.payload for line in answer.services])
 
 
 def _sentence(reason: Optional[str]) -> str:

@@ -29,10 +29,13 @@ NOT_UNDERSTOOD = {
 }
 # Entities that answer one of the form's questions. A message with any of them was understood, even if it
 # answered a different question than the one asked ("actually I'm 16" when asked where they live).
-FORM_ENTITIES = ("role", "age", "number", "age_band", "borough", "concern", "concern_unsure")
-MAX_CONCERN_RETRIES = 1
-MAX_AGE_RETRIES = 2
-MAX_ROLE_ASKS = 3
+FORM_ENTITIES = ("role", "age", "number", "age_band", "borough", "concern", "concern_unsure", "need")
+# No question is asked more than twice (issue 14): after the first answer that is not understood the
+# question is asked once more, after the second the form moves on with what it can offer without it.
+# What then: role -> young person (the safest reading), age -> every age, borough -> "Not given" (national and
+# online services), concerns -> general support.
+MAX_RETRIES = {"role": 1, "age": 1, "borough": 1, "concerns": 1}
+MAX_ROLE_ASKS = 2
 # Set when the person would rather not give their age (extract_age); see required_slots.
 AGE_DECLINED = "age_declined"
 
@@ -63,6 +66,23 @@ def _answered_something_else(tracker: Tracker, slot: str) -> bool:
 def _declined(tracker: Tracker, slot: str) -> bool:
     """True when the form asked for `slot` and the person would rather not say."""
     return tracker.get_slot("requested_slot") == slot and _latest_intent(tracker) == "prefer_not_say"
+
+
+def _dont_know(tracker: Tracker, slot: str) -> bool:
+    """True when the form asked for `slot` and the answer was "I don't know": a whole-message "idk" / "not
+    sure" (the concern_unsure entity, which answers only the concerns question) or chit-chat dont_know."""
+    if tracker.get_slot("requested_slot") != slot:
+        return False
+    entities = _latest_entities(tracker)
+    if "concern_unsure" in entities and not entities.intersection(set(FORM_ENTITIES) - {"concern_unsure"}):
+        return True
+    selectors = tracker.latest_message.get("response_selector") or {}
+    keys = {
+        (s.get("response") or {}).get("intent_response_key")
+        for s in selectors.values()
+        if isinstance(s, dict)
+    }
+    return _latest_intent(tracker) == "chitchat" and "chitchat/dont_know" in keys
 
 
 def _times_sent(tracker: Tracker, responses: FrozenSet[str], until_slot: Optional[str] = None) -> int:
@@ -129,7 +149,11 @@ class ValidateSignpostForm(FormValidationAction):
 
         Someone who keeps answering the other questions instead (an age, a place, a worry) after being asked
         MAX_ROLE_ASKS times is taken as a young person, the safest reading, rather than asked for ever."""
+        if _dont_know(tracker, "role"):
+            return {"role": "young_person"}
         if _not_understood(tracker, "role"):
+            if _times_not_understood(tracker, "role") >= MAX_RETRIES["role"]:
+                return {"role": "young_person"}
             return _say_not_understood(dispatcher, tracker, "role")
         if (
             tracker.get_slot("requested_slot") == "role"
@@ -142,12 +166,12 @@ class ValidateSignpostForm(FormValidationAction):
     async def extract_age(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if _declined(tracker, "age"):
+        if _declined(tracker, "age") or _dont_know(tracker, "age"):
             dispatcher.utter_message(response="utter_age_declined")
             return {AGE_DECLINED: True}
         if not _not_understood(tracker, "age"):
             return _unvalidated_age(tracker)
-        if _times_not_understood(tracker, "age") >= MAX_AGE_RETRIES:
+        if _times_not_understood(tracker, "age") >= MAX_RETRIES["age"]:
             dispatcher.utter_message(response="utter_age_skipped")  # asking a third time helps nobody
             return {AGE_DECLINED: True}
         return _say_not_understood(dispatcher, tracker, "age")
@@ -155,17 +179,24 @@ class ValidateSignpostForm(FormValidationAction):
     async def extract_borough(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return (
-            _say_not_understood(dispatcher, tracker, "borough") if _not_understood(tracker, "borough") else {}
-        )
+        if _dont_know(tracker, "borough"):
+            return {"borough": NOT_GIVEN}
+        if not _not_understood(tracker, "borough"):
+            return {}
+        if _times_not_understood(tracker, "borough") >= MAX_RETRIES["borough"]:
+            return {"borough": NOT_GIVEN}  # validate_borough says services for anywhere come next
+        return _say_not_understood(dispatcher, tracker, "borough")
 
     async def extract_concerns(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Free text that maps to no concern: ask once more, then search for general support."""
+        """Free text that maps to no concern: ask once more, then search for general support. "Rather not
+        say" searches for general support at once."""
+        if _declined(tracker, "concerns"):
+            return {"concerns": ["general"]}
         if not _not_understood(tracker, "concerns"):
             return {}
-        if _times_not_understood(tracker, "concerns") >= MAX_CONCERN_RETRIES:
+        if _times_not_understood(tracker, "concerns") >= MAX_RETRIES["concerns"]:
             return {"concerns": ["general"]}
         return _say_not_understood(dispatcher, tracker, "concerns")
 
@@ -191,8 +222,8 @@ class ValidateSignpostForm(FormValidationAction):
             return {"age": None, "age_band": None}
         problem = audience.age_problem(age, tracker.get_slot("role"))
         if problem == audience.TOO_YOUNG:
-            dispatcher.utter_message(response="utter_age_too_young")
-            return {"age": None, "age_band": None}
+            dispatcher.utter_message(response="utter_age_too_young")  # then on, without an age: no loop
+            return {"age": None, "age_band": "child", AGE_DECLINED: True}
         if problem == audience.OVER_25:
             dispatcher.utter_message(response="utter_age_over_25")
         return {"age": float(age), "age_band": audience.age_band_for(age)}

@@ -44,6 +44,10 @@ def _usable(record: ServiceRecord, age: Optional[int], role: str) -> bool:
         return False
     if not set(vocab.AUDIENCES_FOR[role]) & set(record.audiences):
         return False
+    if age is not None and age > vocab.MAX_AGE_MIN and record.age_max is None:
+        # over 25: a local service with no upper age is a children's and young people's service
+        if record.scope not in (vocab.SCOPE_NATIONAL, vocab.SCOPE_ONLINE):
+            return False
     return role == "professional" or bool(vocab.DIRECT_ROUTES & set(record.how_to_refer))
 
 

@@ -13,6 +13,9 @@ Who sees what (a service that fails any rule never appears):
   online, drop_in): a parent can pass those on. Professional-only services go to `professional_routes`.
 - Professional: every service in the area and age range, including referral-only and professional-facing
   ones, because a professional can refer.
+- Groups and adults: a service `only_for` a group (care leavers, autistic young people) is shown only to
+  someone who said they belong to it (excluded_for); over 25, only services that state an upper age or are
+  national / online. Services meant for a group the person named (`only_for` or `groups`) come first.
 - Concerns: services tagged with a requested concern (exact), a related concern (data/concerns.yml), or
   "general". An empty list or ["general"] asks for general services only. Free text ("panic", "not eating")
   becomes a code through the synonyms in data/concerns.yml (directory.concerns.resolve_concern), never code.
@@ -55,9 +58,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
-from directory import places, queries, store, vocab
+from directory import places, queries, records, store, vocab
 from directory.concerns import EXACT, GENERAL_TIER, RELATED, bit_order, expand, is_urgent
 from directory.db import Reader
 from directory.records import ContactRecord, ServiceRecord
@@ -90,6 +93,7 @@ class MatchQuery:
     concerns: Sequence[str] = ()
     role: Optional[str] = None
     referral: Optional[str] = None  # None, or a key of vocab.REFERRAL_FILTERS: self | parent | professional
+    needs: Sequence[str] = ()  # groups the person volunteered (vocab.NEEDS): see fits_needs
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ class _Plan:
     tiers: Dict[str, int]
     urgent: bool
     referral: Optional[str]
+    needs: FrozenSet[str] = frozenset()
 
 
 def canonical_borough(text: Optional[str]) -> Optional[str]:
@@ -181,6 +186,7 @@ def _plan(query: MatchQuery) -> _Plan:
         tiers=expand(concerns),
         urgent=is_urgent(concerns),
         referral=query.referral,
+        needs=frozenset(n for n in query.needs or () if n in vocab.NEEDS),
     )
 
 
@@ -201,6 +207,8 @@ def _params(plan: _Plan) -> dict:
         "age_high": vocab.ALL_AGES_MAX if plan.age is None else plan.age,
         "borough": plan.borough,
         "rank_24_7": 0 if plan.urgent else 1,
+        "excluded": excluded_for(plan.needs),
+        "meant_for": meant_for(plan.needs),
     }
 
 
@@ -212,8 +220,36 @@ def _ranked_rows(
     return session.execute(stmt, {**_params(plan), "fetch": fetch}).all()
 
 
-def _pick(rows: list, limit: int) -> list:
-    """One service per family (a service and its local variants), best first, cut to limit."""
+def excluded_for(needs: FrozenSet[str]) -> List[str]:
+    """Ids of services only for a group (`only_for`, e.g. care leavers) none of whose groups the person named:
+    they are never shown to them (queries._eligible leaves them out, so counts agree)."""
+    return sorted(
+        sid
+        for sid, (only_for, _) in records.needs_index().items()
+        if only_for and not needs.intersection(only_for)
+    )
+
+
+def meant_for(needs: FrozenSet[str]) -> List[str]:
+    """Ids of services meant for a group the person named (`only_for` or `groups`): they come first, and are
+    offered even when their way in is not published (the reason says to ask the GP or school)."""
+    return sorted(
+        sid
+        for sid, (only_for, groups) in records.needs_index().items()
+        if needs.intersection(only_for + groups)
+    )
+
+
+def _meant_for_them(service_id: str, plan: _Plan) -> bool:
+    only_for, groups = records.needs_index().get(service_id, ((), ()))
+    return bool(plan.needs.intersection(only_for + groups))
+
+
+def _pick(rows: list, limit: int, plan: Optional[_Plan] = None) -> list:
+    """One service per family (a service and its local variants), best first, cut to limit. Services meant
+    for a group the person named come first (the SQL order is kept otherwise)."""
+    if plan is not None and plan.needs:
+        rows = sorted(rows, key=lambda r: not _meant_for_them(r.id, plan))
     picked, seen = [], set()
     for row in rows:
         if row.family in seen or row.id in seen:
@@ -273,8 +309,9 @@ def _page(session: Reader, query: MatchQuery, limit: int, offset: int, with_tota
     if offset < 0:
         raise ValueError("offset must not be negative")
     plan = _plan(query)
-    rows = _ranked_rows(session, plan, _fetch(offset + limit), referral_only=False, with_total=with_total)
-    picked = _pick(rows, offset + limit)[offset:]
+    fetch = _fetch(offset + limit) * (3 if plan.needs else 1)
+    rows = _ranked_rows(session, plan, fetch, referral_only=False, with_total=with_total)
+    picked = _pick(rows, offset + limit, plan)[offset:]
     records = [store.record(row) for row in picked]
     log.debug("find_services: %d candidates, %d results", len(rows), len(records))
     return MatchPage(
@@ -315,7 +352,7 @@ def professional_routes(session: Reader, query: MatchQuery, limit: int = 3) -> L
     if plan.role == "professional":
         return []
     rows = _ranked_rows(session, plan, _fetch(limit), referral_only=True)
-    return [_to_result(store.record(row), row.tier, plan) for row in _pick(rows, limit)]
+    return [_to_result(store.record(row), row.tier, plan) for row in _pick(rows, limit, plan)]
 
 
 def service_payload(result: MatchResult) -> dict:

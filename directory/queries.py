@@ -64,7 +64,8 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
 
     Parameters: areas (list), wanted (concern bit mask), age_low and age_high (the person's age twice, or
     0 and 120 when it is not known: every service's ages lie in that range), borough (None when not known:
-    then no service is superseded). Binding these instead of building a statement per case keeps the number
+    then no service is superseded), excluded (ids the person cannot use: only for a group they did not
+    name; none by default), meant_for (ids meant for a group they named; none by default). Binding these instead of building a statement per case keeps the number
     of statement shapes small, and each new shape costs several milliseconds to build and compile once.
     """
     entry = SearchEntry
@@ -79,12 +80,21 @@ def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) 
         entry.age_max.is_(None) | (entry.age_max >= bindparam("age_low", type_=Integer)),
         # a national service gives way to its local variant in that borough
         entry.service_id.not_in(superseded),
+        # services only for a group the person did not name (matching.excluded_for)
+        entry.service_id.not_in(bindparam("excluded", expanding=True, value=[])),
+        # over 25: only services that state an upper age, or national / online ones (directory.fallback too)
+        (bindparam("age_low", type_=Integer) <= vocab.MAX_AGE_MIN)
+        | entry.age_max.is_not(None)
+        | (entry.scope_rank >= vocab.SCOPE_RANK[vocab.SCOPE_NATIONAL]),
     )
+    # services meant for a group the person named (matching.meant_for) are offered even when the way in
+    # is not published: the reason then says to ask the GP or school
+    named = entry.service_id.in_(bindparam("meant_for", expanding=True, value=[]))
     if referral_only:
-        stmt = stmt.where(entry.route_bits.op("&")(DIRECT_MASK) == 0)
+        stmt = stmt.where((entry.route_bits.op("&")(DIRECT_MASK) == 0) & ~named)
     elif role != "professional" and referral != "professional":
         # asking for professional routes explicitly shows the referral-only services too
-        stmt = stmt.where(_has(entry.route_bits, DIRECT_MASK))
+        stmt = stmt.where(_has(entry.route_bits, DIRECT_MASK) | named)
     if referral is not None:
         stmt = stmt.where(_has(entry.route_bits, REFERRAL_MASKS[referral]))
     return stmt

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
@@ -34,7 +35,7 @@ REQUIRED = (
     "last_verified",
     "confidence",
 )
-OPTIONAL = ("age_min", "age_max", "contacts", "hours", "notes", "variant_of")
+OPTIONAL = ("age_min", "age_max", "contacts", "hours", "notes", "variant_of", "only_for", "groups")
 FILE_KEYS = ("defaults", "services")
 SUMMARY_MAX = 180
 ID_MAX, NAME_MAX, CONTACT_MAX = 80, 200, 200  # column sizes in directory.models (PostgreSQL enforces them)
@@ -260,6 +261,9 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
     if not isinstance(verified, dt.date) or isinstance(verified, dt.datetime):
         check.fail("last_verified", f"must be a date like 2026-11-25, got {verified!r}")
     variant_of = check.text(raw, "variant_of", required=False)
+    for group_field in ("only_for", "groups"):  # checked here, read by needs_index
+        if group_field in raw:
+            check.codes(raw, group_field, vocab.NEEDS)
     if len(errors) > before:
         return None
     return ServiceRecord(
@@ -355,3 +359,20 @@ def read_documents(services_dir: Path = SERVICES_DIR) -> Dict[str, Any]:
 def read_services(services_dir: Path = SERVICES_DIR) -> List[ServiceRecord]:
     """Every validated service record from the YAML files (raises DirectoryDataError on any problem)."""
     return parse_documents(read_documents(services_dir))
+
+
+@lru_cache(maxsize=1)
+def needs_index() -> Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]:
+    """{service id: (only_for, groups)} for every YAML service that names groups (vocab.NEEDS), read once per
+    process. `only_for`: the service serves no one else (a care leavers' line); `groups`: it is meant
+    especially for them. They live in the YAML only (not in the database or the Open Referral export) and
+    are validated with the rest of the record by parse_documents."""
+    documents = read_documents()
+    parse_documents(documents)
+    index = {}
+    for document in documents.values():
+        for raw in document["services"]:
+            only_for, groups = tuple(raw.get("only_for") or ()), tuple(raw.get("groups") or ())
+            if only_for or groups:
+                index[raw["id"]] = (only_for, groups)
+    return index

@@ -18,6 +18,17 @@ AUDIENCES_FOR: dict[str, tuple[str, ...]] = {
     "parent": ("parent", "young_person"),
     "professional": AUDIENCES,
 }
+# Groups a person may volunteer ("I'm a care leaver", "I'm autistic"): a service's `only_for` (it serves no one
+# else) and `groups` (it is meant especially for them) use these; docs/contracts.md lists them.
+NEEDS: tuple[str, ...] = (
+    "care_experienced",
+    "young_carer",
+    "lgbtq",
+    "send",
+    "black_mixed_heritage",
+    "refugee",
+    "bereaved",
+)
 REFERRAL_ROUTES: tuple[str, ...] = ("self", "parent", "drop_in", "online", "gp", "professional", "school")
 CONTACT_TYPES: tuple[str, ...] = ("phone", "text", "email", "website")
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium")  # low / unverified facts never go in

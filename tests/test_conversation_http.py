@@ -6,11 +6,12 @@ someone outside them, the one-message path, corrections, and crisis messages in 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 import pytest
 
-from tests.support.servers import AssistantProcesses, dump, escalation, services_payload, texts
+from tests.support.servers import AssistantProcesses, customs, dump, escalation, services_payload, texts
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
@@ -319,8 +320,168 @@ def test_question_mid_form_is_answered_and_the_form_carries_on(assistant: Assist
     assert "How old are you?" in said, "the form asks its question again"
 
 
-def test_two_misunderstandings_offer_buttons_and_the_wellbeing_hub(assistant: AssistantProcesses) -> None:
+def test_two_misunderstandings_move_on_instead_of_asking_a_third_time(assistant: AssistantProcesses) -> None:
+    """Who it is for, asked twice and not understood twice: go on as for a young person (issue 14, 7)."""
     turns = converse(assistant, ["hi", "🙃", "🙃"])
-    said = " ".join(texts(turns[-1]))
-    assert "Wellbeing Hub" in said
-    assert any(r.get("buttons") for r in turns[-1])
+    assert "who it's for" in " ".join(texts(turns[1])).lower(), dump(turns[1])
+    assert "how old are you" in " ".join(texts(turns[2])).lower(), dump(turns[2])
+    assert "who are you looking for" not in " ".join(texts(turns[2])).lower()
+
+
+# ---------------------------------------------------------------- issue 14: holding a conversation
+ENGLISH_ONLY = re.compile(r"only (chat|works) in english")
+
+
+def said(replies: List[Dict[str, Any]]) -> str:
+    return " ".join(texts(replies)).lower()
+
+
+def service_cards(replies: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [c["service"] for c in customs(replies) if c.get("type") == "service"]
+
+
+def test_questions_about_the_list_are_answered_from_the_directory(assistant: AssistantProcesses) -> None:
+    """(1) "which of these is free?", "the first one", "is it online?", a name, a misspelt name."""
+    turns = converse(
+        assistant,
+        [
+            "I'm 15, live in Hackney and feel really anxious",
+            "which of these is free?",
+            "how do i contact the first one",
+            "is it online?",
+            "what is Off Centre",
+            "tell me more about koth",
+        ],
+    )
+    listed = [s["id"] for s in services_payload(turns[0])["services"]]
+    free = turns[1]
+    assert not ENGLISH_ONLY.search(said(free)) and "take care" not in said(free), dump(free)
+    assert [c["id"] for c in service_cards(free)] == listed
+    assert [c["id"] for c in service_cards(turns[2])] == listed[:1], dump(turns[2])
+    assert "contact:" in said(turns[2])
+    assert [c["id"] for c in service_cards(turns[3])] == listed[:1], "'it' is the service just talked about"
+    assert "online" in said(turns[3])
+    off_centre = turns[4]
+    assert [c["id"] for c in service_cards(off_centre)] == ["off-centre"], dump(off_centre)
+    assert "take care" not in said(off_centre), "a question about a service never ends the chat"
+    assert "16 to 25" in said(off_centre), "its ages, so a 15-year-old can see it may not fit"
+    assert [c["id"] for c in service_cards(turns[5])] == ["kooth-city-hackney"], dump(turns[5])
+    for turn in turns[1:]:
+        assert any(r.get("buttons") for r in turn), "every reply leaves a next step"
+
+
+def test_every_listed_service_has_a_way_to_reach_it(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["I'm a teacher in Hackney, a 14 year old pupil of mine is really low"])
+    payload = services_payload(turns[0])
+    assert payload is not None, dump(turns[0])
+    lines = [t for t in texts(turns[0]) if any(t.startswith(s["name"]) for s in payload["services"])]
+    assert len(lines) == len(payload["services"])
+    for line in lines:
+        assert re.search(
+            r"Phone: |Website: |Text |Email: |your GP, your school or your local Wellbeing Hub", line
+        ), line
+
+
+@pytest.mark.parametrize(
+    "question, expected, unexpected",
+    [
+        ("do i need to see my GP first?", "gp", "30 days"),
+        ("how do I get an ADHD assessment", "adhd", "someone from the service"),
+        ("how do we get an autism assessment for our son", "autism", "self-referral means"),
+        ("what is CAMHS", "child and adolescent mental health services", "self-referral means"),
+        ("will my parents be told?", "parent", "30 days"),
+        ("is it free?", "free", "30 days"),
+        ("my english is not good", "interpreter", "sorry, i didn't get that"),
+        ("who can make a referral", "refer", "30 days"),
+        ("what do i do at night if it's an emergency", "999", "30 days"),
+    ],
+)
+def test_the_faq_answers_the_question_asked(
+    assistant: AssistantProcesses, question: str, expected: str, unexpected: str
+) -> None:
+    """(2) the FAQ topics of /work/briefs/faq_topics.md, from the seeds and the reference."""
+    reply = said(converse(assistant, ["hi", question])[1])
+    assert expected in reply and unexpected not in reply, reply
+
+
+def test_other_languages_get_the_english_only_reply_and_english_never_does(
+    assistant: AssistantProcesses,
+) -> None:
+    """(3) the language reply only for another language; an unclear English message gets a rephrase prompt."""
+    spanish = converse(assistant, ["hola necesito ayuda para mi hijo"])[0]
+    assert ENGLISH_ONLY.search(said(spanish)) and "interpreter" in said(spanish), dump(spanish)
+    for message in ["hmm the thing with the stuff", "which of these is free?", "ok im safe for now"]:
+        reply = converse(assistant, [message])[0]
+        assert not ENGLISH_ONLY.search(said(reply)), (message, dump(reply))
+        assert "take care" not in said(reply), (message, dump(reply))
+        assert any(r.get("buttons") for r in reply) or services_payload(reply), (message, dump(reply))
+
+
+def test_a_parent_who_found_cuts_is_told_about_the_child(assistant: AssistantProcesses) -> None:
+    """(4) the crisis reply to a parent speaks about the child, never as if the parent were at risk."""
+    reply = converse(assistant, ["I found cuts on my daughter's arm and a note, she is 14"])[0]
+    assert escalation(reply) == {"escalation": "crisis", "category": "self_harm"}, dump(reply)
+    assert "are they safe" in said(reply) and "are you safe" not in said(reply), dump(reply)
+
+
+def test_a_teacher_gets_the_professional_referral_route(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hello", "Someone I work with", "14", "E8", "she is very low"])
+    assert "how old is the young person" in said(turns[1]), dump(turns[1])
+    assert "single point of access" in said(turns[-1]) and "consent" in said(turns[-1]), dump(turns[-1])
+    assert services_payload(turns[-1]) is not None
+
+
+def test_a_young_childs_tantrums_get_parenting_support_not_an_escalation(
+    assistant: AssistantProcesses,
+) -> None:
+    """(5) proportionate: ordinary behaviour of a young child is support for the parent."""
+    turns = converse(
+        assistant, ["my 6 year old has tantrums and keeps hitting his little sister, we live in Westminster"]
+    )
+    assert escalation(turns[0]) is None, dump(turns[0])
+    payload = services_payload(turns[0])
+    assert payload and any("parent" in s["summary"].lower() for s in payload["services"]), dump(turns[0])
+    harm = converse(assistant, ["my stepdad gets angry and hits my little brother"])[0]
+    assert escalation(harm) == {"escalation": "safeguarding", "category": "abuse"}, dump(harm)
+
+
+def test_needs_volunteered_change_the_list_and_eligibility_holds(assistant: AssistantProcesses) -> None:
+    """(6) Growing Minds for a Black young person in Hackney; a care leavers' line only for care leavers."""
+    turns = converse(assistant, ["I'm 16 and Black, I live in Hackney and I'm really anxious"])
+    assert services_payload(turns[0])["services"][0]["id"] == "growing-minds", dump(turns[0])
+    not_leaver = converse(assistant, ["I'm 19, live in Hackney and feel lonely"])[0]
+    assert "listening-works" not in [s["id"] for s in services_payload(not_leaver)["services"]]
+    leaver = converse(assistant, ["I'm 19, a care leaver in Hackney and feel lonely"])[0]
+    assert services_payload(leaver)["services"][0]["id"] == "listening-works", dump(leaver)
+
+
+def test_over_25s_are_told_where_adult_help_is(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "26", "hackney", "depressed"])
+    assert "nhs talking therapies" in said(turns[2]) and "111" in said(turns[2]), dump(turns[2])
+    for service in services_payload(turns[-1])["services"]:
+        assert service["age_max"] is None or service["age_max"] >= 26, service
+        assert service["age_max"] is not None or set(service["areas"]) <= {"National", "Online"}, service
+
+
+def test_rather_not_say_and_dont_know_move_on_at_once(assistant: AssistantProcesses) -> None:
+    """(7) no dead ends: each refusal or "don't know" moves on, and services still come."""
+    turns = converse(assistant, ["hi", "rather not say", "dunno", "idk", "rather not say"])
+    assert "how old are you" in said(turns[1]), dump(turns[1])
+    assert "which part of london" in said(turns[2]), dump(turns[2])
+    assert "what's been on your mind" in said(turns[3]), dump(turns[3])
+    assert services_payload(turns[4]) is not None, dump(turns[4])
+
+
+def test_an_unknown_place_twice_moves_on(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "14", "narnia", "mordor"])
+    assert "what's been on your mind" in said(turns[-1]), dump(turns[-1])
+
+
+def test_a_friend_is_asked_about_the_friend(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi", "my friend", "15"])
+    assert "how old is your friend" in said(turns[1]), dump(turns[1])
+
+
+def test_i_meant_another_borough_gives_a_new_list(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["I'm 15, live in Hackney and feel really low", "sorry I meant Westminster"])
+    assert_services(turns[1], area="Westminster", age=15)

@@ -30,6 +30,13 @@ def test_each_audience_hears_how_long_who_and_that_nothing_is_shared(variation: 
     assert re.search(r"contacts? anyone|call anyone", text), "it never contacts anyone itself"
 
 
+@pytest.mark.parametrize("variation", ANSWERS, ids=_audience)
+def test_each_audience_hears_that_what_they_volunteer_stays_in_the_chat(variation: dict) -> None:
+    """Identity or health details someone volunteers are used for matching in that conversation only (issue 14)."""
+    assert re.search(r"(only used|used only) (to find|for matching)", variation["text"]), variation["text"]
+    assert re.search(r"this chat|that conversation", variation["text"]), variation["text"]
+
+
 def test_every_audience_has_its_own_answer() -> None:
     audiences = {_audience(v) for v in ANSWERS}
     assert {"age_band=child", "role=parent", "role=professional", "default"} <= audiences

@@ -36,9 +36,12 @@ PLACEHOLDERS = {
     "website": "kooth.com",
     "hours": "24 hours a day",
     "names": "Specialist CAMHS",
+    "email": "jo@samaritans.org",
+    "routes": "you can refer yourself",
+    "modes": "online and by phone",
 }
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-CONTACT_PARTS = re.compile(r"utter_service_(phone|sms|website|hours)$")
+CONTACT_PARTS = re.compile(r"utter_service_(phone|sms|website|hours|email|mode_\w+|and)$")
 
 
 def _variations() -> Iterator[Tuple[str, int, Dict]]:

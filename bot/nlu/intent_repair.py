@@ -4,13 +4,15 @@
 FallbackClassifier answers nlu_fallback ("Sorry, I didn't get that") although the lexicons found who is
 asking (a young person helping a friend) and the concern (low mood). When a not-understood message carries
 one of the form's own entities (age, borough, concern, role), this component makes it `inform` so the form
-takes what was said and asks only for the rest. It runs after the FallbackClassifier and before the
-RiskDetector, which still overrides everything.
+takes what was said and asks only for the rest. The same holds for a statement DIET took for an FAQ ("im a
+teacher": the role was lost); a question ("can a teacher refer?") stays a question. It runs after the
+FallbackClassifier and before the RiskDetector, which still overrides everything.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,8 +26,33 @@ from rasa.shared.nlu.constants import (
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
+    TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+
+WH_WORDS = frozenset("what whats how who whom why when where which wat wot".split())
+AUXILIARIES = frozenset("can could do does did is are will would should shall may might am".split())
+# "as a teacher can i refer": an auxiliary before its subject, anywhere in the message
+INVERTED = re.compile(
+    r"\b(?:can|could|do|does|did|is|are|will|would|should|shall|may|might)\s+"
+    r"(?:i|we|you|they|he|she|it|my|our|the|a|an|someone|anyone|parents|school)\b"
+)
+
+
+ASKING_OPENERS = re.compile(r"^(?:any idea|anyone know|i wonder|wondering|tell me|explain|please explain)\b")
+
+
+def is_question(text: str) -> bool:
+    """A question mark, a wh-word anywhere or an auxiliary first: "im a teacher" is a statement; "can a
+    teacher refer" and "i think my son has adhd what do i do" are questions."""
+    words = re.findall(r"[a-z]+", text.lower().replace("'", ""))
+    return (
+        "?" in text
+        or bool(ASKING_OPENERS.match(" ".join(words)))
+        or bool(WH_WORDS.intersection(words))
+        or bool(words and words[0] in AUXILIARIES)
+        or bool(INVERTED.search(" ".join(words)))
+    )
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -34,7 +61,12 @@ class InformWhenUnderstood(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"intent": "inform", "entities": ["age", "borough", "concern", "role"]}
+        return {
+            "intent": "inform",
+            "entities": ["age", "borough", "concern", "role", "need"],
+            # a statement, not a question, that DIET took for one of these is an answer too ("im a teacher")
+            "statement_intents": ["faq"],
+        }
 
     @classmethod
     def create(
@@ -50,11 +82,17 @@ class InformWhenUnderstood(GraphComponent):
         config = {**self.get_default_config(), **config}
         self.intent = str(config["intent"])
         self.entities = frozenset(config["entities"])
+        self.statement_intents = frozenset(config.get("statement_intents") or ())
+
+    def _repairable(self, message: Message) -> bool:
+        name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if name == FALLBACK_INTENT:
+            return True
+        return name in self.statement_intents and not is_question(str(message.get(TEXT) or ""))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            intent = message.get(INTENT) or {}
-            if intent.get(INTENT_NAME_KEY) != FALLBACK_INTENT:
+            if not self._repairable(message):
                 continue
             found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
             if found & self.entities:
@@ -66,4 +104,84 @@ class InformWhenUnderstood(GraphComponent):
                 ]
                 message.set(INTENT, repaired, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [dict(repaired)] + ranking, add_to_output=True)
+        return messages
+
+
+# Intents a named service never overrides: safety, another language, and starting again.
+KEEP_INTENTS = frozenset({"crisis", "safeguarding", "other_language", "start_again"})
+FORM_ENTITIES = frozenset({"age", "borough", "concern", "role"})
+# Words that point at a service already talked about ("is it online?", "how do I contact them").
+POINTERS = frozenset(
+    "it its they them their theirs this these those one".split()
+)  # not "that": "open tonight that i can call"
+FAQ_RUNNER_UP = 0.5
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AskServiceWhenNamed(GraphComponent):
+    """Questions about services, set from what the message names rather than DIET's guess alone.
+
+    - A message that names a service ("what is Off Centre", "is kooth free") or points at one of the list
+      ("the first one", "which of these") is a question about it, whatever DIET guessed: "Off Centre" once
+      got a goodbye. Not when it also answers the form ("I'm 15, is kooth ok?" stays `inform`).
+    - DIET's `ask_service` with no service named or pointed at is not one: with no pointing word at all
+      ("is anyone open tonight") the runner-up intent is taken; with only a pronoun ("is what i say to them
+      kept secret") an FAQ close behind wins, since the FAQ answers it better than a service's details; a
+      statement that answers the form ("its about my stepson") is `inform`.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"intent": "ask_service", "entities": ["service", "service_position"]}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AskServiceWhenNamed":
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        config = {**self.get_default_config(), **config}
+        self.intent = str(config["intent"])
+        self.entities = frozenset(config["entities"])
+
+    def _replacement(self, message: Message) -> Optional[str]:
+        """The intent the message should have, or None to leave it."""
+        name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+        if name in KEEP_INTENTS:
+            return None
+        if found & self.entities:
+            if name == self.intent or (name == "inform" and found & FORM_ENTITIES):
+                return None
+            return self.intent
+        if name != self.intent:
+            return None
+        text = str(message.get(TEXT) or "")
+        if found & FORM_ENTITIES and not is_question(text):
+            return "inform"
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent]
+        words = set(re.findall(r"[a-z]+", text.lower()))
+        if not words & POINTERS:
+            return ranking[0].get(INTENT_NAME_KEY) if ranking else None
+        faq = [r for r in ranking[:2] if r.get(INTENT_NAME_KEY) == "faq"]
+        if faq and faq[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= FAQ_RUNNER_UP:
+            return "faq"
+        return None
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            replacement = self._replacement(message)
+            if replacement is None:
+                continue
+            repaired = {INTENT_NAME_KEY: replacement, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [
+                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != replacement
+            ]
+            message.set(INTENT, repaired, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [dict(repaired)] + ranking, add_to_output=True)
         return messages

@@ -34,7 +34,14 @@ def services_payload(dispatcher: CollectingDispatcher) -> list:
 async def run_search(domain, **slots) -> CollectingDispatcher:
     dispatcher = CollectingDispatcher()
     events = await ActionFindServices().run(dispatcher, make_tracker(slots), domain)
-    assert events == []
+    listed = [
+        m["custom"]["services"] for m in dispatcher.messages if m.get("custom", {}).get("type") == "services"
+    ]
+    ids = [s["id"] for s in listed[0]] if listed else []
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "listed_services", "value": ids},
+        {"event": "slot", "timestamp": None, "name": "service_focus", "value": None},
+    ], "the list is remembered, in order, for questions about it"
     return dispatcher
 
 
@@ -53,7 +60,10 @@ async def test_teenager_in_hackney_gets_local_services_first_as_text_and_payload
     assert all("professional" not in s["how_to_refer"] or len(s["how_to_refer"]) > 1 for s in services)
     items = [m for m in dispatcher.messages if m.get("response") == "utter_service_item"]
     assert [m["name"] for m in items] == [s["name"] for s in services]
-    assert sent(dispatcher)[0] == "utter_services_intro" and sent(dispatcher)[-1] == "utter_services_check"
+    assert sent(dispatcher)[0] == "utter_services_intro" and sent(dispatcher)[-2:] == [
+        "utter_services_check",
+        "utter_services_ask_more",
+    ]
 
 
 async def test_service_lines_carry_contacts_rendered_from_the_domain(domain, directory_db) -> None:

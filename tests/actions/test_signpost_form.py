@@ -19,7 +19,7 @@ form = ValidateSignpostForm()
         (9, "young_person", 9.0, "child", None),
         (17, "young_person", 17.0, "older_teen", None),
         (22, "young_person", 22.0, "young_adult", None),
-        (3, "young_person", None, None, "utter_age_too_young"),
+        (3, "young_person", None, "child", "utter_age_too_young"),
         (3, "parent", 3.0, "child", None),
         (0, "professional", 0.0, "child", None),
         (30, "young_person", 30.0, None, "utter_age_over_25"),
@@ -131,14 +131,49 @@ async def test_an_answer_to_another_question_is_not_called_a_misunderstanding(do
     assert dispatcher.messages == []
 
 
-async def test_second_misunderstanding_in_a_row_offers_a_way_out(domain) -> None:
+async def test_a_place_not_understood_twice_moves_on_without_asking_a_third_time(domain) -> None:
+    """The same question at most twice (issue 14): the second unknown place is taken as "not given"."""
+    first = make_tracker(requested_slot="borough", intent="nlu_fallback")
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_borough(dispatcher, first, domain) == {"borough": None}
+    assert sent(dispatcher) == ["utter_borough_not_understood"]
     asked_before = [
         {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_borough_not_understood"}}
     ]
-    tracker = make_tracker(requested_slot="borough", intent="nlu_fallback", events=asked_before)
+    second = make_tracker(requested_slot="borough", intent="nlu_fallback", events=asked_before)
     dispatcher = CollectingDispatcher()
-    assert await form.extract_borough(dispatcher, tracker, domain) == {"borough": None}
-    assert sent(dispatcher) == ["utter_default_twice"]
+    assert await form.extract_borough(dispatcher, second, domain) == {"borough": "Not given"}
+    assert sent(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    "slot, expected", [("role", {"role": "young_person"}), ("borough", {"borough": "Not given"})]
+)
+async def test_dont_know_moves_on_at_once(slot, expected, domain) -> None:
+    """ "idk" (a whole-message concern_unsure) to who or where: go on with what can be offered without it."""
+    tracker = make_tracker(requested_slot=slot, entities=[{"entity": "concern_unsure", "value": "general"}])
+    dispatcher = CollectingDispatcher()
+    assert await getattr(form, f"extract_{slot}")(dispatcher, tracker, domain) == expected
+
+
+async def test_dont_know_the_age_searches_every_age(domain) -> None:
+    tracker = make_tracker(requested_slot="age", entities=[{"entity": "concern_unsure", "value": "general"}])
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_age(dispatcher, tracker, domain) == {"age_declined": True}
+    assert sent(dispatcher) == ["utter_age_declined"]
+
+
+async def test_rather_not_say_what_worries_them_searches_general_support(domain) -> None:
+    tracker = make_tracker(requested_slot="concerns", intent="prefer_not_say")
+    assert await form.extract_concerns(CollectingDispatcher(), tracker, domain) == {"concerns": ["general"]}
+
+
+async def test_an_age_not_understood_twice_is_skipped(domain) -> None:
+    asked_before = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_age_not_understood"}}]
+    tracker = make_tracker(requested_slot="age", intent="nlu_fallback", events=asked_before)
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_age(dispatcher, tracker, domain) == {"age_declined": True}
+    assert sent(dispatcher) == ["utter_age_skipped"]
 
 
 async def test_an_age_filled_while_the_action_server_was_down_is_validated_later(domain) -> None:
@@ -230,8 +265,8 @@ async def test_someone_who_keeps_answering_other_questions_is_taken_as_a_young_p
     ]
     place = [{"entity": "borough", "value": "Outside London"}]
     dispatcher = CollectingDispatcher()
+    once = make_tracker(requested_slot="role", entities=place, events=asked)
+    assert await form.extract_role(dispatcher, once, domain) == {}
     twice = make_tracker(requested_slot="role", entities=place, events=asked * 2)
-    assert await form.extract_role(dispatcher, twice, domain) == {}
-    three_times = make_tracker(requested_slot="role", entities=place, events=asked * 3)
-    assert await form.extract_role(dispatcher, three_times, domain) == {"role": "young_person"}
+    assert await form.extract_role(dispatcher, twice, domain) == {"role": "young_person"}
     assert dispatcher.messages == []

@@ -45,3 +45,77 @@ def test_fallback_with_form_entities_becomes_inform(entities: List[str]) -> None
 )
 def test_everything_else_is_left_alone(intent: str, entities: List[str]) -> None:
     assert run(parsed(intent, entities))["name"] == intent
+
+
+# ---------------------------------------------------------------- AskServiceWhenNamed (issue 14)
+from bot.nlu.intent_repair import AskServiceWhenNamed  # noqa: E402
+
+
+def ask(message: Message) -> str:
+    AskServiceWhenNamed({}).process([message])
+    return message.get("intent")["name"]
+
+
+@pytest.mark.parametrize("intent", ["goodbye", "nlu_fallback", "out_of_scope", "faq", "chitchat", "inform"])
+@pytest.mark.parametrize("entity", ["service", "service_position"])
+def test_a_named_or_pointed_at_service_makes_a_question_about_it(intent: str, entity: str) -> None:
+    """ "what is Off Centre" once got a goodbye; "the first one" is about the list whatever DIET guessed."""
+    assert ask(parsed(intent, [entity])) == "ask_service"
+
+
+@pytest.mark.parametrize("intent", ["crisis", "safeguarding", "other_language", "start_again"])
+def test_safety_language_and_restart_are_never_overridden(intent: str) -> None:
+    assert ask(parsed(intent, ["service"])) == intent
+
+
+def test_an_answer_to_the_form_that_names_a_service_stays_inform() -> None:
+    assert ask(parsed("inform", ["service", "age"])) == "inform"
+    assert ask(parsed("goodbye", [])) == "goodbye"
+
+
+@pytest.mark.parametrize(
+    "text", ["im a teacher", "I am a school nurse", "year 9 in camden", "my son, he's 12"]
+)
+def test_a_statement_taken_for_a_question_with_form_entities_becomes_inform(text: str) -> None:
+    """ "im a teacher" was classified as an FAQ and the role was lost."""
+    message = parsed("faq", ["role"])
+    message.set("text", text)
+    assert run(message) == {"name": "inform", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can a teacher refer?",
+        "as a teacher can i refer without the parents",
+        "i think my son has adhd what do i do",
+    ],
+)
+def test_a_question_naming_a_role_stays_a_question(text: str) -> None:
+    message = parsed("faq", ["role"])
+    message.set("text", text)
+    assert run(message)["name"] == "faq"
+
+
+def diet_said_ask_service(text: str, runner_up: str, confidence: float, entities: List[str] = ()) -> Message:
+    message = parsed("ask_service", list(entities))
+    message.set("text", text)
+    message.set(
+        "intent_ranking",
+        [{"name": "ask_service", "confidence": 0.9}, {"name": runner_up, "confidence": confidence}],
+    )
+    return message
+
+
+def test_no_service_and_no_pointing_word_takes_the_runner_up() -> None:
+    assert ask(diet_said_ask_service("is anyone open tonight that i can call", "urgent_help", 0.2)) == "urgent_help"
+
+
+def test_a_pronoun_only_question_an_faq_answers_goes_to_the_faq() -> None:
+    assert ask(diet_said_ask_service("is what i say to them kept secret", "faq", 0.9)) == "faq"
+    assert ask(diet_said_ask_service("is it online?", "faq", 0.1)) == "ask_service"
+    assert ask(diet_said_ask_service("how do i contact them", "chitchat", 0.9)) == "ask_service"
+
+
+def test_a_statement_answering_the_form_is_inform() -> None:
+    assert ask(diet_said_ask_service("its about my stepson", "inform", 0.1, ["role"])) == "inform"

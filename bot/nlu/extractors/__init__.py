@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["AgeExtractor", "PlaceExtractor", "LexiconEntityExtractor"]
+__all__ = ["AgeExtractor", "PlaceExtractor", "LexiconEntityExtractor", "ServiceNameExtractor"]
 
 
 def __getattr__(name: str) -> Any:

@@ -162,3 +162,21 @@ class LexiconEntityExtractor(_RuleBasedExtractor):
             for lexicon in self._lexicons
             for hit in lexicon.find(text)
         ]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class ServiceNameExtractor(_RuleBasedExtractor):
+    """Entity `service` (a directory service id) for each service named in the message, also misspelt."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
+        from bot.nlu.extractors.services import ServiceNames
+
+        self._names = ServiceNames.from_directory()
+
+    def extract(self, text: Text) -> List[Dict[Text, Any]]:
+        return [entity("service", m.service_id, m.start, m.end) for m in self._names.find(text)]

@@ -1,0 +1,131 @@
+"""Questions about the services listed (issue 14, behaviour 1): answers from directory fields, unknown facts
+said to be unknown with the service's own contact, and a details card for the widget."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.responses import render_response
+from actions.service_questions import ActionAnswerService
+from bot.dialogue import service_questions
+from directory.records import read_services
+from tests.actions.conftest import make_tracker, sent
+
+LISTED = ["kooth-city-hackney", "first-steps", "chyps-plus", "good-thinking", "the-mix"]
+RECORDS = {r.id: r for r in read_services()}
+
+
+async def ask(
+    domain: Dict[str, Any],
+    facts: List[str] = (),
+    position: Optional[str] = None,
+    service: Optional[str] = None,
+    slots: Optional[Dict[str, Any]] = None,
+) -> tuple:
+    entities = [{"entity": "service_fact", "value": f} for f in facts]
+    if position:
+        entities.append({"entity": "service_position", "value": position})
+    if service:
+        entities.append({"entity": "service", "value": service})
+    tracker = make_tracker(
+        {
+            "role": "young_person",
+            "age": 15.0,
+            "borough": "Hackney",
+            "listed_services": LISTED,
+            **(slots or {}),
+        },
+        intent="ask_service",
+        entities=entities,
+    )
+    tracker.active_loop = {}
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerService().run(dispatcher, tracker, domain)
+    return dispatcher, events
+
+
+def cards(dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
+    return [
+        m["custom"]["service"]
+        for m in dispatcher.messages
+        if (m.get("custom") or {}).get("type") == "service"
+    ]
+
+
+async def test_the_first_one_is_the_first_listed_and_carries_a_details_card(domain, directory_db) -> None:
+    dispatcher, events = await ask(domain, position="1")
+    assert [c["id"] for c in cards(dispatcher)] == ["kooth-city-hackney"]
+    assert cards(dispatcher)[0]["website"] == "kooth.com"
+    assert sent(dispatcher)[:2] == ["utter_service_about", "utter_service_routes"]
+    assert sent(dispatcher)[-1] == "utter_service_next", "every reply leaves a next step"
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "service_focus",
+        "value": "kooth-city-hackney",
+    } in events
+
+
+async def test_that_one_means_the_service_last_talked_about(domain, directory_db) -> None:
+    dispatcher, _ = await ask(domain, facts=["online"], slots={"service_focus": "first-steps"})
+    assert [c["id"] for c in cards(dispatcher)] == ["first-steps"]
+    modes = [m for m in dispatcher.messages if m.get("response") == "utter_service_modes"]
+    assert modes and modes[0]["modes"] == "in person (you can drop in)"
+
+
+async def test_which_of_these_is_free_answers_each_from_the_directory(domain, directory_db) -> None:
+    dispatcher, _ = await ask(domain, facts=["cost"], position="all")
+    by_name = {m["name"]: m["response"] for m in dispatcher.messages if "name" in m}
+    assert by_name["Kooth (City and Hackney)"] == "utter_service_free"  # "Free, anonymous..." in its summary
+    assert by_name["CHYPS Plus"] == "utter_service_cost_unknown", "not in the directory: said to be unknown"
+    assert len(cards(dispatcher)) == 5
+
+
+async def test_a_misspelt_national_name_means_the_local_variant_that_was_listed(domain, directory_db) -> None:
+    dispatcher, _ = await ask(domain, facts=["waiting"], service="kooth")
+    assert [c["id"] for c in cards(dispatcher)] == ["kooth-city-hackney"]
+    assert "utter_service_no_waiting_list" in sent(dispatcher)
+
+
+async def test_a_missing_fact_says_so_and_gives_who_can_help_reach_the_service(domain, directory_db) -> None:
+    dispatcher, _ = await ask(domain, facts=["hours", "contact"], service="off-centre")
+    assert "utter_service_hours_unknown" in sent(dispatcher)
+    contact = [m["contact"] for m in dispatcher.messages if m.get("response") == "utter_service_contact"][0]
+    assert contact.strip() == render_response(domain, "utter_service_no_contact").strip()
+    assert "utter_service_not_for_age" in sent(dispatcher), "Off Centre is 16-25; this person is 15"
+
+
+async def test_nothing_listed_and_nothing_named_offers_to_search(domain, directory_db) -> None:
+    dispatcher, _ = await ask(domain, facts=["cost"], slots={"listed_services": None})
+    assert sent(dispatcher) == ["utter_service_none_listed"]
+    dispatcher, _ = await ask(domain, facts=["cost"])
+    assert sent(dispatcher) == ["utter_service_which"]
+
+
+@pytest.mark.parametrize("record", list(RECORDS.values()), ids=lambda r: r.id)
+def test_every_service_has_a_way_to_reach_it_or_says_who_can_help(record, domain) -> None:
+    """Every listed service: a phone, text, website or email, or the honest "ask your GP or school" line."""
+    from actions.service_questions import contact_sentence
+
+    text = contact_sentence(domain, record)
+    assert text.strip() and "{" not in text
+
+
+def test_resolve_reads_names_positions_and_focus() -> None:
+    family = {"kooth-city-hackney": "kooth", "kooth": "kooth"}
+    resolve = service_questions.resolve
+    assert resolve(LISTED, None, ["kooth"], None, family).ids == ("kooth-city-hackney",)
+    assert resolve(LISTED, None, [], "last", family).ids == ("the-mix",)
+    assert resolve(LISTED, None, [], "9", family).ids == ()
+    assert resolve(LISTED, "chyps-plus", [], None, family).ids == ("chyps-plus",)
+    assert resolve(LISTED, None, [], "all", family).all_listed
+    assert resolve(["shout"], None, [], None, family).ids == ("shout",)
+
+
+def test_free_only_when_the_directory_says_so() -> None:
+    assert service_questions.is_free(RECORDS["childline"])
+    assert service_questions.is_free(RECORDS["elft-specialist-camhs-city-hackney"])  # NHS
+    assert not service_questions.is_free(RECORDS["chyps-plus"])
