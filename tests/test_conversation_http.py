@@ -385,12 +385,12 @@ def test_every_listed_service_has_a_way_to_reach_it(assistant: AssistantProcesse
 @pytest.mark.parametrize(
     "question, expected, unexpected",
     [
-        ("do i need to see my GP first?", "gp", "30 days"),
+        ("before anything else do i have to go to my GP?", "gp", "30 days"),
         ("how do I get an ADHD assessment", "adhd", "someone from the service"),
         ("how do we get an autism assessment for our son", "autism", "self-referral means"),
         ("what is CAMHS", "child and adolescent mental health services", "self-referral means"),
         ("will my parents be told?", "parent", "30 days"),
-        ("is it free?", "free", "30 days"),
+        ("would i have to pay for any of it?", "free", "30 days"),
         ("my english is not good", "interpreter", "sorry, i didn't get that"),
         ("who can make a referral", "refer", "30 days"),
         ("what do i do at night if it's an emergency", "999", "30 days"),

@@ -27,7 +27,7 @@ from tools.eval_sets import (
 )
 
 MANIFESTS = manifests()
-KINDS = {"risk", "nlu", "multilingual"}
+KINDS = {"risk", "nlu", "multilingual", "conversations"}
 
 
 @pytest.fixture(scope="module")

@@ -54,7 +54,7 @@ class Manifest:
     """What is known about one sealed held-out set (tests/data/heldout/<id>.manifest.yml)."""
 
     id: str
-    kind: str  # risk | nlu | multilingual
+    kind: str  # risk | nlu | multilingual | conversations
     path: Path
     data: Dict
 
@@ -133,4 +133,7 @@ def heldout_texts(manifest: Manifest) -> List[str]:
     """Every text of a held-out set, whatever its kind (for the leak check)."""
     if manifest.kind == "nlu":
         return [text for text, _ in load_faq_and_intents(manifest.path)]
+    if manifest.kind == "conversations":
+        document = yaml.safe_load(manifest.path.read_text(encoding="utf-8"))
+        return [str(turn["user"]) for c in document["conversations"] for turn in c["turns"]]
     return [m.text for m in load_risk_messages(manifest.path)]

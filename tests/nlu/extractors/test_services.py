@@ -20,7 +20,7 @@ def names() -> ServiceNames:
     [
         ("what is Off Centre", ["off-centre"]),
         ("whats off center", ["off-centre"]),
-        ("is kooth free", ["kooth"]),
+        ("does kooth cost anything", ["kooth"]),
         ("tell me more about koth", ["kooth"]),
         ("how do i contact first steps", ["first-steps"]),
         ("is childline open at night", ["childline"]),
