@@ -18,8 +18,8 @@ from typing import List, Optional
 
 import sqlalchemy as sa
 
+from bot.server import tracker_db
 from bot.server.settings import load_settings, make_sqlite_file_private
-from ops import tracker_db
 
 DEFAULT_RETENTION_DAYS = 30
 

@@ -6,7 +6,7 @@ only an id this server's secret signed, no older than the retention period (an o
 conversation the purge has deleted). Every replica shares the secret (`CONVERSATION_ID_SECRET`, or a file
 named by `CONVERSATION_ID_SECRET_FILE`; bot/server/settings.py creates a private file for `make run`), so
 any replica accepts another's ids and no list of issued ids is kept. An ended conversation's id is refused
-through the tracker database (ops/tracker_db.py `ended_conversations`), shared by every replica too.
+through the tracker database (bot/server/tracker_db.py `ended_conversations`), shared by every replica too.
 """
 
 from __future__ import annotations

@@ -238,7 +238,7 @@ class WidgetSocketIOInput(SocketIOInput):
             await self.sio.emit("session_ended", ended, room=sid, namespace=self.namespace)
 
     async def _end(self, session_id: str) -> None:
-        from ops import tracker_db
+        from bot.server import tracker_db
 
         agent = self.app.ctx.agent
         store = _innermost_store(agent.tracker_store)
@@ -252,7 +252,7 @@ class WidgetSocketIOInput(SocketIOInput):
     async def _is_ended(self, session_id: str) -> bool:
         if session_id in self.ended_here:
             return True
-        from ops import tracker_db
+        from bot.server import tracker_db
 
         try:
             store = _innermost_store(self.app.ctx.agent.tracker_store)

@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import yaml
 
@@ -44,7 +44,7 @@ def _words(text: str) -> Tuple[str, ...]:
 class ServiceNames:
     """Names and aliases of directory services, matched against a message's words."""
 
-    def __init__(self, names: Dict[str, Sequence[str]]) -> None:
+    def __init__(self, names: Mapping[str, Sequence[str]]) -> None:
         # (words of the name, service id), longest names first so "beat youthline" wins over "beat"
         self._names: List[Tuple[Tuple[str, ...], str]] = sorted(
             {(_words(name), sid) for sid, aliases in names.items() for name in aliases if _words(name)},
@@ -84,12 +84,10 @@ class ServiceNames:
                     continue
                 taken.update(span)
                 found.append(ServiceMention(sid, toks[start].start, toks[start + len(name) - 1].end))
-        seen: set = set()
-        return [
-            m
-            for m in sorted(found, key=lambda m: m.start)
-            if not (m.service_id in seen or seen.add(m.service_id))
-        ]
+        first: Dict[str, ServiceMention] = {}
+        for mention in sorted(found, key=lambda m: m.start):
+            first.setdefault(mention.service_id, mention)  # each service once, where it is first named
+        return list(first.values())
 
 
 def _same(name: Sequence[str], words: Iterable[str]) -> bool:
