@@ -139,6 +139,10 @@ def _start(workdir: Path) -> Tuple[str, List[subprocess.Popen]]:
     load_settings()
     os.environ["TRACKER_DB_URL"] = f"sqlite:///{workdir / 'tracker.db'}"
     os.environ["REST_CHANNEL"] = "local"
+    # One replayer sends every conversation from one address, faster than people type: lift the flood limits
+    # (bot/server/rate_limit.py) for this private server, as the test fixtures do.
+    os.environ["RATE_LIMIT_PER_CONVERSATION"] = "1000"
+    os.environ["RATE_LIMIT_PER_ADDRESS"] = "100000"
     load_directory()
     action_port, rasa_port = _free_port(), _free_port()
     os.environ["ACTION_ENDPOINT_URL"] = f"http://127.0.0.1:{action_port}/webhook"
