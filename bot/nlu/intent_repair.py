@@ -30,6 +30,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.intents import set_top_intent
+
 WH_WORDS = frozenset("what whats how who whom why when where which wat wot".split())
 AUXILIARIES = frozenset("can could do does did is are will would should shall may might am".split())
 # "as a teacher can i refer": an auxiliary before its subject, anywhere in the message
@@ -96,14 +98,7 @@ class InformWhenUnderstood(GraphComponent):
                 continue
             found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
             if found & self.entities:
-                repaired = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [
-                    r
-                    for r in message.get(INTENT_RANKING_KEY) or []
-                    if r.get(INTENT_NAME_KEY) not in (self.intent, FALLBACK_INTENT)
-                ]
-                message.set(INTENT, repaired, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [dict(repaired)] + ranking, add_to_output=True)
+                set_top_intent(message, self.intent, drop=(FALLBACK_INTENT,))
         return messages
 
 
@@ -178,10 +173,5 @@ class AskServiceWhenNamed(GraphComponent):
             replacement = self._replacement(message)
             if replacement is None:
                 continue
-            repaired = {INTENT_NAME_KEY: replacement, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [
-                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != replacement
-            ]
-            message.set(INTENT, repaired, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [dict(repaired)] + ranking, add_to_output=True)
+            set_top_intent(message, replacement)
         return messages

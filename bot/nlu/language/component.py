@@ -30,12 +30,11 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.intents import set_top_intent
 from bot.nlu.language.detect import ENGLISH, LanguageIdentifier, default_identifier
 from bot.nlu.language.lexicon import PhraseMatcher, default_matcher
 from bot.nlu.risk.component import escalate_message
@@ -93,20 +92,13 @@ class LanguageGate(GraphComponent):
         elif risk is not None and risk.category is not None:
             escalate_message(message, MODEL_ESCALATION[risk.category], risk.category, UNSTATED)
         elif language is not None:
-            _set_intent(message, OTHER_LANGUAGE_INTENT)
+            set_top_intent(message, OTHER_LANGUAGE_INTENT)
         if language is not None:
             _add_language(message, language)
 
 
 def _first(*values: Optional[str]) -> Optional[str]:
     return next((value for value in values if value), None)
-
-
-def _set_intent(message: Message, name: str) -> None:
-    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [dict(intent)] + ranking, add_to_output=True)
 
 
 def _add_language(message: Message, code: str) -> None:

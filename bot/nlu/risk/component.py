@@ -49,6 +49,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.intents import set_top_intent
 from bot.nlu.risk.decision import CHECK_INTENT, Thresholds, decide
 from bot.nlu.risk.detector import RiskMatcher
 from bot.nlu.risk.lexicon import DEFAULT_LEXICON
@@ -183,10 +184,7 @@ def escalate_message(
     message: Message, escalation: str, category: str, subject: str, confidence: float = 1.0
 ) -> None:
     """Set the risk intent on top of the ranking and the two risk entities (replacing earlier ones)."""
-    intent = {INTENT_NAME_KEY: escalation, PREDICTED_CONFIDENCE_KEY: confidence}
-    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != escalation]
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [dict(intent)] + ranking, add_to_output=True)
+    set_top_intent(message, escalation, confidence)
     length = len(message.get(TEXT) or "")
     entities = [
         e
