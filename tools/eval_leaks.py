@@ -33,7 +33,7 @@ import numpy as np
 import yaml
 from scipy import sparse
 
-from tools.eval_sets import HELDOUT_DIR, ROOT, heldout_texts, load_faq_and_intents, manifests
+from tools.eval_sets import HELDOUT_DIR, RETIRED_HELDOUT, ROOT, heldout_texts, load_faq_and_intents, manifests
 
 SIMILARITY = 0.85
 RUN_WORDS = 6
@@ -104,12 +104,13 @@ def source_lines(path: Path) -> Iterator[str]:
 def source_files(
     root: Path = ROOT, excluded: Sequence[Path] = (HELDOUT_DIR,), directories: Sequence[str] = SOURCE_DIRS
 ) -> List[Path]:
-    """Text files under the source directories, without the held-out sets themselves."""
+    """Text files under the source directories, without the held-out sets themselves (sealed or retired)."""
     files = []
     for name in directories:
         for path in sorted((root / name).rglob("*")):
             if path.is_file() and path.suffix in TEXT_SUFFIXES and "vendor" not in path.parts:
-                if not any(path.is_relative_to(e) for e in excluded):
+                retired = any(path.name.startswith(r.name + ".") and path.parent == r.parent for r in RETIRED_HELDOUT)
+                if not retired and not any(path.is_relative_to(e) for e in excluded):
                     files.append(path)
     return files
 
@@ -210,6 +211,8 @@ def _texts_of(path: Path) -> List[str]:
         from tools.eval_sets import load_rasa_nlu
 
         return [t for t, _ in load_rasa_nlu(path)]
+    if isinstance(data, dict) and "conversations" in data:
+        return [str(turn["user"]) for c in data["conversations"] for turn in c["turns"]]
     return [str(m["text"]) for m in (data.get("messages") if isinstance(data, dict) else data) or []]
 
 

@@ -23,6 +23,11 @@ DEV_RISK_DIR = DEV_DIR / "risk"
 DEV_NLU_SET = DEV_DIR / "nlu" / "former_holdout.yml"
 HELDOUT_DIR = ROOT / "tests" / "data" / "heldout"
 MANIFEST_SUFFIX = ".manifest.yml"
+#: Retired held-out sets (read to change the product, so development sets now), with their manifests. They
+#: were written by independent writers at the same time as the sealed ones, so the same everyday phrases
+#: turn up in both by chance; the leak check leaves them out as it leaves out the sealed sets. What is built
+#: from them (training data, lexicons, tests) is still checked.
+RETIRED_HELDOUT = (DEV_DIR / "conversations" / "C1", DEV_DIR / "nlu" / "HF")
 
 #: Development risk sets: name -> (must-escalate file, must-not-escalate file) in tests/data/dev/risk/.
 DEV_RISK_SETS: Dict[str, Tuple[str, str]] = {
