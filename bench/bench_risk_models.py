@@ -12,6 +12,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,11 +33,17 @@ def main() -> None:
     texts = [e.text for e in corpus]
     matcher = RiskMatcher.from_lexicon(DEFAULT_LEXICON)
     start = time.perf_counter()
-    model = RiskModel.train(corpus, lambda text: matcher.analyse(text).result is not None)
+
+    def rule_of(text: str) -> Optional[str]:
+        result = matcher.analyse(text).result
+        return result.category if result else None
+
+    model = RiskModel.train(corpus, rule_of)
     print(f"training on {len(corpus)} messages: {time.perf_counter() - start:.1f} s")
     identifier, phrases = default_identifier(), default_matcher()
     for name, fn in (
-        ("RiskModel.scores (three models)", model.scores),
+        ("RiskModel.scores (three models, decision)", model.scores),
+        ("rules (RiskMatcher.analyse)", matcher.analyse),
         ("language detection", identifier.identify),
         ("crisis words in other languages", phrases.find),
     ):

@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import subprocess
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import yaml
 
 from bot.nlu.risk.decision import CHECK, FULL, Thresholds, decide
 from bot.nlu.risk.detector import RiskMatcher, RiskResult
@@ -61,13 +63,35 @@ def score_split(
     thresholds: Iterable[Thresholds],
 ) -> Dict[Tuple[str, Thresholds], List[Outcome]]:
     """Outcomes of every mode and threshold set on `test`, with models fitted on `train`."""
-    model = RiskModel.train(train, lambda text: rules_of(text) is not None, nlu_examples(nlu_pairs()))
-    scored = [(e, rules_of(e.text), model.scores(e.text) if long_enough(e.text) else None) for e in test]
+    model = RiskModel.train(train, lambda text: _category(rules_of(text)), nlu_examples(nlu_pairs()))
+    scored = [
+        (
+            e,
+            rules_of(e.text),
+            model.scores(e.text, _category(rules_of(e.text))) if long_enough(e.text) else None,
+            model.scores(e.text) if long_enough(e.text) else None,  # what the models say without the rules
+        )
+        for e in test
+    ]
     return {
-        (mode, t): [Outcome(e, _verdict_level(mode, r, s, t)) for e, r, s in scored]
+        (mode, t): [
+            Outcome(e, _verdict_level(mode, r, s if mode == "both" else alone, t))
+            for e, r, s, alone in scored
+        ]
         for mode in MODES
         for t in thresholds
     }
+
+
+def _category(result: Optional[RiskResult]) -> Optional[str]:
+    return result.category if result else None
+
+
+def configured_thresholds() -> Thresholds:
+    """The RiskDetector's thresholds as config.yml sets them (the one place they are chosen)."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    entry = next(c for c in config["pipeline"] if c["name"] == "bot.nlu.risk.RiskDetector")
+    return Thresholds(**{k: float(v) for k, v in entry.items() if k in vars(Thresholds())})
 
 
 @lru_cache(maxsize=1)
@@ -147,14 +171,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             cache[text] = matcher.analyse(text).result
         return cache[text]
 
-    chosen = Thresholds()
+    chosen = configured_thresholds()
     grid = [chosen]
     if args.grid:
         grid += [
-            Thresholds(v, f, c, s)
-            for v in (None, 0.7, 0.8)
-            for s in (0.9,)
-            for f, c in ((0.8, 0.6), (0.85, 0.75), (0.9, 0.8))
+            replace(chosen, full=f, check=c, rule_keep=keep, rule_keep_plain=plain)
+            for f, c in ((0.5, 0.5), (0.6, 0.5), (0.6, 0.6), (0.7, 0.6))
+            for keep, plain in ((0.1, 0.02), (0.2, 0.05), (0.3, 0.1), (0.5, 0.5))
         ]
     corpus = load_corpus(args.corpus)
     print(
@@ -193,13 +216,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.grid:
         print("\n### Threshold grid (both, pooled)\n")
         print(
-            "| veto | veto_sure | full | check | risk caught | explicit full | everyday full alarm | everyday question |"
+            "| full | check | rule_keep | rule_keep_plain | risk caught | explicit full | everyday full alarm "
+            "| everyday question |"
         )
         print("|---|---|---|---|---|---|---|---|")
         for t in grid:
             s = summary(pooled[("both", t)])
             print(
-                f"| {t.veto} | {t.veto_sure} | {t.full} | {t.check} | {_pct(s['risk caught'])} | {_pct(s['explicit full'])} "
+                f"| {t.full} | {t.check} | {t.rule_keep} | {t.rule_keep_plain} | {_pct(s['risk caught'])} "
+                f"| {_pct(s['explicit full'])} "
                 f"| {_pct(s['everyday full alarm'])} | {_pct(s['everyday safety question'])} |"
             )
     return 0

@@ -1,10 +1,13 @@
 """`bot.nlu.risk.RiskClassifier`: trains the learned risk models at `rasa train` and scores every message.
 
 It runs just before `RiskDetector`, which makes the decision (bot/nlu/risk/decision.py) from the rules and
-these scores. The corpus is not Rasa training data, so `fingerprint_addon` hashes it (and the rule lexicon,
-which shapes the veto model): a changed corpus retrains this component and nothing else.
+these scores. The learned decision weighs the rules' hit, so the rules run here and their analysis is
+left on the message for `RiskDetector` (one run per message). The corpus is not Rasa training data, so
+`fingerprint_addon` hashes it (and the rule lexicon and the context cues, which shape the veto model and
+the decision): a changed corpus retrains this component and nothing else.
 
-Scores are stored on the message under `risk_scores` and never added to the parse output or logged.
+Scores and the analysis are stored on the message (`risk_scores`, `risk_analysis`) and never added to the
+parse output or logged.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.risk.component import PROJECT_ROOT, SCORES_KEY, resolve_lexicon_path
+from bot.nlu.risk.component import ANALYSIS_KEY, PROJECT_ROOT, SCORES_KEY, resolve_lexicon_path
+from bot.nlu.risk.context import CONTEXT_FILE
 from bot.nlu.risk.detector import RiskMatcher
 from bot.nlu.risk.model import RiskModel, corpus_digest, load_corpus, long_enough, nlu_examples
 
@@ -39,7 +43,7 @@ def _corpus_dir(config: Dict[Text, Any]) -> Path:
 
 def _lexicon_files(config: Dict[Text, Any]) -> List[Path]:
     lexicon = resolve_lexicon_path(config.get("lexicon"))
-    return sorted(lexicon.rglob("*.yml")) if lexicon.is_dir() else [lexicon]
+    return (sorted(lexicon.rglob("*.yml")) if lexicon.is_dir() else [lexicon]) + [CONTEXT_FILE]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -92,23 +96,26 @@ class RiskClassifier(GraphComponent):
         self._storage = model_storage
         self._resource = resource
         self.model = model
+        self.matcher = RiskMatcher.from_lexicon(resolve_lexicon_path(config.get("lexicon")))
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on the corpus and the NLU examples, and store the models in the Rasa model."""
         examples = load_corpus(_corpus_dir(self._config))
-        matcher = RiskMatcher.from_lexicon(resolve_lexicon_path(self._config.get("lexicon")))
         pairs = [(m.get(TEXT), str(m.get(INTENT))) for m in training_data.intent_examples if m.get(TEXT)]
-        self.model = RiskModel.train(
-            examples, lambda text: matcher.analyse(text).result is not None, nlu_examples(pairs)
-        )
+        self.model = RiskModel.train(examples, self._rule_category, nlu_examples(pairs))
         with self._storage.write_to(self._resource) as directory:
             with (Path(directory) / MODEL_FILE).open("wb") as handle:
                 pickle.dump(self.model, handle)
         logger.info("risk models trained on %d corpus messages", len(examples))
         return self._resource
 
+    def _rule_category(self, text: str) -> Optional[str]:
+        result = self.matcher.analyse(text).result
+        return result.category if result else None
+
     def process(self, messages: List[Message]) -> List[Message]:
-        """Attach scores; on any failure attach none, so the rules still decide alone."""
+        """Attach the rules' analysis and the scores; on any failure attach none, so `RiskDetector` runs the
+        rules itself and they decide alone."""
         if self.model is None:
             return messages
         for message in messages:
@@ -116,7 +123,10 @@ class RiskClassifier(GraphComponent):
             if not isinstance(text, str) or not long_enough(text):
                 continue
             try:
-                message.set(SCORES_KEY, self.model.scores(text))
+                analysis = self.matcher.analyse(text)
+                rule = analysis.result.category if analysis.result else None
+                message.set(SCORES_KEY, self.model.scores(text, rule))
+                message.set(ANALYSIS_KEY, analysis)
             except Exception as error:  # noqa: BLE001 - the rules must still run
                 logger.error("risk classifier failed on a message (%s)", type(error).__name__)
         return messages

@@ -59,6 +59,8 @@ logger = logging.getLogger(__name__)
 RISK_INTENTS = ("crisis", "safeguarding", CHECK_INTENT)
 #: Where bot.nlu.risk.classifier.RiskClassifier leaves its scores (read here, never output or logged).
 SCORES_KEY = "risk_scores"
+#: Where RiskClassifier leaves the rules' analysis of the same text, so the rules run once per message.
+ANALYSIS_KEY = "risk_analysis"
 CATEGORY_ENTITY = "risk_category"
 SUBJECT_ENTITY = "risk_subject"
 EXTRACTOR_NAME = "RiskDetector"
@@ -87,15 +89,8 @@ class RiskDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """`lexicon`: YAML folder or file (default bot/nlu/lexicons/risk/); `ml_confidence_threshold`: see
-        module doc; the three thresholds: bot/nlu/risk/decision.py."""
-        return {
-            "lexicon": None,
-            "ml_confidence_threshold": 0.99,
-            "veto_threshold": Thresholds.veto,
-            "full_threshold": Thresholds.full,
-            "check_threshold": Thresholds.check,
-            "veto_sure_threshold": Thresholds.veto_sure,
-        }
+        module doc; the decision's thresholds (`full`, `check`, `rule_keep`...): bot/nlu/risk/decision.py."""
+        return {"lexicon": None, "ml_confidence_threshold": 0.99, **vars(Thresholds())}
 
     @classmethod
     def create(
@@ -111,12 +106,7 @@ class RiskDetector(GraphComponent):
     def __init__(self, config: Dict[Text, Any], matcher: Optional[RiskMatcher] = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self.threshold = float(self._config["ml_confidence_threshold"])
-        self.thresholds = Thresholds(
-            veto=None if self._config["veto_threshold"] is None else float(self._config["veto_threshold"]),
-            full=float(self._config["full_threshold"]),
-            check=float(self._config["check_threshold"]),
-            veto_sure=float(self._config["veto_sure_threshold"]),
-        )
+        self.thresholds = Thresholds(**{name: float(self._config[name]) for name in vars(Thresholds())})
         self.matcher = matcher or RiskMatcher.from_lexicon(resolve_lexicon_path(self._config["lexicon"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -142,8 +132,10 @@ class RiskDetector(GraphComponent):
         text = message.get(TEXT)
         if not isinstance(text, str) or not text.strip():
             return
-        analysis = self.matcher.analyse(text)
         scores = message.get(SCORES_KEY)
+        analysis = message.get(ANALYSIS_KEY) if scores is not None else None
+        if analysis is None:
+            analysis = self.matcher.analyse(text)
         verdict = decide(analysis.result, scores, self.thresholds)
         if verdict is not None:
             if verdict.source == "rules" and analysis.result is not None:

@@ -1,14 +1,16 @@
 """One decision from the rules and the learned models: full escalation, a safety question, or nothing.
 
-* A rule hit escalates in full. The veto model (is this a harmless use of risk words: recovery, negation,
-  schoolwork, teaching, fiction?) can be switched on with `veto`: above it a rule hit gets at least the safety
-  question, and above `veto_sure` the general model decides alone. It is OFF (None) in config.yml: on the
-  development sets it overruled plain statements ("im not safe rite now", "i attempted last year and the
-  thoughts are back"); tools/eval_risk_writers.py --grid shows what it would gain on strangers' harmless uses.
-* Otherwise the general model escalates in full above `full`, and asks the safety question ("check")
-  when escalate + check reaches `check`: clinicians ask directly when unsure, and asking does not raise risk.
+* Messages too short for the models (a form answer: "myself", "self harm") and models without the learned
+  decision: a rule hit escalates in full; otherwise the general model escalates above `full` and asks the
+  safety question when escalate + check reaches `check`.
+* Otherwise the learned decision (bot/nlu/risk/stacking.py) has weighed the rule hit, the models and the
+  context cues. A rule hit still escalates in full unless the decision all but rules it out: below
+  `rule_keep_plain` when no context cue is present (a plain statement, "i want to die", is hard to overrule),
+  below `rule_keep` when one is ("two years clean", "for my essay", "my 3 year old"). Past that, `full`
+  and `check` apply to the decision's two probabilities: clinicians ask directly when unsure, and asking
+  does not raise risk.
 
-Thresholds come from config.yml and were chosen by writer held out (tools/eval_risk_writers.py prints the grid).
+Thresholds come from config.yml and were chosen by writer held out (tools/eval_risk_writers.py --grid).
 """
 
 from __future__ import annotations
@@ -34,10 +36,13 @@ MODEL_ESCALATION = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    veto: Optional[float] = None  # None: rule hits always escalate in full
-    full: float = 0.85
-    check: float = 0.75
-    veto_sure: float = 0.9
+    full: float = 0.5
+    check: float = 0.5
+    rule_keep: float = 0.2
+    rule_keep_plain: float = 0.05
+    #: The general model's own thresholds, where there is no learned decision.
+    model_full: float = 0.85
+    model_check: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -52,14 +57,31 @@ def decide(
     rules: Optional[RiskResult], scores: Optional[Scores], thresholds: Thresholds
 ) -> Optional[Verdict]:
     """The verdict for one message, or None. Without scores (no model) the rules decide alone."""
-    if rules is not None and (scores is None or thresholds.veto is None or scores.veto < thresholds.veto):
+    if scores is None or scores.full is None or scores.caught is None:
+        return _without_decision(rules, scores, thresholds)
+    if rules is not None:
+        keep = thresholds.rule_keep if scores.context else thresholds.rule_keep_plain
+        if scores.full >= min(keep, thresholds.full):
+            return Verdict(FULL, rules.escalation, rules.category, "rules")
+        if scores.caught >= thresholds.check:
+            return Verdict(CHECK, CHECK_INTENT, rules.category, "rules")
+        return None
+    if scores.full >= thresholds.full:
+        return Verdict(FULL, MODEL_ESCALATION[scores.category], scores.category, "model")
+    if scores.caught >= thresholds.check:
+        return Verdict(CHECK, CHECK_INTENT, scores.category, "model")
+    return None
+
+
+def _without_decision(
+    rules: Optional[RiskResult], scores: Optional[Scores], thresholds: Thresholds
+) -> Optional[Verdict]:
+    if rules is not None:
         return Verdict(FULL, rules.escalation, rules.category, "rules")
     if scores is None:
         return None
-    if scores.escalate >= thresholds.full:
+    if scores.escalate >= thresholds.model_full:
         return Verdict(FULL, MODEL_ESCALATION[scores.category], scores.category, "model")
-    if scores.escalate + scores.check >= thresholds.check:
+    if scores.escalate + scores.check >= thresholds.model_check:
         return Verdict(CHECK, CHECK_INTENT, scores.category, "model")
-    if rules is not None and scores.veto < thresholds.veto_sure:
-        return Verdict(CHECK, CHECK_INTENT, rules.category, "rules")
     return None

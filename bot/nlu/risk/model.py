@@ -8,7 +8,9 @@ check / none):
 * `general`: escalate / check / none for any message, so indirect risk the rules miss is caught;
 * `veto`: trained only on messages the rules fire on, it says when a rule hit is a harmless use of risk
   words ("two years clean from self harm", "not suicidal, just stressed about exams");
-* `category`: suicide / self_harm / overdose / abuse / danger, for escalations the rules did not name.
+* `category`: suicide / self_harm / overdose / abuse / danger, for escalations the rules did not name;
+* `decision` (bot/nlu/risk/stacking.py): weighs a rule hit, the scores above and the context cues, fitted
+  on out-of-fold scores, and gives the probabilities the decision (decision.py) uses.
 
 Plain scikit-learn (shipped with Rasa), CPU only, under a millisecond per message, nothing downloaded.
 """
@@ -25,6 +27,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_union
 
+from bot.nlu.risk.context import ContextCues, default_cues
+from bot.nlu.risk.stacking import FOLDS, DecisionModel, Features, features, fold_of
 from directory.text import normalise
 
 ESCALATE, CHECK, NONE = "escalate", "check", "none"
@@ -60,6 +64,11 @@ class Scores:
     none: float
     veto: float  # probability that a rule hit on this message is a harmless use of risk words
     category: str
+    #: From the learned decision (None without one): a full escalation, and at least the safety question.
+    full: Optional[float] = None
+    caught: Optional[float] = None
+    #: Kinds of context around the words (bot/nlu/risk/context.py).
+    context: Tuple[str, ...] = ()
 
 
 def load_corpus(source: Path) -> List[Example]:
@@ -142,20 +151,38 @@ class RiskModel:
         general: LogisticRegression,
         veto: Optional[LogisticRegression],
         category: LogisticRegression,
+        decision: Optional[DecisionModel] = None,
+        cues: Optional[ContextCues] = None,
     ) -> None:
         self.features = features
         self.general = general
         self.veto = veto
         self.category = category
+        self.decision = decision
+        self.cues = cues or default_cues()
         self._general_index = {label: i for i, label in enumerate(general.classes_)}
 
     @classmethod
     def train(
-        cls, examples: Sequence[Example], rule_hit: Callable[[str], bool], nlu: Sequence[Example] = ()
+        cls,
+        examples: Sequence[Example],
+        rule_of: Callable[[str], Optional[str]],
+        nlu: Sequence[Example] = (),
+        decision: bool = True,
     ) -> "RiskModel":
         """Fit on the corpus `examples` (and the `nlu` examples, for the general model only: the veto model
-        learns harmless uses of risk words from the writers alone); `rule_hit` tells which messages the
-        rules fire on."""
+        learns harmless uses of risk words from the writers alone); `rule_of` gives the category of the
+        rules' hit on a message, or None. With `decision`, also fit the learned decision on out-of-fold
+        scores (FOLDS more fits of the three models)."""
+        model = cls._fit(examples, lambda text: rule_of(text) is not None, nlu)
+        if decision:
+            model.decision = DecisionModel.fit(out_of_fold(examples, rule_of, nlu, model.cues))
+        return model
+
+    @classmethod
+    def _fit(
+        cls, examples: Sequence[Example], rule_hit: Callable[[str], bool], nlu: Sequence[Example]
+    ) -> "RiskModel":
         everything = [*examples, *nlu]
         features = _features()
         features.fit([e.text for e in everything])  # type: ignore[attr-defined]
@@ -171,7 +198,18 @@ class RiskModel:
         category = _head(features, [e.text for e in risky], [e.category for e in risky])
         return cls(features, general, veto, category)
 
-    def scores(self, text: str) -> Scores:
+    def scores(self, text: str, rule_category: Optional[str] = None) -> Scores:
+        """What the models think of `text`, given the category of the rules' hit on it (None: no hit)."""
+        base = self._base_scores(text)
+        if self.decision is None:
+            return base
+        context = self.cues.find(text)
+        full, caught = self.decision.predict(
+            features(rule_category, base.escalate, base.check, base.veto, context)
+        )
+        return Scores(base.escalate, base.check, base.none, base.veto, base.category, full, caught, context)
+
+    def _base_scores(self, text: str) -> Scores:
         row = self.features.transform([text])  # type: ignore[attr-defined]
         probabilities = self.general.predict_proba(row)[0]
         by_label: Dict[str, float] = {
@@ -185,6 +223,28 @@ class RiskModel:
             veto=veto,
             category=str(self.category.predict(row)[0]),
         )
+
+
+def out_of_fold(
+    examples: Sequence[Example],
+    rule_of: Callable[[str], Optional[str]],
+    nlu: Sequence[Example],
+    cues: ContextCues,
+) -> List[Tuple[Features, str]]:
+    """The learned decision's training rows: each writer's messages scored by models that never saw that
+    writer (FOLDS groups of writers). Messages too short for the models are left to the rules."""
+    folds = fold_of([e.writer for e in examples])
+    rows: List[Tuple[Features, str]] = []
+    for fold in range(FOLDS):
+        train = [e for e in examples if folds[e.writer] != fold]
+        test = [e for e in examples if folds[e.writer] == fold and long_enough(e.text)]
+        if not train or not test:
+            continue
+        model = RiskModel._fit(train, lambda text: rule_of(text) is not None, nlu)
+        for e in test:
+            s = model._base_scores(e.text)
+            rows.append((features(rule_of(e.text), s.escalate, s.check, s.veto, cues.find(e.text)), e.label))
+    return rows
 
 
 def writer_splits(examples: Sequence[Example]) -> Iterable[Tuple[str, List[Example], List[Example]]]:

@@ -1,8 +1,8 @@
-"""bot/nlu/risk/decision.py: how the rules, the veto model and the general model make one verdict."""
+"""bot/nlu/risk/decision.py: how the rules and the learned decision make one verdict."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 import pytest
 
@@ -11,43 +11,52 @@ from bot.nlu.risk.detector import RiskResult
 from bot.nlu.risk.model import Scores
 
 RULE = RiskResult("crisis", "self_harm", "self", ("self_harm.cutting",))
-T = Thresholds(veto=0.7, full=0.8, check=0.5, veto_sure=0.9)
+T = Thresholds(full=0.5, check=0.5, rule_keep=0.2, rule_keep_plain=0.05, model_full=0.8, model_check=0.5)
 
 
-def scores(escalate: float = 0.0, check: float = 0.0, veto: float = 0.0, category: str = "suicide") -> Scores:
-    return Scores(escalate=escalate, check=check, none=1 - escalate - check, veto=veto, category=category)
-
-
-def test_with_the_veto_off_a_rule_hit_always_escalates_in_full() -> None:
-    verdict = decide(RULE, scores(veto=0.99), Thresholds())
-    assert verdict is not None and verdict.level == FULL and verdict.source == "rules"
+def scores(
+    escalate: float = 0.0,
+    check: float = 0.0,
+    category: str = "suicide",
+    full: Optional[float] = None,
+    caught: Optional[float] = None,
+    context: Tuple[str, ...] = (),
+) -> Scores:
+    return Scores(escalate, check, 1 - escalate - check, 0.0, category, full, caught, context)
 
 
 def test_without_models_the_rules_decide_alone() -> None:
-    assert decide(RULE, None, T) == decide(RULE, scores(), T)
     verdict = decide(RULE, None, T)
-    assert verdict is not None and (verdict.level, verdict.intent, verdict.category) == (
+    assert verdict is not None and (verdict.level, verdict.intent, verdict.category, verdict.source) == (
         FULL,
         "crisis",
         "self_harm",
+        "rules",
     )
     assert decide(None, None, T) is None
 
 
-def test_a_rule_hit_the_veto_model_trusts_escalates_in_full() -> None:
-    verdict = decide(RULE, scores(veto=0.69), T)
-    assert verdict is not None and verdict.level == FULL and verdict.source == "rules"
+def test_a_plain_rule_hit_stands_unless_the_decision_all_but_rules_it_out() -> None:
+    """No context cue: the rule hit escalates in full down to `rule_keep_plain` ("i want to die")."""
+    for full in (0.06, 0.3, 0.9):
+        verdict = decide(RULE, scores(full=full, caught=full), T)
+        assert verdict is not None and verdict.level == FULL and verdict.source == "rules"
+    assert decide(RULE, scores(full=0.04, caught=0.04), T) is None
 
 
-@pytest.mark.parametrize(
-    "escalate, check, expected",
-    [(0.05, 0.05, None), (0.3, 0.25, CHECK), (0.85, 0.1, FULL)],
-)
-def test_a_vetoed_rule_hit_falls_to_the_general_model(
-    escalate: float, check: float, expected: Optional[str]
-) -> None:
-    verdict = decide(RULE, scores(escalate=escalate, check=check, veto=0.9), T)
-    assert (verdict.level if verdict else None) == expected
+def test_a_rule_hit_in_a_harmless_context_needs_more_from_the_decision() -> None:
+    """A context cue ("two years clean", "for my essay") lets the decision overrule the rule below `rule_keep`,
+    asking the safety question when it still thinks that likely."""
+    recovery = ("recovery",)
+    kept = decide(RULE, scores(full=0.25, caught=0.3, context=recovery), T)
+    assert kept is not None and kept.level == FULL
+    verdict = decide(RULE, scores(full=0.15, caught=0.6, context=recovery), T)
+    assert verdict is not None and (verdict.level, verdict.intent, verdict.category) == (
+        CHECK,
+        CHECK_INTENT,
+        "self_harm",
+    )
+    assert decide(RULE, scores(full=0.15, caught=0.3, context=recovery), T) is None
 
 
 @pytest.mark.parametrize(
@@ -60,27 +69,30 @@ def test_a_vetoed_rule_hit_falls_to_the_general_model(
         ("self_harm", "crisis"),
     ],
 )
-def test_the_model_alone_escalates_above_full_with_its_category(category: str, intent: str) -> None:
-    verdict = decide(None, scores(escalate=0.8, category=category), T)
-    assert verdict is not None and (verdict.level, verdict.intent, verdict.category) == (
+def test_the_decision_alone_escalates_above_full_with_the_models_category(category: str, intent: str) -> None:
+    verdict = decide(None, scores(category=category, full=0.5, caught=0.9), T)
+    assert verdict is not None and (verdict.level, verdict.intent, verdict.category, verdict.source) == (
         FULL,
         intent,
         category,
+        "model",
     )
 
 
 def test_distress_short_of_full_gets_the_safety_question() -> None:
-    verdict = decide(None, scores(escalate=0.2, check=0.3), T)
+    verdict = decide(None, scores(full=0.3, caught=0.5), T)
     assert verdict is not None and (verdict.level, verdict.intent) == (CHECK, CHECK_INTENT)
-    assert decide(None, scores(escalate=0.2, check=0.29), T) is None
+    assert decide(None, scores(full=0.3, caught=0.49), T) is None
 
 
-def test_a_rule_hit_the_veto_model_doubts_still_gets_the_safety_question() -> None:
-    """Between `veto` and `veto_sure` a rule hit the general model does not back is asked about, not dropped."""
-    verdict = decide(RULE, scores(escalate=0.05, check=0.05, veto=0.8), T)
-    assert verdict is not None and (verdict.level, verdict.intent, verdict.category) == (
-        CHECK,
-        CHECK_INTENT,
-        "self_harm",
-    )
-    assert decide(RULE, scores(escalate=0.05, check=0.05, veto=0.95), T) is None
+@pytest.mark.parametrize(
+    "escalate, check, expected",
+    [(0.05, 0.05, None), (0.3, 0.25, CHECK), (0.85, 0.1, FULL)],
+)
+def test_without_the_learned_decision_the_general_model_thresholds_apply(
+    escalate: float, check: float, expected: Optional[str]
+) -> None:
+    verdict = decide(None, scores(escalate=escalate, check=check), T)
+    assert (verdict.level if verdict else None) == expected
+    rule_verdict = decide(RULE, scores(escalate=escalate, check=check), T)
+    assert rule_verdict is not None and rule_verdict.level == FULL

@@ -4,10 +4,13 @@ says about another writer's messages (a small version of tools/eval_risk_writers
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import Callable, List, Optional, Tuple
 
 import pytest
 
+from bot.nlu.risk.decision import FULL, Thresholds, decide
+from bot.nlu.risk.detector import RiskMatcher, RiskResult
+from bot.nlu.risk.lexicon import DEFAULT_LEXICON
 from bot.nlu.risk.model import CHECK, ESCALATE, LABELS, NONE, Example, RiskModel, corpus_digest, load_corpus
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -48,7 +51,7 @@ def test_a_model_from_other_writers_separates_a_held_out_writers_messages(corpus
     and most of the held-out writer's indirect risk messages are caught at the configured thresholds."""
     train = [e for e in corpus if e.writer in ("T1", "T2")]
     test = [e for e in corpus if e.writer == "T4"]
-    model = RiskModel.train(train, rule_hit=lambda text: "kill" in text.lower())
+    model = RiskModel.train(train, rule_of=lambda text: "suicide" if "kill" in text.lower() else None)
     risky = [model.scores(e.text) for e in test if e.label == ESCALATE and not e.explicit]
     everyday = [model.scores(e.text) for e in test if e.label == NONE]
     mean = lambda values: sum(values) / len(values)  # noqa: E731
@@ -57,3 +60,52 @@ def test_a_model_from_other_writers_separates_a_held_out_writers_messages(corpus
     assert caught >= 0.75, caught
     assert all(s.category in ("suicide", "self_harm", "overdose", "abuse", "danger") for s in risky)
     assert model.veto is not None, "the rule stand-in fires on both sides, so a veto model is trained"
+    decided = [s for s in risky + everyday if s.full is not None and s.caught is not None]
+    assert len(decided) == len(risky) + len(everyday), "the learned decision scores every message"
+    assert mean([s.caught for s in risky]) > mean([s.caught for s in everyday]) + 0.3
+
+
+RuleOf = Callable[[str], Optional[str]]
+
+
+@pytest.fixture(scope="module")
+def whole_model(corpus: List[Example]) -> Tuple[RiskModel, RuleOf]:
+    """Trained as `rasa train` trains it (whole corpus, the real rules), without the NLU data."""
+    matcher = RiskMatcher.from_lexicon(DEFAULT_LEXICON)
+
+    def rule_of(text: str) -> Optional[str]:
+        result = matcher.analyse(text).result
+        return result.category if result else None
+
+    return RiskModel.train(corpus, rule_of), rule_of
+
+
+# Written for this test, in the kinds of the labelling policy; not from the corpus or any evaluation set.
+PLAIN = [
+    "i am going to kill myself tonight, ive got the rope ready",
+    "i took about thirty of my mums sleeping tablets an hour ago",
+    "my stepdad hits me with his belt when hes drunk",
+]
+HARMLESS_WITH_RISK_WORDS = [
+    "i self harmed from year 8 to year 10 but im three years clean now and doing loads better, any volunteering?",
+    "for my english essay, why does ophelia kill herself in hamlet? need 3 quotes",
+    "no one hurts me at home, i just cant sleep before exams",
+]
+
+
+def test_plain_statements_escalate_and_harmless_uses_of_the_same_words_do_not(
+    whole_model: Tuple[RiskModel, RuleOf],
+) -> None:
+    model, rule_of = whole_model
+    thresholds = Thresholds()
+    for text in PLAIN:
+        verdict = decide(_result(rule_of(text)), model.scores(text, rule_of(text)), thresholds)
+        assert verdict is not None and verdict.level == FULL, text
+    for text in HARMLESS_WITH_RISK_WORDS:
+        assert rule_of(text) is not None, f"the rules fire on {text!r}: that is what the decision must weigh"
+        verdict = decide(_result(rule_of(text)), model.scores(text, rule_of(text)), thresholds)
+        assert verdict is None or verdict.level != FULL, text
+
+
+def _result(category: Optional[str]) -> Optional[RiskResult]:
+    return RiskResult("crisis", category, "self", ("test",)) if category else None
