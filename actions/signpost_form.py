@@ -125,7 +125,7 @@ def _say_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, slot
     return {slot: None}
 
 
-class ValidateSignpostForm(FormValidationAction):
+class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-sdk ships no types
     """Checks each answer and keeps the conversation moving when an answer is not understood."""
 
     def name(self) -> Text:

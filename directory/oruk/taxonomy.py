@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -38,9 +38,9 @@ class Term:
 
 
 @lru_cache(maxsize=1)
-def _settings() -> dict:
+def _settings() -> Dict[str, Any]:
     with MAPPING_FILE.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        raw: Dict[str, Any] = yaml.safe_load(handle)
     if set(raw["taxonomies"]) != set(KEYS):
         raise ValueError(f"oruk.yml: taxonomies must be exactly {list(KEYS)}")
     return raw
