@@ -28,7 +28,6 @@ from directory.records import ServiceRecord
 ERROR, WARNING = "error", "warning"
 #: What a check yields: (level, kind, message); check() adds the service and its file.
 Problem = Tuple[str, str, str]
-BOT_AGES = (8, 25)  # the young people the bot is for (README)
 SHOWN, SHOWN_REFERRAL_ONLY = 5, 3  # results the bot shows: matches, and "ask your GP or school about"
 
 
@@ -145,7 +144,7 @@ def _probe_ages(record: ServiceRecord) -> Sequence[Optional[int]]:
     if record.age_min is None and record.age_max is None:
         return [None]
     low = max(record.age_min or 0, 0)
-    high = min(record.age_max if record.age_max is not None else BOT_AGES[1], BOT_AGES[1])
+    high = min(record.age_max if record.age_max is not None else vocab.OLDEST_SERVED, vocab.OLDEST_SERVED)
     return sorted({low, (low + high) // 2, high}) if low <= high else [low]
 
 
