@@ -70,19 +70,8 @@ from directory.wording import build_reason
 
 log = logging.getLogger(__name__)
 
-PAYLOAD_KEYS = (
-    "id",
-    "name",
-    "summary",
-    "age_min",
-    "age_max",
-    "areas",
-    "concerns",
-    "how_to_refer",
-    "phone",
-    "website",
-    "hours",
-)
+#: The keys of the signposting item (docs/contracts.md), in order: those of records.ServicePayload.
+PAYLOAD_KEYS: Tuple[str, ...] = tuple(ServicePayload.__annotations__)
 CONCERN_MATCH = {0: "exact", 1: "related", 2: "general"}
 
 
