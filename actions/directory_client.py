@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from directory import fallback, store
 from directory.db import make_read_engine
 from directory.matching import MatchQuery, find_services, professional_routes, service_payload
-from directory.records import ServiceRecord, read_services
+from directory.records import ServicePayload, ServiceRecord, read_services
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ MAX_RESULTS = 5
 class ServiceLine:
     """What the reply says about one service, plus its payload item for the widget."""
 
-    payload: Dict[str, Any]
+    payload: ServicePayload
     reason: str = ""
     sms: Optional[str] = None
 

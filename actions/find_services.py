@@ -30,13 +30,13 @@ def query_from(tracker: Tracker) -> MatchQuery:
 def _contact_text(domain: DomainDict, line: directory_client.ServiceLine) -> str:
     """Phone, text, website and hours; a service with none of the first three says who can help reach it."""
     item = line.payload
-    ways = {"phone": item.get("phone"), "sms": line.sms, "website": item.get("website")}
+    ways: Dict[str, Any] = {"phone": item["phone"], "sms": line.sms, "website": item["website"]}
     if not any(ways.values()):
         ways = {"no_contact": True}
     return render_parts(domain, {**ways, "hours": item.get("hours")})
 
 
-class ActionFindServices(Action):
+class ActionFindServices(Action):  # type: ignore[misc]  # rasa-sdk ships no types
     """Query the directory with the form's answers and present 3 to 5 services."""
 
     def name(self) -> Text:
@@ -85,7 +85,7 @@ def _sentence(reason: Optional[str]) -> str:
     return f" {reason[:1].upper()}{reason[1:]}." if reason else ""
 
 
-class ActionResetSearch(Action):
+class ActionResetSearch(Action):  # type: ignore[misc]  # rasa-sdk ships no types
     """Forget the answers so the form can ask again (a new search, perhaps for someone else)."""
 
     def name(self) -> Text:

@@ -11,7 +11,7 @@ import string
 from typing import Any, Dict, Mapping
 
 
-class _KeepMissing(dict):
+class _KeepMissing(Dict[str, Any]):
     """Leaves unknown placeholders visible rather than raising, so a template typo is seen in tests."""
 
     def __missing__(self, key: str) -> str:

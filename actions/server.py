@@ -36,9 +36,9 @@ def create_app(actions_package: str = "actions") -> Sanic:
     """The rasa-sdk app for `actions_package`, with only the webhook and health routes reachable."""
     from rasa_sdk.endpoint import create_app as create_sdk_app
 
-    app = create_sdk_app(actions_package, cors_origins="")
+    app: Sanic = create_sdk_app(actions_package, cors_origins="")  # rasa-sdk is untyped: its app is a Sanic
 
-    @app.on_request
+    @app.on_request  # type: ignore[untyped-decorator]  # Sanic 21.12 leaves its decorators unannotated
     async def only_webhook_and_health(request: Request) -> Optional[HTTPResponse]:
         if (request.method, request.path) not in ALLOWED_ROUTES:
             return response.json({"error": "not found"}, status=404)

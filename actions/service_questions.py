@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, List, Mapping, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -56,7 +56,7 @@ def contact_sentence(domain: DomainDict, record: Any) -> str:
     return render_parts(domain, parts if any(parts.values()) else {"no_contact": True})
 
 
-class ActionAnswerService(Action):
+class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no types
     """Answer from the directory's fields; an unknown fact is said to be unknown, with the service's contact."""
 
     def name(self) -> Text:
@@ -112,6 +112,6 @@ def _modes_text(domain: DomainDict, modes: List[str]) -> str:
     return ", ".join(words[:-1]) + " " + render_response(domain, "utter_service_and") + " " + words[-1]
 
 
-def listed_events(payload_items: List[Dict[str, Any]]) -> List[EventType]:
+def listed_events(payload_items: Sequence[Mapping[str, Any]]) -> List[EventType]:
     """Remember what was listed, in order, so "the first one" can be resolved later."""
     return [SlotSet(LISTED_SLOT, [item["id"] for item in payload_items]), SlotSet(FOCUS_SLOT, None)]

@@ -40,7 +40,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 import yaml
 from aiohttp import web
@@ -65,7 +65,7 @@ from directory.oruk import read as oruk_read
 from directory.oruk import v3
 from directory.oruk.export import page_json, service_json
 from directory.oruk.import3 import read_any
-from directory.records import DirectoryDataError
+from directory.records import DirectoryDataError, ServiceRecord
 from directory.store import count_all, read_records
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,8 @@ ROUTES = web.RouteTableDef()
 def openapi_document() -> Dict[str, Any]:
     """The OpenAPI description (read once per process)."""
     with OPENAPI_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        document: Dict[str, Any] = yaml.safe_load(handle)
+    return document
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> web.Response:
@@ -177,7 +178,7 @@ async def get_service(request: web.Request) -> web.Response:
     """The full 3.0 service; an old id (our key, the ORUK v1 id) redirects to its UUID so links keep working."""
     ident = request.match_info["id"]
 
-    def fetch():
+    def fetch() -> Tuple[Optional[str], Optional[str]]:
         with _connect(request) as connection:
             return oruk_read.service_document(connection, ident)
 
@@ -264,7 +265,7 @@ def _v1_page(request: web.Request, query: ServiceQuery) -> Dict[str, Any]:
             "locality": result.locality,
         }
         content.append(item)
-    return page_json(content, page.total, query.page, query.per_page)
+    return page_json(content, page.total or 0, query.page, query.per_page)
 
 
 @ROUTES.get("/v1/services")
@@ -277,7 +278,7 @@ async def list_services_v1(request: web.Request) -> web.Response:
 async def get_service_v1(request: web.Request) -> web.Response:
     service_id = request.match_info["id"]
 
-    def fetch():
+    def fetch() -> List[ServiceRecord]:
         with _connect(request) as connection:
             return read_records(connection, [service_id])
 
@@ -352,7 +353,9 @@ async def openapi(_request: web.Request) -> web.Response:
 
 
 @web.middleware
-async def json_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+async def json_errors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     """Every failure as JSON: bad parameters 400, unknown routes 404/405, database 503, anything else 500."""
     try:
         response = await handler(request)
@@ -428,8 +431,9 @@ def create_app(
         for made in owned:
             made.dispose()
 
-    app.on_startup.append(start)
-    app.on_cleanup.append(stop)
+    # aiohttp 3.9 types its signals for aiosignal < 1.4, which typed a callback by the signal's own type
+    app.on_startup.append(start)  # type: ignore[arg-type]
+    app.on_cleanup.append(stop)  # type: ignore[arg-type]
     return app
 
 

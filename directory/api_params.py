@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Mapping, Optional, Sequence, Tuple
+from typing import List, Mapping, Optional, Sequence, Tuple, overload
 
 from directory import places, vocab
 from directory.concerns import resolve_concern
 from directory.matching import MatchQuery, normalise_borough
+
+#: Query parameters: a multidict such as aiohttp's request.query (a name may repeat; read with getall) or a
+#: plain mapping of one value a name.
+Query = Mapping[str, str]
 
 DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_PAGE = 10, 50, 10_000
 PERSON_PARAMS = ("age", "borough", "postcode", "concern", "audience", "referral")
@@ -98,7 +102,7 @@ class ServiceQuery:
         return (self.page - 1) * self.per_page
 
 
-def _one(query: Mapping, name: str) -> Optional[str]:
+def _one(query: Query, name: str) -> Optional[str]:
     values: Sequence[str] = (
         query.getall(name, []) if hasattr(query, "getall") else ([query[name]] if name in query else [])
     )
@@ -107,6 +111,10 @@ def _one(query: Mapping, name: str) -> Optional[str]:
     return values[0].strip() if values else None
 
 
+@overload
+def _whole(name: str, text: Optional[str], low: int, high: int, default: int) -> int: ...
+@overload
+def _whole(name: str, text: Optional[str], low: int, high: int, default: None = None) -> Optional[int]: ...
 def _whole(
     name: str, text: Optional[str], low: int, high: int, default: Optional[int] = None
 ) -> Optional[int]:
@@ -117,7 +125,7 @@ def _whole(
     return int(text)
 
 
-def _borough(query: Mapping) -> Optional[str]:
+def _borough(query: Query) -> Optional[str]:
     borough, postcode = _one(query, "borough"), _one(query, "postcode")
     if borough is not None and postcode is not None:
         raise ParamError("postcode", "give borough or postcode, not both")
@@ -140,7 +148,7 @@ def _borough(query: Mapping) -> Optional[str]:
     return None
 
 
-def _concerns(query: Mapping) -> List[str]:
+def _concerns(query: Query) -> List[str]:
     values = query.getall("concern", []) if hasattr(query, "getall") else [query.get("concern", "")]
     codes: List[str] = []
     for text in (part.strip() for value in values for part in value.split(",")):
@@ -155,20 +163,20 @@ def _concerns(query: Mapping) -> List[str]:
     return list(dict.fromkeys(codes))
 
 
-def _choice(query: Mapping, name: str, allowed: Sequence[str]) -> Optional[str]:
+def _choice(query: Query, name: str, allowed: Sequence[str]) -> Optional[str]:
     value = _one(query, name)
     if value is not None and value not in allowed:
         raise ParamError(name, f"{name} must be one of {', '.join(allowed)}, got {value!r}")
     return value
 
 
-def _known(query: Mapping, known: Sequence[str]) -> None:
+def _known(query: Query, known: Sequence[str]) -> None:
     for name in query:
         if name not in known:
             raise ParamError(name, f"unknown query parameter {name!r}; known: {', '.join(known)}")
 
 
-def paging(query: Mapping, known: Sequence[str] = PAGE_PARAMS) -> Tuple[int, int]:
+def paging(query: Query, known: Sequence[str] = PAGE_PARAMS) -> Tuple[int, int]:
     """page and per_page (from 1; per_page at most 50), after refusing any parameter not in `known`."""
     _known(query, known)
     return (
@@ -177,7 +185,7 @@ def paging(query: Mapping, known: Sequence[str] = PAGE_PARAMS) -> Tuple[int, int
     )
 
 
-def _number(query: Mapping, name: str) -> Optional[float]:
+def _number(query: Query, name: str) -> Optional[float]:
     text = _one(query, name)
     if text is None:
         return None
@@ -186,7 +194,7 @@ def _number(query: Mapping, name: str) -> Optional[float]:
     return float(text)
 
 
-def _clock(query: Mapping, name: str) -> Optional[str]:
+def _clock(query: Query, name: str) -> Optional[str]:
     text = _one(query, name)
     if text is None:
         return None
@@ -196,7 +204,7 @@ def _clock(query: Mapping, name: str) -> Optional[str]:
     return f"{match[1]}:{match[2]}:{match[3] or '00'}"
 
 
-def _day(query: Mapping) -> Optional[str]:
+def _day(query: Query) -> Optional[str]:
     text = _one(query, "day")
     if text is None:
         return None
@@ -210,14 +218,14 @@ def _day(query: Mapping) -> Optional[str]:
     return code
 
 
-def _text(query: Mapping, name: str, longest: int = 200) -> Optional[str]:
+def _text(query: Query, name: str, longest: int = 200) -> Optional[str]:
     text = _one(query, name)
     if text is not None and (not text or len(text) > longest):
         raise ParamError(name, f"{name} must be 1 to {longest} characters")
     return text
 
 
-def _postcode(query: Mapping) -> Tuple[Optional[str], Optional[str], Optional[float]]:
+def _postcode(query: Query) -> Tuple[Optional[str], Optional[str], Optional[float]]:
     postcode, proximity = _one(query, "postcode"), _one(query, "proximity")
     if proximity is not None:
         if postcode is None:
@@ -241,7 +249,7 @@ def _postcode(query: Mapping) -> Tuple[Optional[str], Optional[str], Optional[fl
     return compact, borough, None
 
 
-def parse_filters(query: Mapping, known: Sequence[str] = STANDARD_PARAMS) -> Filters:
+def parse_filters(query: Query, known: Sequence[str] = STANDARD_PARAMS) -> Filters:
     """The 3.0 filters (unknown names are checked by the caller)."""
     search = _text(query, "search")
     low, high = _number(query, "minimum_age"), _number(query, "maximum_age")
@@ -262,13 +270,13 @@ def parse_filters(query: Mapping, known: Sequence[str] = STANDARD_PARAMS) -> Fil
     )
 
 
-def parse_sal_query(query: Mapping) -> Tuple[int, int, Filters]:
+def parse_sal_query(query: Query) -> Tuple[int, int, Filters]:
     """GET /service_at_locations: the /services filters plus postcode and proximity."""
     page, per_page = paging(query, SAL_PARAMS)
     return page, per_page, parse_filters(query, SAL_PARAMS)
 
 
-def parse_service_query(query: Mapping) -> ServiceQuery:
+def parse_service_query(query: Query) -> ServiceQuery:
     """Check GET /services parameters (a multidict such as aiohttp's request.query): the 3.0 filters, or the
     person parameters of the chat's matching (an extension; the two cannot be mixed)."""
     _known(query, KNOWN_PARAMS)
@@ -286,7 +294,7 @@ def parse_service_query(query: Mapping) -> ServiceQuery:
     return _person_query(query, page, per_page)
 
 
-def parse_v1_query(query: Mapping) -> ServiceQuery:
+def parse_v1_query(query: Query) -> ServiceQuery:
     """Check GET /v1/services parameters (the ORUK v1 API: person parameters, page, per_page)."""
     _known(query, V1_PARAMS)
     page, per_page = paging(query, V1_PARAMS)
@@ -295,7 +303,7 @@ def parse_v1_query(query: Mapping) -> ServiceQuery:
     return _person_query(query, page, per_page)
 
 
-def _person_query(query: Mapping, page: int, per_page: int) -> ServiceQuery:
+def _person_query(query: Query, page: int, per_page: int) -> ServiceQuery:
     age = _whole("age", _one(query, "age"), 0, vocab.ALL_AGES_MAX)
     borough = _borough(query)
     concerns = _concerns(query)

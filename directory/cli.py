@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from directory import vocab
 from directory.concerns import resolve_concern
 from directory.db import make_engine, session_scope
-from directory.loader import load_directory, load_feed
+from directory.loader import LoadSummary, load_directory, load_feed
 from directory.matching import MatchQuery, MatchResult, find_services, normalise_borough, professional_routes
 from directory.records import SERVICES_DIR, DirectoryDataError, read_services
 
@@ -63,7 +63,7 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(summary) -> None:
+def _print_summary(summary: LoadSummary) -> None:
     print(f"loaded {summary.services} services from {summary.organisations} organisations")
     for area, count in summary.by_area.items():
         print(f"  {area}: {count}")
@@ -217,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except DirectoryDataError as exc:
         print("directory data is not valid; nothing was loaded:", file=sys.stderr)
         for error in exc.errors:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 import yaml
 
@@ -31,7 +31,7 @@ class Concern:
     urgent: bool
 
 
-def parse_concerns(raw: Mapping) -> Dict[str, Concern]:
+def parse_concerns(raw: Mapping[str, Any]) -> Dict[str, Concern]:
     """Turn the YAML mapping into Concern objects, rejecting unknown related codes (typos)."""
     result: Dict[str, Concern] = {}
     for item in raw["concerns"]:

@@ -11,7 +11,7 @@ import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import Any, Iterator, List, Optional, Union
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Connection, Engine
@@ -42,14 +42,14 @@ def database_url(url: Optional[str] = None) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     """SQLite ignores foreign keys unless asked, and the loader relies on them to reject dangling rows."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
-def make_engine(url: Optional[str] = None, **kwargs) -> Engine:
+def make_engine(url: Optional[str] = None, **kwargs: Any) -> Engine:
     """A SQLAlchemy 2.0-style engine for the directory database (see database_url for the choice)."""
     resolved = database_url(url)
     if resolved.startswith("postgresql"):
@@ -67,7 +67,7 @@ def make_engine(url: Optional[str] = None, **kwargs) -> Engine:
     return engine
 
 
-def make_read_engine(url: Optional[str] = None, **kwargs) -> Engine:
+def make_read_engine(url: Optional[str] = None, **kwargs: Any) -> Engine:
     """An engine for reads only (matching, GET requests): its own pool, never used to write.
 
     On PostgreSQL its connections run in autocommit mode: psycopg2 otherwise sends BEGIN before a session's
@@ -89,7 +89,7 @@ def _default_engine(url: Optional[str]) -> Engine:
     return make_engine(url)
 
 
-def _outdated_tables(engine: Engine) -> list:
+def _outdated_tables(engine: Engine) -> List[str]:
     """Directory tables that exist but whose columns differ from the models."""
     inspector = inspect(engine)
     existing = set(inspector.get_table_names())

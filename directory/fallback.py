@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import List, Optional, Tuple
 
 from directory import vocab
-from directory.records import ServiceRecord, read_services
+from directory.records import ServicePayload, ServiceRecord, read_services, service_payload
 
 
 @lru_cache(maxsize=1)
@@ -18,21 +18,9 @@ def _national_records() -> Tuple[ServiceRecord, ...]:
     return tuple(r for r in read_services() if r.scope in (vocab.SCOPE_NATIONAL, vocab.SCOPE_ONLINE))
 
 
-def payload(record: ServiceRecord) -> dict:
-    """The contracts.md signposting item for a record (same keys as matching.service_payload)."""
-    return {
-        "id": record.id,
-        "name": record.name,
-        "summary": record.summary,
-        "age_min": record.age_min,
-        "age_max": record.age_max,
-        "areas": list(record.areas),
-        "concerns": list(record.concerns),
-        "how_to_refer": list(record.how_to_refer),
-        "phone": record.first("phone"),
-        "website": record.first("website"),
-        "hours": record.hours,
-    }
+def payload(record: ServiceRecord) -> ServicePayload:
+    """The contracts.md signposting item for a record (the same builder as matching.service_payload)."""
+    return service_payload(record, record.first("phone"), record.first("website"))
 
 
 def _usable(record: ServiceRecord, age: Optional[int], role: str) -> bool:
@@ -51,7 +39,7 @@ def _usable(record: ServiceRecord, age: Optional[int], role: str) -> bool:
     return role == "professional" or bool(vocab.DIRECT_ROUTES & set(record.how_to_refer))
 
 
-def national_services(age: Optional[int] = None, role: Optional[str] = None) -> List[dict]:
+def national_services(age: Optional[int] = None, role: Optional[str] = None) -> List[ServicePayload]:
     """Payload items for every national/online service this person can use (no database needed)."""
     role = role or "young_person"
     if role not in vocab.ROLES:

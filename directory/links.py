@@ -10,7 +10,7 @@ from the same validated record in the same transaction as the tables, so the two
 from __future__ import annotations
 
 import json
-from typing import Any, Dict
+from typing import Any, Dict, Tuple
 
 from directory.records import ContactRecord, ServiceRecord
 
@@ -24,7 +24,7 @@ def encode(record: ServiceRecord) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
 
-def decode(text: str) -> Dict[str, tuple]:
+def decode(text: str) -> Dict[str, Tuple[Any, ...]]:
     """service.links back to ServiceRecord keyword arguments: areas, audiences, concerns, how_to_refer, contacts."""
     document = json.loads(text)
     values = {name: tuple(document[name]) for name in FIELDS}

@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Engine
@@ -72,7 +72,7 @@ def _compare(session: Session, published: List[publish.Published], summary: Load
 
 def _service_row(record: ServiceRecord, organisation_id: str) -> Service:
     """One Service with its link rows, built from a validated record."""
-    return Service(
+    row: Service = Service(
         id=record.id,
         organisation_id=organisation_id,
         name=record.name,
@@ -99,6 +99,7 @@ def _service_row(record: ServiceRecord, organisation_id: str) -> Service:
             for i, c in enumerate(record.contacts)
         ],
     )
+    return row
 
 
 def _search_entries(record: ServiceRecord) -> List[SearchEntry]:
@@ -131,7 +132,7 @@ def _clustered(entries: Iterable[SearchEntry]) -> List[SearchEntry]:
     return sorted(entries, key=lambda entry: (entry.area, entry.service_id))
 
 
-def _superseded(records: Iterable[ServiceRecord]) -> set:
+def _superseded(records: Iterable[ServiceRecord]) -> Set[Tuple[str, str]]:
     """(national service id, borough) pairs where a local variant takes over."""
     return {
         (record.variant_of, area)
@@ -161,7 +162,7 @@ def replace_contents(
     )
     session.flush()
     organisations: Dict[str, Organisation] = {}
-    areas: Counter = Counter()
+    areas: Counter[str] = Counter()
     for record in records:
         org_id = slugify(record.organisation)
         if org_id not in organisations:

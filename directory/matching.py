@@ -58,29 +58,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+
+from sqlalchemy.engine import Row
 
 from directory import places, queries, records, store, vocab
 from directory.concerns import EXACT, GENERAL_TIER, RELATED, bit_order, expand, is_urgent
 from directory.db import Reader
-from directory.records import ContactRecord, ServiceRecord
+from directory.records import ContactRecord, ServicePayload, ServiceRecord
 from directory.wording import build_reason
 
 log = logging.getLogger(__name__)
 
-PAYLOAD_KEYS = (
-    "id",
-    "name",
-    "summary",
-    "age_min",
-    "age_max",
-    "areas",
-    "concerns",
-    "how_to_refer",
-    "phone",
-    "website",
-    "hours",
-)
+#: The keys of the signposting item (docs/contracts.md), in order: those of records.ServicePayload.
+PAYLOAD_KEYS: Tuple[str, ...] = tuple(ServicePayload.__annotations__)
 CONCERN_MATCH = {0: "exact", 1: "related", 2: "general"}
 
 
@@ -190,7 +181,7 @@ def _plan(query: MatchQuery) -> _Plan:
     )
 
 
-def _params(plan: _Plan) -> dict:
+def _params(plan: _Plan) -> Dict[str, Any]:
     """Bound values for queries.ranked: concern sets become bit masks, an unknown age the whole 0-120 range,
     an unknown borough None (nothing superseded), urgency the 24/7 sort key (queries._eligible says why)."""
     order = bit_order()
@@ -214,10 +205,10 @@ def _params(plan: _Plan) -> dict:
 
 def _ranked_rows(
     session: Reader, plan: _Plan, fetch: int, referral_only: bool, with_total: bool = False
-) -> list:
+) -> List[Row]:
     """Eligible services with every record column, best first, and the total when asked: one statement."""
     stmt = queries.ranked(plan.role, referral_only, plan.referral, with_total)
-    return session.execute(stmt, {**_params(plan), "fetch": fetch}).all()
+    return list(session.execute(stmt, {**_params(plan), "fetch": fetch}).all())
 
 
 def excluded_for(needs: FrozenSet[str]) -> List[str]:
@@ -245,12 +236,13 @@ def _meant_for_them(service_id: str, plan: _Plan) -> bool:
     return bool(plan.needs.intersection(only_for + groups))
 
 
-def _pick(rows: list, limit: int, plan: Optional[_Plan] = None) -> list:
+def _pick(rows: List[Row], limit: int, plan: Optional[_Plan] = None) -> List[Row]:
     """One service per family (a service and its local variants), best first, cut to limit. Services meant
     for a group the person named come first (the SQL order is kept otherwise)."""
     if plan is not None and plan.needs:
         rows = sorted(rows, key=lambda r: not _meant_for_them(r.id, plan))
-    picked, seen = [], set()
+    picked: List[Row] = []
+    seen: Set[str] = set()
     for row in rows:
         if row.family in seen or row.id in seen:
             continue
@@ -355,18 +347,6 @@ def professional_routes(session: Reader, query: MatchQuery, limit: int = 3) -> L
     return [_to_result(store.record(row), row.tier, plan) for row in _pick(rows, limit, plan)]
 
 
-def service_payload(result: MatchResult) -> dict:
+def service_payload(result: MatchResult) -> ServicePayload:
     """The signposting payload item from docs/contracts.md, with exactly these keys."""
-    return {
-        "id": result.id,
-        "name": result.name,
-        "summary": result.summary,
-        "age_min": result.age_min,
-        "age_max": result.age_max,
-        "areas": list(result.areas),
-        "concerns": list(result.concerns),
-        "how_to_refer": list(result.how_to_refer),
-        "phone": result.phone,
-        "website": result.website,
-        "hours": result.hours,
-    }
+    return records.service_payload(result, result.phone, result.website)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 import yaml
 
@@ -113,7 +113,8 @@ class Places:
 @lru_cache(maxsize=1)
 def _raw() -> Dict[str, Any]:
     with PLACES_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        raw: Dict[str, Any] = yaml.safe_load(handle)
+    return raw
 
 
 def london_boroughs() -> Tuple[str, ...]:
@@ -203,7 +204,7 @@ def load_places() -> Places:
     phrases: Dict[Tuple[str, ...], _Entry] = {}
     compact: Dict[str, _Entry] = {}
     fuzzy_never = frozenset(fold(word) for word in _texts(raw.get("fuzzy_never", [])))
-    fuzzy_sets: Dict[str, set] = {}
+    fuzzy_sets: Dict[str, Set[str]] = {}
     name_words: Dict[str, int] = {}
     for phrase, entry in _entries(raw):
         keys = _keys(phrase)
@@ -249,7 +250,8 @@ def _district_boroughs(places: Places, outward: str, full: bool) -> Optional[Tup
         return places.districts[outward]
     if outward[-1].isalpha() and outward[:-1] in places.subdistrict_parents:
         return places.districts[outward[:-1]]
-    area = re.match(r"[A-Z]+", outward).group()
+    letters = re.match(r"[A-Z]+", outward)  # the postcode area: "E", "SW"
+    area = letters.group() if letters else ""
     if full and area not in LONDON_AREAS:
         return (OUTSIDE_LONDON,)
     return None

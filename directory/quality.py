@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, List, Optional, Sequence
+from typing import Callable, Iterable, List, Optional, Sequence, Tuple
 
 from directory import vocab
 from directory.records import ServiceRecord
 
 ERROR, WARNING = "error", "warning"
-BOT_AGES = (8, 25)  # the young people the bot is for (README)
+#: What a check yields: (level, kind, message); check() adds the service and its file.
+Problem = Tuple[str, str, str]
 SHOWN, SHOWN_REFERRAL_ONLY = 5, 3  # results the bot shows: matches, and "ask your GP or school about"
 
 
@@ -77,7 +78,7 @@ def one_year_before(today: dt.date) -> dt.date:
         return today.replace(year=today.year - 1, day=28)
 
 
-def _dates(record: ServiceRecord, today: dt.date) -> Iterable[tuple]:
+def _dates(record: ServiceRecord, today: dt.date) -> Iterable[Problem]:
     if record.last_verified > today:
         yield ERROR, "future-date", f"last verified {record.last_verified} is after today: fix the date"
     elif record.last_verified < one_year_before(today):
@@ -92,7 +93,7 @@ def _dates(record: ServiceRecord, today: dt.date) -> Iterable[tuple]:
         )
 
 
-def _contact(record: ServiceRecord) -> Iterable[tuple]:
+def _contact(record: ServiceRecord) -> Iterable[Problem]:
     kinds = {c.kind for c in record.contacts}
     if not kinds:
         direct = set(record.how_to_refer) & vocab.DIRECT_ROUTES
@@ -118,7 +119,7 @@ def _contact(record: ServiceRecord) -> Iterable[tuple]:
         )
 
 
-def _ages(record: ServiceRecord) -> Iterable[tuple]:
+def _ages(record: ServiceRecord) -> Iterable[Problem]:
     audiences = set(record.audiences)
     low, high = record.age_min, record.age_max
     if "young_person" in audiences and high is not None and high < 10:
@@ -138,12 +139,12 @@ def _ages(record: ServiceRecord) -> Iterable[tuple]:
         )
 
 
-def _probe_ages(record: ServiceRecord) -> List[Optional[int]]:
+def _probe_ages(record: ServiceRecord) -> Sequence[Optional[int]]:
     """Ages inside the service's range that a bot user could have (None when the range is not stated)."""
     if record.age_min is None and record.age_max is None:
         return [None]
     low = max(record.age_min or 0, 0)
-    high = min(record.age_max if record.age_max is not None else BOT_AGES[1], BOT_AGES[1])
+    high = min(record.age_max if record.age_max is not None else vocab.OLDEST_SERVED, vocab.OLDEST_SERVED)
     return sorted({low, (low + high) // 2, high}) if low <= high else [low]
 
 

@@ -17,10 +17,11 @@ limit, the ages (the whole range when unknown), the borough (NULL when unknown) 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Sequence, Union
 
 from sqlalchemy import Integer, String, bindparam, case, distinct, func, select
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.expression import BindParameter, ColumnElement
 
 from directory import vocab
 from directory.models import Organisation, SearchEntry, Service, SupersededArea
@@ -53,12 +54,14 @@ RECORD_COLUMNS = (
 )
 
 
-def _has(column, mask) -> object:
+def _has(column: ColumnElement, mask: Union[int, BindParameter]) -> ColumnElement:
     """column & mask != 0, for an int mask or a bound parameter."""
     return column.op("&")(mask) != 0
 
 
-def _eligible(columns, role: str, referral_only: bool, referral: Optional[str]) -> Select:
+def _eligible(
+    columns: Sequence[ColumnElement], role: str, referral_only: bool, referral: Optional[str]
+) -> Select:
     """`columns` from the search rows that pass every eligibility rule (directory.matching); shared by
     `ranked` and `eligible_count` so the count always agrees with the list.
 

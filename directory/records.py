@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Protocol, Sequence, Tuple, TypedDict
 
 import yaml
 
@@ -95,6 +95,63 @@ class ServiceRecord:
         return next((c.value for c in self.contacts if c.kind == kind), None)
 
 
+class ServicePayload(TypedDict):
+    """The signposting item of docs/contracts.md, with exactly these keys."""
+
+    id: str
+    name: str
+    summary: str
+    age_min: Optional[int]
+    age_max: Optional[int]
+    areas: List[str]
+    concerns: List[str]
+    how_to_refer: List[str]
+    phone: Optional[str]
+    website: Optional[str]
+    hours: Optional[str]
+
+
+class _Listed(Protocol):
+    """What a signposting item is made from: a ServiceRecord or a matching.MatchResult."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def age_min(self) -> Optional[int]: ...
+    @property
+    def age_max(self) -> Optional[int]: ...
+    @property
+    def areas(self) -> Tuple[str, ...]: ...
+    @property
+    def concerns(self) -> Tuple[str, ...]: ...
+    @property
+    def how_to_refer(self) -> Tuple[str, ...]: ...
+    @property
+    def hours(self) -> Optional[str]: ...
+
+
+def service_payload(service: _Listed, phone: Optional[str], website: Optional[str]) -> ServicePayload:
+    """The signposting item for a service, given the one phone number and web address it shows (the one
+    builder for matching's results and the fallback's records)."""
+    return {
+        "id": service.id,
+        "name": service.name,
+        "summary": service.summary,
+        "age_min": service.age_min,
+        "age_max": service.age_max,
+        "areas": list(service.areas),
+        "concerns": list(service.concerns),
+        "how_to_refer": list(service.how_to_refer),
+        "phone": phone,
+        "website": website,
+        "hours": service.hours,
+    }
+
+
 def slugify(text: str) -> str:
     """A stable id from a name: 'Family Action' -> 'family-action'."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
@@ -109,7 +166,7 @@ class Checker:
     def fail(self, field: str, problem: str) -> None:
         self.errors.append(f"{self.file}: service {self.label}: {field} {problem}")
 
-    def text(self, raw: Mapping, field: str, required: bool = True) -> Optional[str]:
+    def text(self, raw: Mapping[str, Any], field: str, required: bool = True) -> Optional[str]:
         value = raw.get(field)
         if value is None:
             if required:
@@ -121,7 +178,7 @@ class Checker:
         return value.strip()
 
     def codes(
-        self, raw: Mapping, field: str, allowed: Iterable[str], allow_empty: bool = False
+        self, raw: Mapping[str, Any], field: str, allowed: Iterable[str], allow_empty: bool = False
     ) -> Tuple[str, ...]:
         value = raw.get(field)
         if value is None:
@@ -140,7 +197,7 @@ class Checker:
             self.fail(field, f"lists a value twice: {value}")
         return tuple(v for v in value if v in allowed)
 
-    def age(self, raw: Mapping, field: str, upper: int) -> Optional[int]:
+    def age(self, raw: Mapping[str, Any], field: str, upper: int) -> Optional[int]:
         value = raw.get(field)
         if value is None:
             return None
@@ -266,6 +323,10 @@ def _check_record(file: str, position: int, raw: Any, errors: List[str]) -> Opti
             check.codes(raw, group_field, vocab.NEEDS)
     if len(errors) > before:
         return None
+    # Every check above failed (adding an error) where a value is missing or of the wrong type, so these
+    # hold; stated for the type checker.
+    assert ident and name and summary and organisation and source and confidence
+    assert isinstance(is_24_7, bool) and isinstance(verified, dt.date)
     return ServiceRecord(
         id=ident,
         name=name,

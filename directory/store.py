@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterable, List, Optional, Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Row
 
 from directory import links, queries
 from directory.db import Reader
@@ -25,7 +26,7 @@ def count_all(session: Reader) -> int:
     return int(session.execute(select(func.count()).select_from(Service)).scalar_one())
 
 
-def record(row) -> ServiceRecord:
+def record(row: Row) -> ServiceRecord:
     """A ServiceRecord from a row with the columns of directory.queries.RECORD_COLUMNS."""
     return ServiceRecord(
         id=row.id,
@@ -50,12 +51,12 @@ def record(row) -> ServiceRecord:
 
 def _rows(
     session: Reader, ids: Optional[Sequence[str]], offset: int = 0, limit: Optional[int] = None
-) -> list:
+) -> List[Row]:
     """Record rows (plain rows, no ORM objects: cheaper) for these ids in this order, or a page of all."""
     stmt = select(*queries.RECORD_COLUMNS).join(Organisation, Organisation.id == Service.organisation_id)
     if ids is None:
         stmt = stmt.order_by(Service.position).offset(offset)
-        return session.execute(stmt if limit is None else stmt.limit(limit)).all()
+        return list(session.execute(stmt if limit is None else stmt.limit(limit)).all())
     rows = []
     for start in range(0, len(ids), CHUNK):
         rows += session.execute(stmt.where(Service.id.in_(ids[start : start + CHUNK]))).all()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional, Sequence
 
 import yaml
 
@@ -75,7 +75,7 @@ REFERRAL_FILTERS: dict[str, frozenset[str]] = {
 }
 
 
-def bits(values, universe) -> int:
+def bits(values: Iterable[str], universe: Sequence[str]) -> int:
     """Pack a set of vocabulary values into an integer bit mask (position = index in `universe`).
 
     Matching filters and ranks on these masks (denormalised on the service row) so one indexed scan of

@@ -28,7 +28,8 @@ ROUTE_PREFERENCE: Dict[str, Sequence[str]] = {
 def load_wording() -> Dict[str, Any]:
     """The reason wording (read once per process)."""
     with REASONS_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        wording: Dict[str, Any] = yaml.safe_load(handle)
+    return wording
 
 
 def best_route(routes: Sequence[str], role: str) -> Optional[str]:
@@ -85,4 +86,5 @@ def build_reason(
     ]
     if is_24_7:
         parts.append(wording["open_24_7"])
-    return wording["separator"].join(part for part in parts if part)
+    separator: str = wording["separator"]
+    return separator.join(part for part in parts if part)

@@ -11,23 +11,13 @@ from typing import Any, Dict, List
 
 import pytest
 
+from directory.matching import PAYLOAD_KEYS
 from tests.support.servers import AssistantProcesses, customs, dump, escalation, services_payload, texts
 
 pytestmark = [pytest.mark.model, pytest.mark.server]
 
-PAYLOAD_FIELDS = {
-    "id",
-    "name",
-    "summary",
-    "age_min",
-    "age_max",
-    "areas",
-    "concerns",
-    "how_to_refer",
-    "phone",
-    "website",
-    "hours",
-}
+# The signposting item's keys; tests/directory/test_directory_matching.py pins them to docs/contracts.md.
+PAYLOAD_FIELDS = set(PAYLOAD_KEYS)
 
 
 def converse(assistant: AssistantProcesses, messages: List[str]) -> List[List[Dict[str, Any]]]:

@@ -57,8 +57,28 @@ def is_question(text: str) -> bool:
     )
 
 
+class _IntentFromEntities(GraphComponent):
+    """What both repairs share: a config naming the intent they may set (`intent`) and the entities that
+    decide it (`entities`), and nothing to train or load."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        config = {**self.get_default_config(), **config}
+        self.intent = str(config["intent"])
+        self.entities = frozenset(config["entities"])
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class InformWhenUnderstood(GraphComponent):
+class InformWhenUnderstood(_IntentFromEntities):
     """nlu_fallback -> `intent` when the message carries any of `entities` (see module doc)."""
 
     @staticmethod
@@ -70,20 +90,9 @@ class InformWhenUnderstood(GraphComponent):
             "statement_intents": ["faq"],
         }
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "InformWhenUnderstood":
-        return cls(config)
-
     def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
         config = {**self.get_default_config(), **config}
-        self.intent = str(config["intent"])
-        self.entities = frozenset(config["entities"])
         self.statement_intents = frozenset(config.get("statement_intents") or ())
 
     def _repairable(self, message: Message) -> bool:
@@ -113,7 +122,7 @@ FAQ_RUNNER_UP = 0.5
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class AskServiceWhenNamed(GraphComponent):
+class AskServiceWhenNamed(_IntentFromEntities):
     """Questions about services, set from what the message names rather than DIET's guess alone.
 
     - A message that names a service ("what is Off Centre", "is kooth free") or points at one of the list
@@ -128,21 +137,6 @@ class AskServiceWhenNamed(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"intent": "ask_service", "entities": ["service", "service_position"]}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "AskServiceWhenNamed":
-        return cls(config)
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        config = {**self.get_default_config(), **config}
-        self.intent = str(config["intent"])
-        self.entities = frozenset(config["entities"])
 
     def _replacement(self, message: Message) -> Optional[str]:
         """The intent the message should have, or None to leave it."""

@@ -26,8 +26,7 @@ own RestInput, see docs/deployment.md):
   its token, is not started at all (docs/security.md).
 
 The wording of the replies this channel adds comes from the domain (`utter_technical_problem`,
-`utter_too_many_messages`, `utter_slow_down`), so content editors own it; the texts below are the fallback
-while no model is loaded.
+`utter_too_many_messages`, `utter_slow_down`; bot/server/replies.py), so content editors own it.
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.server import model_reload
+from bot.server import model_reload, replies
 from bot.server.message_guard import MAX_BODY_BYTES, BadRequest, parse_body
 from bot.server.rasa_patches import apply_rasa_patches
 from bot.server.rate_limit import ClientLimits, client_address
@@ -58,17 +57,6 @@ log = logging.getLogger(__name__)
 MAX_PENDING_PER_SENDER = int(os.environ.get("MAX_PENDING_PER_SENDER", "5"))
 #: Longest wait for Rasa's answer; past it the person gets the technical-problem reply (503).
 HANDLE_TIMEOUT_S = float(os.environ.get("HANDLE_TIMEOUT_S", "60"))
-
-TECHNICAL_PROBLEM = (
-    "Sorry, something went wrong on my side and I couldn't answer that. Please try again in a "
-    "minute. If you need help now, call 999 in an emergency, or call 111 and choose the "
-    "mental health option. You can also text SHOUT to 85258 or call Samaritans on 116 123, "
-    "day or night."
-)
-TOO_MANY_MESSAGES = (
-    "I'm still answering your last messages. Please wait for my reply, then send that again. "
-    "If you need help now, call 999, or call 111 and choose the mental health option."
-)
 
 
 class ServerBlueprint(Blueprint):
@@ -136,6 +124,7 @@ class SafeRestInput(RestInput):
 
     def __init__(self) -> None:
         apply_rasa_patches()  # Rasa builds its channels before any message: see bot/server/rasa_patches.py
+        replies.file_texts()  # the replies it sends by itself, before any model is loaded
         self.pending: Counter = Counter()
         self.limits = ClientLimits()
 
@@ -157,13 +146,13 @@ class SafeRestInput(RestInput):
                 return response.json({"error": problem.reason}, status=problem.status)
             if not self.limits.allow(message.sender, client_address(request)):
                 return response.json(
-                    self._reply(request, message.sender, "utter_slow_down", TOO_MANY_MESSAGES),
+                    self._reply(request, message.sender, replies.SLOW_DOWN),
                     status=429,
                     headers={"Retry-After": str(int(self.limits.window_s))},
                 )
             if self.pending[message.sender] >= MAX_PENDING_PER_SENDER:
                 return response.json(
-                    self._reply(request, message.sender, "utter_too_many_messages", TOO_MANY_MESSAGES),
+                    self._reply(request, message.sender, replies.TOO_MANY_MESSAGES),
                     status=429,
                     headers={"Retry-After": "2"},
                 )
@@ -195,18 +184,16 @@ class SafeRestInput(RestInput):
         except Exception as error:  # noqa: BLE001 - any failure must still give the person a way to get help
             # The type only: exception messages can quote the message or the SQL parameters that hold it.
             log.error("rest: handling a message failed (%s)", failure_name(error))
-            return response.json(
-                self._reply(request, sender, "utter_technical_problem", TECHNICAL_PROBLEM), status=503
-            )
+            return response.json(self._reply(request, sender, replies.TECHNICAL_PROBLEM), status=503)
         if not collector.messages:
             log.warning("rest: the bot produced no reply; sending the technical-problem reply")
-            return response.json(self._reply(request, sender, "utter_technical_problem", TECHNICAL_PROBLEM))
+            return response.json(self._reply(request, sender, replies.TECHNICAL_PROBLEM))
         return response.json(collector.messages)
 
     @staticmethod
-    def _reply(request: Request, sender: str, response_name: str, fallback: str) -> List[Dict[str, Any]]:
-        """One reply in the REST channel's format, worded by the domain when it has `response_name`."""
-        return [{"recipient_id": sender, "text": _domain_text(request, response_name) or fallback}]
+    def _reply(request: Request, sender: str, response_name: str) -> List[Dict[str, Any]]:
+        """One reply in the REST channel's format, worded by the domain (bot/server/replies.py)."""
+        return [{"recipient_id": sender, "text": replies.channel_text(request.app, response_name)}]
 
 
 def failure_name(error: BaseException) -> str:
@@ -214,12 +201,3 @@ def failure_name(error: BaseException) -> str:
     which can quote what someone typed)."""
     module = getattr(error, "name", None) if isinstance(error, ImportError) else None
     return f"{type(error).__name__}: {module}" if module else type(error).__name__
-
-
-def _domain_text(request: Request, response_name: str) -> Optional[str]:
-    """The text of the response's first variation without a condition, if the loaded domain has it."""
-    try:
-        variations = request.app.ctx.agent.domain.responses.get(response_name) or []
-    except AttributeError:  # no agent or no model loaded yet
-        return None
-    return next((v["text"] for v in variations if v.get("text") and not v.get("condition")), None)

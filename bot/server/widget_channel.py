@@ -36,8 +36,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.server import conversation_ids
-from bot.server.channels import HANDLE_TIMEOUT_S, TECHNICAL_PROBLEM, TOO_MANY_MESSAGES, failure_name
+from bot.server import conversation_ids, replies
+from bot.server.channels import HANDLE_TIMEOUT_S, failure_name
 from bot.server.message_guard import (
     MAX_BODY_BYTES,
     MAX_JSON_DEPTH,
@@ -93,6 +93,7 @@ class WidgetSocketIOInput(SocketIOInput):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         apply_rasa_patches()  # Rasa builds its channels before any message: see bot/server/rasa_patches.py
+        replies.file_texts()  # the replies it sends by itself, before any model is loaded
         super().__init__(*args, **kwargs)
         self._secret: Optional[bytes] = None
         self.limits = ClientLimits()
@@ -180,7 +181,7 @@ class WidgetSocketIOInput(SocketIOInput):
         if not self.limits.allow(session_id, self.addresses.get(sid, "unknown")):
             await self.sio.emit(
                 self.bot_message_evt,
-                {"text": self._domain_text("utter_slow_down") or TOO_MANY_MESSAGES, "slow_down": True},
+                {"text": replies.channel_text(self.app, replies.SLOW_DOWN), "slow_down": True},
                 room=sid,
                 namespace=self.namespace,
             )
@@ -192,15 +193,8 @@ class WidgetSocketIOInput(SocketIOInput):
         log.warning("socketio: message refused (%s)", reason)
         await self.sio.emit("bad_request", {"error": reason}, room=sid, namespace=self.namespace)
 
-    def _domain_text(self, response_name: str) -> Optional[str]:
-        try:
-            variations = self.app.ctx.agent.domain.responses.get(response_name) or []
-        except AttributeError:
-            return None
-        return next((v["text"] for v in variations if v.get("text") and not v.get("condition")), None)
-
-    @staticmethod
     async def _answer(
+        self,
         message: UserMessage,
         output: WidgetSocketIOOutput,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
@@ -211,18 +205,25 @@ class WidgetSocketIOInput(SocketIOInput):
             await asyncio.wait_for(asyncio.shield(turn), HANDLE_TIMEOUT_S)
         except Exception as error:  # noqa: BLE001 - any failure must still give the person a way to get help
             log.error("socketio: handling a message failed (%s)", failure_name(error))
-            await output.send_text_message(message.sender_id, TECHNICAL_PROBLEM)
+            await output.send_text_message(
+                message.sender_id, replies.channel_text(self.app, replies.TECHNICAL_PROBLEM)
+            )
             return
         if not output.sent:
             log.warning("socketio: the bot produced no reply; sending the technical-problem reply")
-            await output.send_text_message(message.sender_id, TECHNICAL_PROBLEM)
+            await output.send_text_message(
+                message.sender_id, replies.channel_text(self.app, replies.TECHNICAL_PROBLEM)
+            )
 
     # ------------------------------------------------------------------ ending a chat
     async def _session_end(self, sid: Text, _data: Any = None) -> None:
         """Delete the socket's conversation and retire its id; every socket of it is told and let go."""
         session_id = self.confirmed.get(sid)
         if session_id is not None:
-            ended: Dict[str, Any] = {"text": self._domain_text("utter_chat_ended"), "deleted": True}
+            ended: Dict[str, Any] = {
+                "text": replies.channel_text(self.app, replies.CHAT_ENDED),
+                "deleted": True,
+            }
             try:
                 await self._end(session_id)
             except Exception as error:  # noqa: BLE001 - the widget forgets its side whatever happens here
@@ -234,7 +235,10 @@ class WidgetSocketIOInput(SocketIOInput):
                     await self.sio.leave_room(other, session_id, namespace=self.namespace)
                     del self.confirmed[other]
         else:
-            ended = {"text": self._domain_text("utter_chat_ended"), "deleted": True}  # nothing was stored
+            ended = {
+                "text": replies.channel_text(self.app, replies.CHAT_ENDED),
+                "deleted": True,
+            }  # nothing was stored
             await self.sio.emit("session_ended", ended, room=sid, namespace=self.namespace)
 
     async def _end(self, session_id: str) -> None:

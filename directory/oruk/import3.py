@@ -25,9 +25,11 @@ from directory.oruk import importer as v1
 from directory.oruk import schemas, taxonomy
 from directory.oruk.mapping import OrukMapping, load_mapping
 from directory.oruk.publish import Published, clock, own
+from directory.oruk.shapes import as_object, as_objects
 from directory.oruk.v3 import EXTENSION
 from directory.records import (
     SLUG,
+    Checker,
     DirectoryDataError,
     ServiceRecord,
     _check_across,
@@ -56,7 +58,8 @@ class Feed:
 def _services_3(document: Any) -> Optional[List[Any]]:
     """The services of a 3.0-shaped document (page, list or one service), or None when it is not one."""
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
-        return document["contents"]
+        services: List[Any] = document["contents"]
+        return services
     if isinstance(document, list):
         return document
     if isinstance(document, dict) and "content" not in document and "id" in document:
@@ -133,14 +136,10 @@ def read_any_file(path: Path) -> Feed:
 # ---- 3.0 service -> a record for the chat (when it has what the chat needs) ----
 
 
-def _list(value: Any) -> List[Dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
 def _terms(service: Dict[str, Any]) -> List[Tuple[Optional[taxonomy.Term], Dict[str, Any]]]:
     result = []
-    for attribute in _list(service.get("attributes")):
-        term = attribute.get("taxonomy_term") if isinstance(attribute.get("taxonomy_term"), dict) else {}
+    for attribute in as_objects(service.get("attributes")):
+        term = as_object(attribute.get("taxonomy_term"))
         term_id = attribute.get("taxonomy_term_id") or term.get("id")
         result.append((taxonomy.lookup(term_id) if isinstance(term_id, str) else None, term))
     return result
@@ -148,7 +147,7 @@ def _terms(service: Dict[str, Any]) -> List[Tuple[Optional[taxonomy.Term], Dict[
 
 def _areas(service: Dict[str, Any]) -> List[str]:
     areas = []
-    for area in _list(service.get("service_areas")):
+    for area in as_objects(service.get("service_areas")):
         for text in (area.get("service_area"), area.get("name")):
             if isinstance(text, str) and text.strip():
                 resolved, _hint = v1.resolve_area(text)
@@ -156,31 +155,33 @@ def _areas(service: Dict[str, Any]) -> List[str]:
                     areas.append(resolved)
                     break
     if not areas:  # the boroughs of the addresses it is delivered at
-        places = [p.get("location") for p in _list(service.get("service_at_locations"))]
-        addresses = [a for p in places if isinstance(p, dict) for a in _list(p.get("addresses"))]
+        places = [p.get("location") for p in as_objects(service.get("service_at_locations"))]
+        addresses = [a for p in places if isinstance(p, dict) for a in as_objects(p.get("addresses"))]
         legacy = {"service_at_locations": [{"location": {"physical_addresses": addresses}}]}
-        areas = v1._areas(v1.Checker("", "", []), legacy)
+        areas = v1._areas(Checker("", "", []), legacy)
     return list(dict.fromkeys(areas))
 
 
 def _contacts(service: Dict[str, Any], extension: Dict[str, Any]) -> List[Dict[str, Any]]:
     legacy = []
-    for contact in _list(service.get("contacts")):
-        phones = [{"number": p.get("number"), "type": p.get("type")} for p in _list(contact.get("phones"))]
+    for contact in as_objects(service.get("contacts")):
+        phones = [
+            {"number": p.get("number"), "type": p.get("type")} for p in as_objects(contact.get("phones"))
+        ]
         legacy.append({"name": contact.get("name"), "email": contact.get("email"), "phones": phones})
     shaped = {"contacts": legacy, "email": service.get("email"), "url": service.get("url")}
-    return v1._contacts(v1.Checker("", "", []), shaped, extension)
+    return v1._contacts(Checker("", "", []), shaped, extension)
 
 
 def _hours(service: Dict[str, Any]) -> Tuple[Optional[str], bool]:
     schedules = [
         {**s, "opens_at": clock(s.get("opens_at")), "closes_at": clock(s.get("closes_at"))}
-        for s in _list(service.get("schedules"))
+        for s in as_objects(service.get("schedules"))
     ]
     for schedule in schedules:  # the 1.0 reader compares HH:MM
         for key in ("opens_at", "closes_at"):
             schedule[key] = schedule[key][:5] if schedule[key] else None
-    return v1._schedules(v1.Checker("", "", []), {"regular_schedules": schedules})
+    return v1._schedules(Checker("", "", []), {"regular_schedules": schedules})
 
 
 def _whole(value: Any, down: bool) -> Any:
@@ -191,18 +192,18 @@ def _whole(value: Any, down: bool) -> Any:
 
 def _raw(service: Dict[str, Any], feed: str, mapping: OrukMapping) -> Dict[str, Any]:
     """The record fields the directory validator checks, from a 3.0 service."""
-    extension = service.get(EXTENSION) if isinstance(service.get(EXTENSION), dict) else {}
+    extension = as_object(service.get(EXTENSION))
     terms = _terms(service)
     ours: Dict[str, List[str]] = {
         key: [t.code for t, _j in terms if t and t.key == key] for key in taxonomy.KEYS
     }
     sources = [j.get("name") for _t, j in terms if j.get("taxonomy_id") == taxonomy.taxonomy_id("source")]
-    names = [j.get("name") for t, j in terms if t is None and isinstance(j.get("name"), str)]
+    names: List[str] = [j["name"] for t, j in terms if t is None and isinstance(j.get("name"), str)]
     concerns = ours["concern"] or [c for c in map(mapping.concern_for, names) if c]
     audiences = ours["audience"] or [a for a in map(mapping.audience_for, names) if a]
     hours, is_24_7 = _hours(service)
     key = extension.get("key") if isinstance(extension.get("key"), str) else str(service["id"]).lower()
-    organisation = service.get("organization") if isinstance(service.get("organization"), dict) else {}
+    organisation = as_object(service.get("organization"))
     raw: Dict[str, Any] = {
         "id": key,
         "name": service.get("name"),

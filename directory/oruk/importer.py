@@ -26,6 +26,7 @@ from directory.concerns import concern_codes
 from directory.matching import canonical_borough
 from directory.oruk.export import ALL_DAYS, EXTENSION
 from directory.oruk.mapping import OrukMapping, load_mapping, normalise
+from directory.oruk.shapes import as_object
 from directory.records import (
     SLUG,
     SUMMARY_MAX,
@@ -139,10 +140,11 @@ def resolve_area(text: str) -> Tuple[Optional[str], str]:
     if borough:
         return borough, ""
     match = places.resolve_place(bare)
-    whole = match is not None and match.start == 0 and match.end == len(bare)
-    if whole and match.kind in (places.KIND_BOROUGH, places.KIND_ALIAS) and not match.fuzzy:
+    if match is None or match.start != 0 or match.end != len(bare):  # not the whole text
+        return None, ""
+    if match.kind in (places.KIND_BOROUGH, places.KIND_ALIAS) and not match.fuzzy:
         return match.borough, ""
-    if whole and match.fuzzy and match.borough != places.OUTSIDE_LONDON:
+    if match.fuzzy and match.borough != places.OUTSIDE_LONDON:
         return None, f" (did you mean {match.borough}?)"
     return None, ""
 
@@ -162,7 +164,7 @@ def _areas(check: Checker, service: Dict[str, Any]) -> List[str]:
             areas.append(area)
     if not areas:  # no service areas: the boroughs of the places it is delivered at
         for index, place in _objects(check, service, "service_at_locations"):
-            location = place.get("location") if isinstance(place.get("location"), dict) else {}
+            location = as_object(place.get("location"))
             for _i, address in _objects(
                 check, location, "physical_addresses", f"service_at_locations[{index}].location."
             ):
@@ -175,7 +177,9 @@ def _areas(check: Checker, service: Dict[str, Any]) -> List[str]:
 def _ages(check: Checker, service: Dict[str, Any]) -> Tuple[Optional[int], Optional[int], List[str]]:
     """The widest age range over all eligibilitys (a bound none of them states stays unstated), and the
     eligibility words (child, family ...) that say who it is for."""
-    lows, highs, words = [], [], []
+    lows: List[int] = []
+    highs: List[int] = []
+    words: List[str] = []
     for index, entry in _objects(check, service, "eligibilitys"):
         for key, into in (("minimum_age", lows), ("maximum_age", highs)):
             value = entry.get(key)
@@ -210,7 +214,8 @@ def _taxonomy(check: Checker, service: Dict[str, Any], mapping: OrukMapping) -> 
             continue
         term_id, name = term.get("id"), term.get("name")
         prefix, _sep, code = term_id.partition(":") if isinstance(term_id, str) else ("", "", "")
-        kind = kinds.get(term.get("vocabulary")) or kinds.get(prefix)
+        vocabulary = term.get("vocabulary")
+        kind = (kinds.get(vocabulary) if isinstance(vocabulary, str) else None) or kinds.get(prefix)
         if kind:
             if code not in allowed[kind]:
                 check.fail(
@@ -292,10 +297,11 @@ def _all_day_every_day(schedule: Dict[str, Any]) -> bool:
 
 def _describe(schedule: Dict[str, Any]) -> Optional[str]:
     """Plain words for a structured weekly schedule with no description ("Monday, Tuesday 09:00 to 17:00")."""
-    days = [
-        DAY_NAMES.get(d.strip().upper()) for d in str(schedule.get("byday") or "").split(",") if d.strip()
-    ]
-    if not days or None in days or not schedule.get("opens_at") or not schedule.get("closes_at"):
+    codes = [d.strip().upper() for d in str(schedule.get("byday") or "").split(",") if d.strip()]
+    if not codes or any(c not in DAY_NAMES for c in codes):
+        return None
+    days = [DAY_NAMES[c] for c in codes]
+    if not schedule.get("opens_at") or not schedule.get("closes_at"):
         return None
     return f"{', '.join(days)} {schedule['opens_at']} to {schedule['closes_at']}"
 
@@ -382,7 +388,9 @@ def _provenance(extension: Dict[str, Any], feed: str, service_id: Any) -> Dict[s
     }
 
 
-def _to_raw(service: Any, index: int, feed: str, errors: List[str], mapping: OrukMapping) -> Optional[Dict]:
+def _to_raw(
+    service: Any, index: int, feed: str, errors: List[str], mapping: OrukMapping
+) -> Optional[Dict[str, Any]]:
     """One ORUK service as a record dict for directory.records, or None after naming its shape errors."""
     if not isinstance(service, dict):
         errors.append(f"{feed}: service #{index + 1}: must be an object, got {service!r}")
@@ -446,7 +454,8 @@ def _services(document: Any, feed: str, errors: List[str]) -> List[Any]:
     if isinstance(document, list):
         return document
     if isinstance(document, dict) and isinstance(document.get("content"), list):
-        return document["content"]
+        services: List[Any] = document["content"]
+        return services
     errors.append(
         f'{feed}: must be an Open Referral UK page ({{"content": [services]}}) or a list of services'
     )
@@ -455,7 +464,8 @@ def _services(document: Any, feed: str, errors: List[str]) -> List[Any]:
 
 def read_feed(document: Any, feed: str = "feed.json") -> FeedImport:
     """Validate a parsed ORUK feed and return its records, or raise DirectoryDataError listing every problem."""
-    mapping, errors = load_mapping(), []
+    mapping = load_mapping()
+    errors: List[str] = []
     raws, skipped = [], []
     services = _services(document, feed, errors)
     for index, service in enumerate(services):

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -46,7 +46,7 @@ class OrukMapping:
         return self.audience_terms.get(normalise(name))
 
 
-def _inverse(section: Mapping[str, list], allowed, where: str) -> Dict[str, str]:
+def _inverse(section: Mapping[str, List[Any]], allowed: Iterable[str], where: str) -> Dict[str, str]:
     """{code: [names]} -> {normalised name: code}, refusing unknown codes and names listed twice."""
     result: Dict[str, str] = {}
     for code, names in section.items():
@@ -60,7 +60,7 @@ def _inverse(section: Mapping[str, list], allowed, where: str) -> Dict[str, str]
     return result
 
 
-def parse_mapping(raw: Mapping) -> OrukMapping:
+def parse_mapping(raw: Mapping[str, Any]) -> OrukMapping:
     """Check and compile the YAML mapping (a typo in a code fails loudly at start-up, not silently in a feed)."""
     vocabularies = dict(raw["vocabularies"])
     if set(vocabularies) != {"concern", "audience", "referral"}:

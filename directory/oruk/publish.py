@@ -22,6 +22,7 @@ from directory.models import (
     PublishedTerm,
 )
 from directory.oruk import taxonomy, v3
+from directory.oruk.shapes import as_object, as_objects
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _TIME = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)(?::([0-5]\d))?")
@@ -48,13 +49,9 @@ def clock(value: Any) -> Optional[str]:
     return f"{match[1]}:{match[2]}:{match[3] or '00'}" if match else None
 
 
-def _list(value: Any) -> List[Dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
-
-
 def _terms(document: Dict[str, Any]) -> Iterable[Tuple[str, Optional[str], Optional[Dict[str, Any]]]]:
     """(term id, taxonomy id, term JSON) for each attribute of the service."""
-    for attribute in _list(document.get("attributes")):
+    for attribute in as_objects(document.get("attributes")):
         term = attribute.get("taxonomy_term") if isinstance(attribute.get("taxonomy_term"), dict) else None
         term_id = attribute.get("taxonomy_term_id") or (term or {}).get("id")
         if not isinstance(term_id, str):
@@ -66,12 +63,13 @@ def _terms(document: Dict[str, Any]) -> Iterable[Tuple[str, Optional[str], Optio
 
 def _schedules(service_id: str, document: Dict[str, Any]) -> List[Dict[str, Any]]:
     rows = []
-    for schedule in _list(document.get("schedules")):
+    for schedule in as_objects(document.get("schedules")):
         days = [d.strip().upper() for d in str(schedule.get("byday") or "").split(",") if d.strip()]
         opens, closes = clock(schedule.get("opens_at")), clock(schedule.get("closes_at"))
-        for day in [d[-2:] for d in days if d[-2:] in DAYS] or [
-            None
-        ]:  # "1MO" (first Monday) counts as Monday
+        weekdays: List[Optional[str]] = [
+            d[-2:] for d in days if d[-2:] in DAYS
+        ]  # "1MO" (first Monday): Monday
+        for day in weekdays or [None]:
             rows.append(dict(oruk_service_id=service_id, day=day, opens_at=opens, closes_at=closes))
     return rows
 
@@ -83,11 +81,12 @@ def _number(value: Any) -> Optional[float]:
 def _locations(service_id: str, document: Dict[str, Any], start: int) -> List[Dict[str, Any]]:
     rows = []
     for offset, place in enumerate(
-        p for p in _list(document.get("service_at_locations")) if isinstance(p.get("id"), str)
+        p for p in as_objects(document.get("service_at_locations")) if isinstance(p.get("id"), str)
     ):
-        location = place.get("location") if isinstance(place.get("location"), dict) else {}
+        location = as_object(place.get("location"))
         postcode = next(
-            (str(a["postal_code"]) for a in _list(location.get("addresses")) if a.get("postal_code")), None
+            (str(a["postal_code"]) for a in as_objects(location.get("addresses")) if a.get("postal_code")),
+            None,
         )
         rows.append(
             dict(
@@ -106,7 +105,11 @@ def _locations(service_id: str, document: Dict[str, Any], start: int) -> List[Di
 def rows(published: List[Published]) -> List[Tuple[Any, List[Dict[str, Any]]]]:
     """Every oruk_* row for these services as (table, rows) in insert order (parents first), for executemany:
     building ORM objects for 10 000 services and their 100 000 terms took most of a load."""
-    services, documents, attributes, schedules, locations = [], [], [], [], []
+    services: List[Dict[str, Any]] = []
+    documents: List[Dict[str, Any]] = []
+    attributes: List[Dict[str, Any]] = []
+    schedules: List[Dict[str, Any]] = []
+    locations: List[Dict[str, Any]] = []
     terms: Dict[str, Tuple[Optional[str], Dict[str, Any]]] = {
         term.id: (taxonomy.taxonomy_id(term.key), taxonomy.term_json(term)) for term in taxonomy.fixed_terms()
     }

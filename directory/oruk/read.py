@@ -8,9 +8,10 @@ parsed or rebuilt per request. Every filter is a WHERE clause, so they combine w
 from __future__ import annotations
 
 import json
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Type, Union
 
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.sql.expression import ColumnElement
 
 from directory import vocab
 from directory.api_params import Filters
@@ -27,13 +28,16 @@ from directory.models import (
 )
 from directory.oruk import v3
 
+#: The tables whose rows are whole JSON documents, read by id or a page at a time.
+Published = Type[Union[PublishedTaxonomy, PublishedTerm, PublishedServiceAtLocation]]
+
 
 def _like(word: str) -> str:
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def conditions(filters: Filters) -> list:
+def conditions(filters: Filters) -> List[ColumnElement]:
     """WHERE clauses on oruk_service for the 3.0 filters (empty list: no filter)."""
     where = [PublishedService.search_text.like(_like(word), escape="\\") for word in filters.search]
     if filters.taxonomy_term_id is not None:  # IN, not EXISTS: SQLite then starts from the term's index
@@ -118,7 +122,9 @@ def all_documents(connection: Reader) -> List[str]:
     return list(connection.execute(stmt).scalars())
 
 
-def _page_of(connection: Reader, table, page: int, per_page: int, *where) -> Tuple[int, List[str]]:
+def _page_of(
+    connection: Reader, table: Published, page: int, per_page: int, *where: ColumnElement
+) -> Tuple[int, List[str]]:
     total = connection.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
     stmt = (
         select(table.document)
@@ -138,12 +144,13 @@ def terms_page(connection: Reader, page: int, per_page: int) -> Tuple[int, List[
     return _page_of(connection, PublishedTerm, page, per_page)
 
 
-def one(connection: Reader, table, ident: str) -> Optional[str]:
+def one(connection: Reader, table: Published, ident: str) -> Optional[str]:
     """The JSON text of one taxonomy, term or service at location, or None."""
-    return connection.execute(select(table.document).where(table.id == ident)).scalar()
+    document: Optional[str] = connection.execute(select(table.document).where(table.id == ident)).scalar()
+    return document
 
 
-def _covers(filters: Filters) -> list:
+def _covers(filters: Filters) -> List[ColumnElement]:
     """service_at_locations whose service's area holds the postcode: its borough, London-wide, national or
     online (our areas), or, for services the chat does not use, an address in the same postcode district."""
     if filters.postcode is None:

@@ -14,7 +14,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker, RefResolver
@@ -54,11 +54,12 @@ def _read(path: Path) -> Any:
 def _format_checker() -> FormatChecker:
     checker = FormatChecker()  # jsonschema's own offline checks: uuid, email, date ...
 
-    @checker.checks("uri", raises=ValueError)
+    # jsonschema 4.17 leaves FormatChecker.checks unannotated
+    @checker.checks("uri", raises=ValueError)  # type: ignore[untyped-decorator]
     def is_uri(value: object) -> bool:
         return not isinstance(value, str) or bool(urlsplit(value).scheme)
 
-    @checker.checks("date-time", raises=ValueError)
+    @checker.checks("date-time", raises=ValueError)  # type: ignore[untyped-decorator]
     def is_date_time(value: object) -> bool:
         if isinstance(value, str):
             dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -91,7 +92,7 @@ def first_error(kind: str, document: Any) -> Optional[str]:
     return problems[0] if problems else None
 
 
-def _path(parts) -> str:
+def _path(parts: Iterable[Union[str, int]]) -> str:
     text = ""
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -101,12 +102,14 @@ def _path(parts) -> str:
 @lru_cache(maxsize=None)
 def openapi(folder: str = UK) -> Dict[str, Any]:
     """A vendored openapi.json (UK profile by default)."""
-    return _read(reference_dir() / folder / "openapi.json")
+    document: Dict[str, Any] = _read(reference_dir() / folder / "openapi.json")
+    return document
 
 
 def page_schema() -> Dict[str, Any]:
     """The Page envelope schema of the UK openapi.json (components/schemas/Page)."""
-    return openapi()["components"]["schemas"]["Page"]
+    schema: Dict[str, Any] = openapi()["components"]["schemas"]["Page"]
+    return schema
 
 
 def profile_parameters(path: str) -> List[str]:

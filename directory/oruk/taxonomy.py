@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -38,9 +38,9 @@ class Term:
 
 
 @lru_cache(maxsize=1)
-def _settings() -> dict:
+def _settings() -> Dict[str, Any]:
     with MAPPING_FILE.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        raw: Dict[str, Any] = yaml.safe_load(handle)
     if set(raw["taxonomies"]) != set(KEYS):
         raise ValueError(f"oruk.yml: taxonomies must be exactly {list(KEYS)}")
     return raw
@@ -87,27 +87,18 @@ def fixed_terms() -> Tuple[Term, ...]:
     """Every term of the closed vocabularies, in a stable order (sources are open: see source_term)."""
     settings, mapping = _settings(), load_mapping()
     terms = [Term("concern", c.code, c.label, c.description) for c in load_concerns().values()]
+    described = settings["term_descriptions"]
     terms += [
-        Term(
-            "audience",
-            code,
-            mapping.audience_labels[code],
-            f"Services for {mapping.audience_labels[code].lower()}.",
-        )
-        for code in vocab.AUDIENCES
+        Term("audience", code, label, described["audience"].format(label=label.lower()))
+        for code, label in ((code, mapping.audience_labels[code]) for code in vocab.AUDIENCES)
     ]
     terms += [
-        Term("age_band", code, band["name"], f"Ages {band['min']} to {band['max']}.")
-        for code, band in settings["age_bands"].items()
+        Term("age_band", code, name, described["age_band"].format(min=low, max=high))
+        for code, low, high, name in _age_bands()
     ]
     terms += [
-        Term(
-            "referral",
-            code,
-            mapping.referral_labels[code],
-            f"Way in: {mapping.referral_labels[code].lower()}.",
-        )
-        for code in vocab.REFERRAL_ROUTES
+        Term("referral", code, label, described["referral"].format(label=label.lower()))
+        for code, label in ((code, mapping.referral_labels[code]) for code in vocab.REFERRAL_ROUTES)
     ]
     terms += [
         Term("confidence", code, code.capitalize(), text)
@@ -123,7 +114,7 @@ def _by_id() -> Dict[str, Term]:
 
 def source_term(source: str) -> Term:
     """The term for one source text (reference file and row, seed file and lines, or a feed)."""
-    return Term("source", source, source, "Where this entry's facts were taken from.")
+    return Term("source", source, source, _settings()["term_descriptions"]["source"])
 
 
 def lookup(term_id_: str) -> Optional[Term]:
@@ -136,7 +127,19 @@ def age_bands(age_min: Optional[int], age_max: Optional[int]) -> List[str]:
     low = 0 if age_min is None else age_min
     high = vocab.ALL_AGES_MAX if age_max is None else age_max
     return [
-        code for code, band in _settings()["age_bands"].items() if low <= band["max"] and high >= band["min"]
+        code for code, band_low, band_high, _name in _age_bands() if low <= band_high and high >= band_low
+    ]
+
+
+def _age_bands() -> List[Tuple[str, int, int, str]]:
+    """(code, lowest age, highest age, name) of each age band: the limits from ages.yml (directory.vocab),
+    the names from oruk.yml."""
+    names = _settings()["age_bands"]
+    if set(names) != {code for code, _low, _high in vocab.AGE_BANDS}:
+        raise ValueError("oruk.yml: age_bands must name exactly the bands of ages.yml")
+    return [
+        (code, low, high, str(names[code]).format(min=low, max=high, next=high + 1))
+        for code, low, high in vocab.AGE_BANDS
     ]
 
 

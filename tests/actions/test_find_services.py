@@ -8,21 +8,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import directory_client
 from actions.find_services import ActionFindServices, ActionResetSearch
+from directory.matching import PAYLOAD_KEYS
 from tests.actions.conftest import make_tracker, sent
 
-PAYLOAD_FIELDS = {
-    "id",
-    "name",
-    "summary",
-    "age_min",
-    "age_max",
-    "areas",
-    "concerns",
-    "how_to_refer",
-    "phone",
-    "website",
-    "hours",
-}
+# The signposting item's keys; tests/directory/test_directory_matching.py pins them to docs/contracts.md.
+PAYLOAD_FIELDS = set(PAYLOAD_KEYS)
 
 
 def services_payload(dispatcher: CollectingDispatcher) -> list:

@@ -1,0 +1,181 @@
+"""When the signposting form asks its question again and when it moves on without an answer: one small
+state machine, the only place that decides it (issue 18; before, the domain's slot mappings, three fixes in
+the form's Python and a retry table each held a part).
+
+The question asked is the form's `requested_slot`. What the latest message did about it (`Heard`):
+
+    ANSWER          anything else: a value for some slot, a question, chit-chat. The slot mappings, the
+                    validation and the rules deal with it; the machine does nothing.
+    DECLINED        "rather not say" (intent prefer_not_say)
+    DONT_KNOW       "idk" / "not sure" as the whole answer, or chit-chat dont_know
+    NOT_UNDERSTOOD  an answer attempt in which nothing was recognised
+    OTHER_ANSWER    an answer to another of the form's questions, not to this one
+
+and what the conversation says so far: how often an answer to this question was not understood
+(`misunderstood`, since the slot last had a value) and how often the question was asked (`asked`). From
+those, `decide` gives the next `Step`:
+
+    NOT_UNDERSTOOD, misunderstood < MAX_NOT_UNDERSTOOD  say so and ask again (the slot is cleared)
+    NOT_UNDERSTOOD, otherwise                           move on (asking a third time helps nobody)
+    DECLINED                                            move on
+    DONT_KNOW (not for concerns: "not sure" is an answer there, general support)     move on
+    OTHER_ANSWER to "who is it for", asked >= MAX_ROLE_ASKS                          move on
+    anything else                                       nothing (None)
+
+Moving on gives each question the value that serves the person best without it: who it is for -> a young
+person (the safest reading), age -> `age_declined` (the search covers every age; `required_slots` then stops
+asking), borough -> "Not given" (national and online services; validate_borough says so), concerns ->
+general support. So no question is asked more than twice in a row (issue 14).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Dict, FrozenSet, Mapping, Optional, Set
+
+from rasa_sdk import Tracker
+
+from directory.vocab import NOT_GIVEN
+
+#: Set when the form moves on without an age; stands in for `age` in required_slots.
+AGE_DECLINED = "age_declined"
+#: The questions the machine controls (the form's required slots).
+QUESTIONS = ("role", "age", "borough", "concerns")
+#: Answers not understood before the form moves on: one, so a question is asked at most twice.
+MAX_NOT_UNDERSTOOD = 1
+#: Times "who is it for" is asked before someone who answers every other question instead is taken as a
+#: young person.
+MAX_ROLE_ASKS = 2
+
+# Intents whose message is an answer attempt (an unrecognised word right after a question is one too).
+# Other intents (questions, thanks, crisis) are left for the rules.
+ANSWER_INTENTS = frozenset({"inform", "nlu_fallback", "ask_for_help"})
+# Entities that answer one of the form's questions. A message with any of them was understood, even if it
+# answered a different question than the one asked ("actually I'm 16" when asked where they live).
+FORM_ENTITIES = frozenset(
+    {"role", "age", "number", "age_band", "borough", "concern", "concern_unsure", "need"}
+)
+# The entities that answer each question.
+ANSWERED_BY: Dict[str, FrozenSet[str]] = {
+    "role": frozenset({"role"}),
+    "age": frozenset({"age", "number", "age_band"}),
+    "borough": frozenset({"borough"}),
+    "concerns": frozenset({"concern", "concern_unsure"}),
+}
+# The reply that says an answer to each question was not understood (the form then asks again).
+NOT_UNDERSTOOD_REPLY = {
+    "role": "utter_role_not_understood",
+    "age": "utter_age_not_understood",
+    "borough": "utter_borough_not_understood",
+    "concerns": "utter_concerns_not_understood",
+}
+# What each question is filled with when the form moves on without an answer.
+MOVE_ON: Dict[str, Dict[str, Any]] = {
+    "role": {"role": "young_person"},
+    "age": {AGE_DECLINED: True},
+    "borough": {"borough": NOT_GIVEN},
+    "concerns": {"concerns": ["general"]},
+}
+# What is said when moving on, by why (only the age says anything here; validate_borough speaks for the
+# borough).
+SAY_WHEN_DECLINED = {"age": "utter_age_declined"}
+SAY_WHEN_GIVEN_UP = {"age": "utter_age_skipped"}
+
+
+class Heard(Enum):
+    ANSWER = "answer"
+    DECLINED = "declined"
+    DONT_KNOW = "dont_know"
+    NOT_UNDERSTOOD = "not_understood"
+    OTHER_ANSWER = "other_answer"
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the form does now: say `say` (a response name), then fill `slots` (a None value clears a slot,
+    so the form asks again)."""
+
+    say: Optional[str] = None
+    slots: Mapping[str, Any] = field(default_factory=dict)
+
+
+def decide(question: str, heard: Heard, misunderstood: int = 0, asked: int = 0) -> Optional[Step]:
+    """The machine's one transition function (the table in the module docstring); None: nothing to do."""
+    if heard is Heard.NOT_UNDERSTOOD:
+        if misunderstood < MAX_NOT_UNDERSTOOD:
+            return Step(NOT_UNDERSTOOD_REPLY[question], {question: None})
+        return Step(SAY_WHEN_GIVEN_UP.get(question), MOVE_ON[question])
+    if heard is Heard.DECLINED or (heard is Heard.DONT_KNOW and question != "concerns"):
+        return Step(SAY_WHEN_DECLINED.get(question), MOVE_ON[question])
+    if heard is Heard.OTHER_ANSWER and question == "role" and asked >= MAX_ROLE_ASKS:
+        return Step(None, MOVE_ON[question])
+    return None
+
+
+# ---------------------------------------------------------------------------- reading the conversation
+
+
+def hear(tracker: Tracker, question: str) -> Heard:
+    """What the latest message did about `question` (ANSWER when the form is asking something else)."""
+    if tracker.get_slot("requested_slot") != question:
+        return Heard.ANSWER
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    entities = _latest_entities(tracker)
+    if intent == "prefer_not_say":
+        return Heard.DECLINED
+    if _dont_know(tracker, intent, entities):
+        return Heard.DONT_KNOW
+    if not entities & FORM_ENTITIES:
+        return Heard.NOT_UNDERSTOOD if intent in ANSWER_INTENTS else Heard.ANSWER
+    if not entities & ANSWERED_BY[question]:
+        return Heard.OTHER_ANSWER
+    return Heard.ANSWER
+
+
+def step_for(tracker: Tracker, question: str) -> Optional[Step]:
+    """The machine's step for the latest message, reading from the tracker only what the transition needs."""
+    heard = hear(tracker, question)
+    misunderstood = _times_not_understood(tracker, question) if heard is Heard.NOT_UNDERSTOOD else 0
+    asked = _times_sent(tracker, frozenset({f"utter_ask_{question}"})) if heard is Heard.OTHER_ANSWER else 0
+    return decide(question, heard, misunderstood, asked)
+
+
+def _latest_entities(tracker: Tracker) -> Set[str]:
+    return {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+
+
+def _dont_know(tracker: Tracker, intent: Optional[str], entities: Set[str]) -> bool:
+    """A whole-message "idk" / "not sure" (the concern_unsure entity and no other answer) or chit-chat
+    dont_know."""
+    if "concern_unsure" in entities and not entities & (FORM_ENTITIES - {"concern_unsure"}):
+        return True
+    selectors = tracker.latest_message.get("response_selector") or {}
+    keys = {
+        (s.get("response") or {}).get("intent_response_key")
+        for s in selectors.values()
+        if isinstance(s, dict)
+    }
+    return intent == "chitchat" and "chitchat/dont_know" in keys
+
+
+def _times_sent(tracker: Tracker, responses: FrozenSet[str], until_slot: Optional[str] = None) -> int:
+    """How often any of `responses` was sent since the search reset or the session started, or since
+    `until_slot` last got a value."""
+    count = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "bot" and (event.get("metadata") or {}).get("utter_action") in responses:
+            count += 1
+        elif kind == "slot" and until_slot and event.get("name") == until_slot and event.get("value"):
+            break
+        elif kind in ("reset_slots", "session_started", "restart"):
+            break
+    return count
+
+
+def _times_not_understood(tracker: Tracker, question: str) -> int:
+    """How often an answer to `question` was not understood since it last had a value (or the search reset):
+    the not-understood reply, or the fallback's second-misunderstanding reply, utter_default_twice."""
+    replies = frozenset({NOT_UNDERSTOOD_REPLY[question], "utter_default_twice"})
+    return _times_sent(tracker, replies, until_slot=question)
