@@ -314,7 +314,6 @@ def test_roles(roles: Lexicon, text: str, role: str) -> None:
     "text",
     [
         "my gp said i should talk to someone",
-        "i'm 40",
         f"i'm {YOUNGEST_SELF_USER - 1}",  # under the ages served (directory/data/ages.yml)
         "i'm not a teacher",
         "help me",
@@ -330,7 +329,39 @@ def test_no_role(roles: Lexicon, text: str) -> None:
 @pytest.mark.parametrize("age", [YOUNGEST_SELF_USER, OLDEST_SERVED])
 def test_an_own_age_at_either_limit_of_the_ages_served_is_a_young_person(roles: Lexicon, age: int) -> None:
     assert values(roles, f"i'm {age}", "role") == ["young_person"]
-    assert values(roles, f"i'm {OLDEST_SERVED + 1}", "role") == []
+
+
+@pytest.mark.parametrize("text", [f"i'm {OLDEST_SERVED + 1}", "im 28 and my anxiety is bad", "i am 40"])
+def test_an_adults_own_age_is_someone_asking_for_themselves(roles: Lexicon, text: str) -> None:
+    """Over 25 and speaking of themselves: asked nothing more about who it is for, told where adult help is."""
+    assert values(roles, text, "role") == ["young_person"]
+
+
+def test_a_parent_giving_their_own_age_is_still_a_parent(roles: Lexicon) -> None:
+    assert values(roles, "i am 40 and my son is 15", "role") == ["parent"]
+
+
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        ("GP here, Kingston. 15 year old patient with OCD", "professional"),
+        ("Youth worker in Walthamstow. One of my lads, 16", "professional"),
+        ("Social worker (leaving care team), Camden", "professional"),
+        ("SENCo at a primary in Sutton, year 4 pupil", "professional"),
+        ("school nurse at a secondary, a year 10 student told me", "professional"),
+        ("the girl i support at the youth club is 14", "professional"),
+        ("me. 16. lewisham", "young_person"),
+    ],
+)
+def test_who_is_asking_from_a_job_title_opening_the_message(roles: Lexicon, text: str, role: str) -> None:
+    assert values(roles, text, "role") == [role], roles.find(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["teachers say i need anger management", "ta, that's great", "teacher said i should come here"]
+)
+def test_a_job_title_that_is_not_the_speakers_own_is_no_role(roles: Lexicon, text: str) -> None:
+    assert values(roles, text, "role") == [], roles.find(text)
 
 
 def test_my_sons_teacher_is_a_parent_speaking(roles: Lexicon) -> None:
