@@ -12,7 +12,10 @@ from rasa_sdk.types import DomainDict
 from actions import directory_client
 from actions.responses import render_parts
 from actions.service_questions import listed_events
+from directory import vocab
+from directory.concerns import load_concerns
 from directory.matching import MatchQuery
+from directory.records import needs_index
 
 
 def query_from(tracker: Tracker) -> MatchQuery:
@@ -56,6 +59,9 @@ class ActionFindServices(Action):
             return listed_events([])
         else:
             dispatcher.utter_message(response="utter_services_intro")
+            topics = concern_labels(tracker.get_slot("concerns") or [])
+            if topics:
+                dispatcher.utter_message(response="utter_services_looked_for", topics=topics)
         for line in answer.services:
             item = line.payload
             dispatcher.utter_message(
@@ -68,6 +74,11 @@ class ActionFindServices(Action):
         dispatcher.utter_message(
             json_message={"type": "services", "services": [line.payload for line in answer.services]}
         )
+        for need in groups_not_served(tracker.get_slot("needs") or [], answer.services):
+            # honest: nothing listed is meant for a group they told us about (young carers, LGBTQ+, ...)
+            dispatcher.utter_message(response=f"utter_services_no_group_{need}")
+        if "interpreter" in (tracker.get_slot("needs") or []):
+            dispatcher.utter_message(response="utter_interpreter_offer")
         if answer.referral_only:
             dispatcher.utter_message(
                 response="utter_services_ask_professional", names=", ".join(answer.referral_only)
@@ -77,6 +88,23 @@ class ActionFindServices(Action):
         dispatcher.utter_message(response="utter_services_check")
         dispatcher.utter_message(response="utter_services_ask_more")
         return listed_events([line.payload for line in answer.services])
+
+
+def concern_labels(codes: List[str]) -> str:
+    """ "worry and anxiety and school or exam stress": the directory's plain labels of what was understood."""
+    concerns = load_concerns()
+    labels = [concerns[c].label.lower() for c in codes if c in concerns and c != "general"]
+    return " and ".join(labels[:3])
+
+
+def groups_not_served(needs: List[str], services: List[directory_client.ServiceLine]) -> List[str]:
+    """The groups the person volunteered that no listed service is meant for (directory audiences)."""
+    index = needs_index()
+    meant: set = set()
+    for line in services:
+        only_for, groups = index.get(str(line.payload.get("id")), ((), ()))
+        meant.update(only_for, groups)
+    return [need for need in dict.fromkeys(needs) if need in vocab.NEEDS and need not in meant]
 
 
 def _sentence(reason: Optional[str]) -> str:

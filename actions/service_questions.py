@@ -74,7 +74,16 @@ class ActionAnswerService(Action):
             positions[0] if positions else None,
             directory_client.families(),
         )
+        facts = _entity_values(tracker, "service_fact")
+        if not target.ids and listed and facts:
+            # "is it free?" with nothing in focus: answered for each service listed, one line each
+            target = service_questions.Target(tuple(listed), all_listed=True)
         if not target.ids:
+            general = service_questions.general_answer(facts) if not listed else None
+            if general:  # "is it free?" before any list: the general answer, then what comes next
+                dispatcher.utter_message(response=general)
+                dispatcher.utter_message(response="utter_next_step")
+                return []
             dispatcher.utter_message(
                 response="utter_service_which" if listed else "utter_service_none_listed"
             )
@@ -84,7 +93,6 @@ class ActionAnswerService(Action):
         if not records:
             dispatcher.utter_message(response="utter_service_which")
             return []
-        facts = _entity_values(tracker, "service_fact")
         for record in records:
             answer = service_questions.answer(
                 record, facts, _role(tracker), _reason(record, tracker), _age(tracker)

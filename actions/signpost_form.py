@@ -40,6 +40,17 @@ MAX_ROLE_ASKS = 2
 AGE_DECLINED = "age_declined"
 
 
+# "my english not good": the `need` value for limited English (bot/nlu/lexicons/needs.yml).
+INTERPRETER = "interpreter"
+INTERPRETER_OFFER = "utter_interpreter_offer"
+
+
+def _latest_needs(tracker: Tracker) -> Set[str]:
+    return {
+        str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "need"
+    }
+
+
 def _latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
@@ -130,6 +141,14 @@ class ValidateSignpostForm(FormValidationAction):
 
     def name(self) -> Text:
         return "validate_signpost_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Someone whose English is limited hears once how to get a free interpreter, then the form goes on."""
+        if INTERPRETER in _latest_needs(tracker) and not _times_sent(tracker, frozenset({INTERPRETER_OFFER})):
+            dispatcher.utter_message(response=INTERPRETER_OFFER)
+        return await super().run(dispatcher, tracker, domain)
 
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

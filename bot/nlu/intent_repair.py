@@ -12,7 +12,7 @@ FallbackClassifier and before the RiskDetector, which still overrides everything
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -110,6 +110,10 @@ POINTERS = frozenset(
     "it its they them their theirs this these those one".split()
 )  # not "that": "open tonight that i can call"
 FAQ_RUNNER_UP = 0.5
+# A fact asked with nothing else ("Opening hours?", "online or in person?"): a follow-up about a service.
+FRAGMENT_WORDS = 4
+# ...unless it names what the FAQ explains ("is camhs free", "gp first?"): the FAQ answers those.
+FAQ_WORDS = frozenset("camhs cahms nhs hub gp doctor therapy counselling assessment referral".split())
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -154,9 +158,9 @@ class AskServiceWhenNamed(GraphComponent):
             if name == self.intent or (name == "inform" and found & FORM_ENTITIES):
                 return None
             return self.intent
-        if name != self.intent:
-            return None
         text = str(message.get(TEXT) or "")
+        if name != self.intent:
+            return self.intent if self._follow_up(text, found) else None
         if found & FORM_ENTITIES and not is_question(text):
             return "inform"
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent]
@@ -167,6 +171,18 @@ class AskServiceWhenNamed(GraphComponent):
         if faq and faq[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= FAQ_RUNNER_UP:
             return "faq"
         return None
+
+    @staticmethod
+    def _follow_up(text: str, found: Set[Any]) -> bool:
+        """A question about a fact of a service pointed at only by a pronoun ("is it open at night?", "how
+        do I contact them") or asked alone ("Opening hours?"): about the service in focus, or all listed.
+        The action answers "is it free?" in general when nothing was listed yet."""
+        if "service_fact" not in found or found & FORM_ENTITIES:
+            return False
+        words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
+        if set(words) & FAQ_WORDS:
+            return False
+        return bool(set(words) & POINTERS) and is_question(text) or len(words) <= FRAGMENT_WORDS
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -99,10 +99,26 @@ async def test_a_missing_fact_says_so_and_gives_who_can_help_reach_the_service(d
 
 
 async def test_nothing_listed_and_nothing_named_offers_to_search(domain, directory_db) -> None:
-    dispatcher, _ = await ask(domain, facts=["cost"], slots={"listed_services": None})
+    dispatcher, _ = await ask(domain, facts=["hours"], slots={"listed_services": None})
     assert sent(dispatcher) == ["utter_service_none_listed"]
-    dispatcher, _ = await ask(domain, facts=["cost"])
+    dispatcher, _ = await ask(domain, facts=[])
     assert sent(dispatcher) == ["utter_service_which"]
+
+
+async def test_is_it_free_before_any_list_gets_the_general_answer(domain, directory_db) -> None:
+    """ "do I have to pay?" before any list: NHS services are free (the FAQ), then a next step."""
+    dispatcher, _ = await ask(domain, facts=["cost"], slots={"listed_services": None})
+    assert sent(dispatcher) == ["utter_faq/cost", "utter_next_step"]
+
+
+async def test_a_fact_with_nothing_in_focus_is_answered_for_every_service_listed(
+    domain, directory_db
+) -> None:
+    """ "is it free?" after a list, no service in focus: one line per listed service, each with its card."""
+    dispatcher, _ = await ask(domain, facts=["cost"])
+    cards = [m for m in dispatcher.messages if (m.get("custom") or {}).get("type") == "service"]
+    assert len(cards) >= 2, dispatcher.messages
+    assert "utter_service_which" not in sent(dispatcher)
 
 
 @pytest.mark.parametrize("record", list(RECORDS.values()), ids=lambda r: r.id)
