@@ -90,7 +90,17 @@ class InformWhenUnderstood(GraphComponent):
         name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if name == FALLBACK_INTENT:
             return True
+        if name in self.statement_intents and self._names_a_group(message):
+            return True  # "he's Black, is there anything run by people like him?": search again with it
         return name in self.statement_intents and not is_question(str(message.get(TEXT) or ""))
+
+    @staticmethod
+    def _names_a_group(message: Message) -> bool:
+        """A group the person volunteered (need entity; not limited English, which the FAQ answers)."""
+        return any(
+            e.get(ENTITY_ATTRIBUTE_TYPE) == "need" and e.get("value") != "interpreter"
+            for e in message.get(ENTITIES) or []
+        )
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -99,6 +109,64 @@ class InformWhenUnderstood(GraphComponent):
             found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
             if found & self.entities:
                 set_top_intent(message, self.intent, drop=(FALLBACK_INTENT,))
+        return messages
+
+
+# "She's safe right now", "he's not in immediate danger": a clear yes to "Are they safe right now?", even when
+# the message goes on to ask for services. A negation just before "safe" ("not sure she's safe", "I don't
+# feel safe") is never one; the risk detector runs afterwards and still escalates any risk in the message.
+SAFE_WORD = re.compile(r"\bsafe\b")
+NOT_IN_DANGER = re.compile(
+    r"\b(?:not|no|isnt|arent|out of)\s+(?:in\s+)?(?:any\s+)?(?:immediate\s+|real\s+)?danger\b"
+)
+SAFE_NEGATORS = frozenset(
+    "not no never dont doesnt didnt isnt arent wasnt werent cant cannot wont unsure".split()
+)
+SAFE_REPAIRABLE = frozenset({"ask_for_help", "deny", FALLBACK_INTENT, "inform", "faq"})
+
+
+def says_safe(text: str) -> bool:
+    """True for a plain statement that someone is safe now (see SAFE_WORD)."""
+    clean = text.lower().replace("'", "").replace("\u2019", "")
+    if NOT_IN_DANGER.search(clean):
+        return True
+    found = False
+    for sentence in re.findall(r"[^.?!]+[.?!]?", clean):
+        words = re.findall(r"[a-z]+", sentence)
+        hits = [i for i, w in enumerate(words) if w == "safe"]
+        if not hits:
+            continue
+        asked = (
+            sentence.rstrip().endswith("?")
+            or (words[0] in AUXILIARIES)
+            or bool(re.search(r"\bsafe to\b", sentence))
+        )
+        if asked or any(SAFE_NEGATORS.intersection(words[max(0, i - 4) : i]) for i in hits):
+            return False  # "is it safe to...", "are they safe?", "not sure she's safe"
+        found = True
+    return found
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AffirmWhenSafe(GraphComponent):
+    """A statement that someone is safe now is `affirm` (the answer to the safety question), not a request
+    for help or a "no" that the safety rules would read as "not safe"."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AffirmWhenSafe":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if name in SAFE_REPAIRABLE and says_safe(str(message.get(TEXT) or "")):
+                set_top_intent(message, "affirm", drop=(FALLBACK_INTENT,))
         return messages
 
 
@@ -155,7 +223,8 @@ class AskServiceWhenNamed(GraphComponent):
         if name in KEEP_INTENTS:
             return None
         if found & self.entities:
-            if name == self.intent or (name == "inform" and found & FORM_ENTITIES):
+            # "is the first one actually trans friendly?" names a concern but points at the list: a question
+            if name == self.intent or (name == "inform" and found & self._answers(found, message)):
                 return None
             return self.intent
         text = str(message.get(TEXT) or "")
@@ -171,6 +240,13 @@ class AskServiceWhenNamed(GraphComponent):
         if faq and faq[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= FAQ_RUNNER_UP:
             return "faq"
         return None
+
+    @staticmethod
+    def _answers(found: Set[Any], message: Message) -> Set[Any]:
+        """The form's entities that make a message naming a service an answer rather than a question."""
+        if "service_position" in found and is_question(str(message.get(TEXT) or "")):
+            return found & {"age", "borough", "role"}
+        return found & FORM_ENTITIES
 
     @staticmethod
     def _follow_up(text: str, found: Set[Any]) -> bool:

@@ -122,3 +122,97 @@ def test_a_pronoun_only_question_an_faq_answers_goes_to_the_faq() -> None:
 
 def test_a_statement_answering_the_form_is_inform() -> None:
     assert ask(diet_said_ask_service("its about my stepson", "inform", 0.1, ["role"])) == "inform"
+
+
+# ---------------------------------------------------------------- follow-ups, groups and "safe now" (issue 14)
+from bot.nlu.intent_repair import AffirmWhenSafe, says_safe  # noqa: E402
+
+
+def with_text(intent: str, text: str, entities: List[str]) -> Message:
+    message = parsed(intent, entities)
+    message.set("text", text)
+    return message
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("faq", "What hours is it open?"),
+        ("faq", "Opening hours?"),
+        ("inform", "online or in person?"),
+        ("inform", "when can i actually talk to someone on it"),
+        ("faq", "is it free though"),
+    ],
+)
+def test_a_fact_asked_with_a_pronoun_or_alone_is_a_follow_up_about_a_service(intent: str, text: str) -> None:
+    """ "What hours is it open?" after a list got the emergency FAQ; "Opening hours?" too."""
+    assert ask(with_text(intent, text, ["service_fact"])) == "ask_service"
+
+
+@pytest.mark.parametrize(
+    "intent, text, entities",
+    [
+        ("faq", "how long is the waiting list for camhs in my area", ["service_fact"]),
+        ("faq", "is camhs free", ["service_fact"]),  # the FAQ explains CAMHS
+        ("inform", "is it open on saturdays, im 15 in hackney", ["service_fact", "age", "borough"]),
+        ("faq", "what is the point of all this", []),
+    ],
+)
+def test_a_general_question_or_an_answer_is_not_a_follow_up(
+    intent: str, text: str, entities: List[str]
+) -> None:
+    assert ask(with_text(intent, text, entities)) == intent
+
+
+def test_pointing_at_the_list_with_a_concern_is_still_a_question_about_it() -> None:
+    """ "is the first one actually trans friendly?" named a concern and ran the search again."""
+    message = with_text("inform", "is the first one actually trans friendly", ["service_position", "concern"])
+    assert ask(message) == "ask_service"
+    assert ask(with_text("inform", "the first one, im 15", ["service_position", "age"])) == "inform"
+
+
+def test_a_question_that_names_a_group_searches_again_with_it() -> None:
+    """ "He's Black, is there anything run by people like him?" got an FAQ; now a new search with the need."""
+    message = parsed("faq", [])
+    message.set("text", "He's Black, is there anything run by people who look like him?")
+    message.set("entities", [{"entity": "need", "value": "black_mixed_heritage", "start": 5, "end": 10}])
+    assert run(message)["name"] == "inform"
+    limited = parsed("faq", [])
+    limited.set("text", "my english not good, is there a translator?")
+    limited.set("entities", [{"entity": "need", "value": "interpreter", "start": 0, "end": 20}])
+    assert run(limited)["name"] == "faq", "the interpreter FAQ answers that"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She's not in immediate danger. What services can she access?",
+        "ok im safe for now",
+        "They're not deep. She's in her room, she's safe right now.",
+        "he is safe tonight, staying with his aunt",
+    ],
+)
+def test_saying_someone_is_safe_answers_the_safety_question_yes(text: str) -> None:
+    """ "She's not in immediate danger. What services can she access?" was read as "not safe": call 999."""
+    assert says_safe(text)
+    message = with_text("ask_for_help", text, [])
+    AffirmWhenSafe().process([message])
+    assert message.get("intent")["name"] == "affirm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not safe rite now",
+        "not sure she is safe",
+        "i dont feel safe at home",
+        "is it safe to take these pills",
+        "is she safe?",
+        "they are not safe at home",
+    ],
+)
+def test_not_safe_or_a_question_about_safety_is_never_a_yes(text: str) -> None:
+    assert not says_safe(text)
+    message = with_text("deny", text, [])
+    AffirmWhenSafe().process([message])
+    assert message.get("intent")["name"] == "deny"
