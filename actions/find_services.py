@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType
+from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import directory_client
 from actions.responses import render_parts
-from actions.service_questions import listed_events
-from directory import vocab
+from actions.service_questions import LISTED_SLOT, listed_events
 from directory.concerns import load_concerns
 from directory.matching import MatchQuery
 from directory.records import needs_index
@@ -76,7 +75,7 @@ class ActionFindServices(Action):
         )
         for need in groups_not_served(tracker.get_slot("needs") or [], answer.services):
             # honest: nothing listed is meant for a group they told us about (young carers, LGBTQ+, ...)
-            dispatcher.utter_message(response=f"utter_services_no_group_{need}")
+            dispatcher.utter_message(response=NO_GROUP_SERVICE[need])
         if "interpreter" in (tracker.get_slot("needs") or []):
             dispatcher.utter_message(response="utter_interpreter_offer")
         if answer.referral_only:
@@ -88,6 +87,18 @@ class ActionFindServices(Action):
         dispatcher.utter_message(response="utter_services_check")
         dispatcher.utter_message(response="utter_services_ask_more")
         return listed_events([line.payload for line in answer.services])
+
+
+# What to say when nothing listed is meant for a group the person named (directory/vocab.py NEEDS).
+NO_GROUP_SERVICE = {
+    "care_experienced": "utter_services_no_group_care_experienced",
+    "young_carer": "utter_services_no_group_young_carer",
+    "lgbtq": "utter_services_no_group_lgbtq",
+    "send": "utter_services_no_group_send",
+    "black_mixed_heritage": "utter_services_no_group_black_mixed_heritage",
+    "refugee": "utter_services_no_group_refugee",
+    "bereaved": "utter_services_no_group_bereaved",
+}
 
 
 def concern_labels(codes: List[str]) -> str:
@@ -104,7 +115,7 @@ def groups_not_served(needs: List[str], services: List[directory_client.ServiceL
     for line in services:
         only_for, groups = index.get(str(line.payload.get("id")), ((), ()))
         meant.update(only_for, groups)
-    return [need for need in dict.fromkeys(needs) if need in vocab.NEEDS and need not in meant]
+    return [need for need in dict.fromkeys(needs) if need in NO_GROUP_SERVICE and need not in meant]
 
 
 def _sentence(reason: Optional[str]) -> str:
@@ -114,7 +125,8 @@ def _sentence(reason: Optional[str]) -> str:
 
 
 class ActionResetSearch(Action):
-    """Forget the answers so the form can ask again (a new search, perhaps for someone else)."""
+    """Forget the answers so the form can ask again (a new search, perhaps for someone else). The services
+    last listed are kept: they are still on screen, and "how do I call the first one?" means them."""
 
     def name(self) -> Text:
         return "action_reset_search"
@@ -122,4 +134,5 @@ class ActionResetSearch(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        return [AllSlotsReset()]
+        listed = tracker.get_slot(LISTED_SLOT)
+        return [AllSlotsReset()] + ([SlotSet(LISTED_SLOT, listed)] if listed else [])
