@@ -92,13 +92,23 @@ class InformWhenUnderstood(GraphComponent):
             return True
         if name in self.statement_intents and self._names_a_group(message):
             return True  # "he's Black, is there anything run by people like him?": search again with it
+        if name in self.statement_intents and self._tells_the_case(message):
+            return True  # "GP here, Kingston. 15-year-old patient with OCD. Which services can I refer to?"
         return name in self.statement_intents and not is_question(str(message.get(TEXT) or ""))
 
     @staticmethod
+    def _tells_the_case(message: Message) -> bool:
+        """Who is asking, the age and the place all in one message: someone telling their case and asking
+        what there is, which the search answers better than any one FAQ."""
+        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+        return {"role", "age", "borough"} <= found
+
+    @staticmethod
     def _names_a_group(message: Message) -> bool:
-        """A group the person volunteered (need entity; not limited English, which the FAQ answers)."""
+        """A group the person volunteered that changes the search; not autism or ADHD ("how do I get him
+        assessed for autism?" is the FAQ's), nor limited English (the interpreter FAQ)."""
         return any(
-            e.get(ENTITY_ATTRIBUTE_TYPE) == "need" and e.get("value") != "interpreter"
+            e.get(ENTITY_ATTRIBUTE_TYPE) == "need" and e.get("value") in SEARCH_AGAIN_GROUPS
             for e in message.get(ENTITIES) or []
         )
 
@@ -122,7 +132,9 @@ NOT_IN_DANGER = re.compile(
 SAFE_NEGATORS = frozenset(
     "not no never dont doesnt didnt isnt arent wasnt werent cant cannot wont unsure".split()
 )
-SAFE_REPAIRABLE = frozenset({"ask_for_help", "deny", FALLBACK_INTENT, "inform", "faq"})
+# Only intents that would read a "safe" answer as "not safe" (data/rules/safety.yml); an FAQ or an answer
+# to the form keeps its intent ("he's safe tonight, what support is there?" asked inside the form).
+SAFE_REPAIRABLE = frozenset({"ask_for_help", "deny", FALLBACK_INTENT})
 
 
 def says_safe(text: str) -> bool:
@@ -169,6 +181,11 @@ class AffirmWhenSafe(GraphComponent):
                 set_top_intent(message, "affirm", drop=(FALLBACK_INTENT,))
         return messages
 
+
+# Groups that, named in a question, mean "is there anything for them?": search again with the group.
+SEARCH_AGAIN_GROUPS = frozenset(
+    {"black_mixed_heritage", "lgbtq", "refugee", "care_experienced", "young_carer"}
+)
 
 # Intents a named service never overrides: safety, another language, and starting again.
 KEEP_INTENTS = frozenset({"crisis", "safeguarding", "other_language", "start_again"})

@@ -216,3 +216,13 @@ def test_not_safe_or_a_question_about_safety_is_never_a_yes(text: str) -> None:
     message = with_text("deny", text, [])
     AffirmWhenSafe().process([message])
     assert message.get("intent")["name"] == "deny"
+
+
+def test_a_question_that_tells_who_how_old_and_where_is_a_request_for_services() -> None:
+    """ "GP here, Kingston. 15-year-old patient with OCD. Which services can I refer to?" got an FAQ."""
+    message = parsed("faq", ["role", "age", "borough", "concern"])
+    message.set("text", "GP here, Kingston. 15 year old patient with OCD. Which services can I refer to?")
+    assert run(message)["name"] == "inform"
+    only_role = parsed("faq", ["role", "concern"])
+    only_role.set("text", "as a teacher how do i refer a pupil with anxiety?")
+    assert run(only_role)["name"] == "faq"
