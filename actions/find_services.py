@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions import directory_client
 from actions.responses import render_parts
 from actions.service_questions import LISTED_SLOT, listed_events
+from directory import places
 from directory.concerns import load_concerns
 from directory.matching import MatchQuery
 from directory.records import needs_index
@@ -59,7 +60,10 @@ class ActionFindServices(Action):
         else:
             dispatcher.utter_message(response="utter_services_intro")
             topics = concern_labels(tracker.get_slot("concerns") or [])
-            if topics:
+            place = tracker.get_slot("borough")
+            if topics and place in places.london_boroughs():
+                dispatcher.utter_message(response="utter_services_looked_for_in", topics=topics, place=place)
+            elif topics:
                 dispatcher.utter_message(response="utter_services_looked_for", topics=topics)
         for line in answer.services:
             item = line.payload

@@ -108,6 +108,9 @@ class ActionAnswerService(Action):
             dispatcher.utter_message(
                 json_message={"type": "service", "service": service_questions.detail_payload(record)}
             )
+        if target.all_listed and service_questions.asked_in_person(facts, tracker.latest_message.get("text")):
+            if not any("in_person" in service_questions.modes(r) for r in records):
+                dispatcher.utter_message(response="utter_services_no_drop_in")
         dispatcher.utter_message(response="utter_service_next")
         return [SlotSet(FOCUS_SLOT, records[-1].id if not target.all_listed else None)]
 

@@ -127,6 +127,14 @@ def modes(record: ServiceRecord) -> List[str]:
     return found
 
 
+_IN_PERSON = re.compile(r"\b(?:walk|drop|turn up|in person|face to face|face-to-face|go there|visit)\b", re.I)
+
+
+def asked_in_person(facts: Sequence[str], text: Optional[str]) -> bool:
+    """ "which one can I just walk into?": a question about seeing someone in person."""
+    return "online" in facts and bool(_IN_PERSON.search(text or ""))
+
+
 def age_mismatch(record: ServiceRecord, age: Optional[int]) -> bool:
     if age is None:
         return False

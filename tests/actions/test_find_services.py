@@ -119,15 +119,17 @@ async def test_reset_keeps_the_services_on_screen(domain) -> None:
 
 
 async def test_the_list_says_what_it_looked_for(domain, directory_db) -> None:
+    """What was understood is said back: the concerns and, for a London borough, the place."""
     dispatcher = await run_search(
         domain, role="young_person", age=15.0, borough="Hackney", concerns=["school_stress", "sleep"]
     )
-    looked = [m for m in dispatcher.messages if m.get("response") == "utter_services_looked_for"]
-    assert (
-        len(looked) == 1
-        and "school" in looked[0]["topics"].lower()
-        and "sleep" in looked[0]["topics"].lower()
+    looked = [m for m in dispatcher.messages if m.get("response") == "utter_services_looked_for_in"]
+    assert len(looked) == 1, dispatcher.messages
+    assert "sleep" in looked[0]["topics"].lower() and looked[0]["place"] == "Hackney"
+    dispatcher = await run_search(
+        domain, role="young_person", age=15.0, borough="Not given", concerns=["school_stress"]
     )
+    assert "utter_services_looked_for" in sent(dispatcher)
 
 
 async def test_a_group_no_listed_service_is_for_is_said_honestly(domain, directory_db) -> None:

@@ -24,6 +24,7 @@ async def ask(
     position: Optional[str] = None,
     service: Optional[str] = None,
     slots: Optional[Dict[str, Any]] = None,
+    text: str = "",
 ) -> tuple:
     entities = [{"entity": "service_fact", "value": f} for f in facts]
     if position:
@@ -40,6 +41,7 @@ async def ask(
         },
         intent="ask_service",
         entities=entities,
+        text=text,
     )
     tracker.active_loop = {}
     dispatcher = CollectingDispatcher()
@@ -145,3 +147,19 @@ def test_free_only_when_the_directory_says_so() -> None:
     assert service_questions.is_free(RECORDS["childline"])
     assert service_questions.is_free(RECORDS["elft-specialist-camhs-city-hackney"])  # NHS
     assert not service_questions.is_free(RECORDS["chyps-plus"])
+
+
+async def test_asking_which_one_to_walk_into_says_when_none_lists_a_drop_in(domain, directory_db) -> None:
+    """ "which one can I just walk into" got only "You can use Kooth online" for each service."""
+    dispatcher, _ = await ask(
+        domain,
+        facts=["online"],
+        position="all",
+        slots={"listed_services": ["kooth", "childline", "shout"]},
+        text="which one can i just walk into",
+    )
+    assert "utter_services_no_drop_in" in sent(dispatcher)
+    dispatcher, _ = await ask(
+        domain, facts=["online"], position="all", slots={"listed_services": ["kooth"]}, text="are any online"
+    )
+    assert "utter_services_no_drop_in" not in sent(dispatcher), "only when in person was asked about"
