@@ -116,7 +116,12 @@ class InformWhenUnderstood(GraphComponent):
         for message in messages:
             if not self._repairable(message):
                 continue
-            found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+            # limited English alone is not an answer to the form: the interpreter FAQ answers it
+            found = {
+                e.get(ENTITY_ATTRIBUTE_TYPE)
+                for e in message.get(ENTITIES) or []
+                if not (e.get(ENTITY_ATTRIBUTE_TYPE) == "need" and e.get("value") == "interpreter")
+            }
             if found & self.entities:
                 set_top_intent(message, self.intent, drop=(FALLBACK_INTENT,))
         return messages
@@ -198,7 +203,9 @@ FAQ_RUNNER_UP = 0.5
 # A fact asked with nothing else ("Opening hours?", "online or in person?"): a follow-up about a service.
 FRAGMENT_WORDS = 4
 # ...unless it names what the FAQ explains ("is camhs free", "gp first?"): the FAQ answers those.
-FAQ_WORDS = frozenset("camhs cahms nhs hub gp doctor therapy counselling assessment referral".split())
+FAQ_WORDS = frozenset(
+    "camhs cahms nhs hub gp doctor therapy counselling assessment referral emergency crisis urgent".split()
+)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -226,3 +226,15 @@ def test_a_question_that_tells_who_how_old_and_where_is_a_request_for_services()
     only_role = parsed("faq", ["role", "concern"])
     only_role.set("text", "as a teacher how do i refer a pupil with anxiety?")
     assert run(only_role)["name"] == "faq"
+
+
+def test_limited_english_alone_is_left_to_the_interpreter_faq() -> None:
+    message = parsed("faq", [])
+    message.set("text", "my english is not good")
+    message.set("entities", [{"entity": "need", "value": "interpreter", "start": 0, "end": 22}])
+    assert run(message)["name"] == "faq"
+
+
+def test_an_emergency_question_with_it_is_not_a_follow_up() -> None:
+    message = with_text("faq", "what do i do at night if it's an emergency", ["service_fact"])
+    assert ask(message) == "faq"
