@@ -204,8 +204,16 @@ FAQ_RUNNER_UP = 0.5
 FRAGMENT_WORDS = 4
 # ...unless it names what the FAQ explains ("is camhs free", "gp first?"): the FAQ answers those.
 FAQ_WORDS = frozenset(
-    "camhs cahms nhs hub gp doctor therapy counselling assessment referral emergency crisis urgent".split()
+    (
+        "camhs cahms nhs hub gp doctor therapy counselling assessment referral emergency crisis urgent "
+        "private confidential confidentiality secret secrets data store stored personal record records"
+    ).split()
 )
+# Facts that make a follow-up: with a pronoun, these; alone ("Opening hours?"), only the first four. "what"
+# ("whats a psychiatrist") and "referral" ("can i refer myself") are the FAQ's.
+FOLLOW_UP_FACTS = frozenset({"cost", "hours", "online", "contact", "waiting"})
+FRAGMENT_FACTS = frozenset({"cost", "hours", "online", "contact"})
+FOLLOW_UP_POINTERS = POINTERS - {"their", "theirs"}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -253,7 +261,8 @@ class AskServiceWhenNamed(GraphComponent):
             return self.intent
         text = str(message.get(TEXT) or "")
         if name != self.intent:
-            return self.intent if self._follow_up(text, found) else None
+            entities = list(message.get(ENTITIES) or [])
+            return self.intent if self._follow_up(text, found, entities) else None
         if found & FORM_ENTITIES and not is_question(text):
             return "inform"
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent]
@@ -273,16 +282,20 @@ class AskServiceWhenNamed(GraphComponent):
         return found & FORM_ENTITIES
 
     @staticmethod
-    def _follow_up(text: str, found: Set[Any]) -> bool:
+    def _follow_up(text: str, found: Set[Any], entities: List[Dict[str, Any]]) -> bool:
         """A question about a fact of a service pointed at only by a pronoun ("is it open at night?", "how
         do I contact them") or asked alone ("Opening hours?"): about the service in focus, or all listed.
         The action answers "is it free?" in general when nothing was listed yet."""
         if "service_fact" not in found or found & FORM_ENTITIES:
             return False
+        facts = {str(e.get("value")) for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == "service_fact"}
         words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
         if set(words) & FAQ_WORDS:
             return False
-        return bool(set(words) & POINTERS) and is_question(text) or len(words) <= FRAGMENT_WORDS
+        pointed = (
+            bool(set(words) & FOLLOW_UP_POINTERS) and is_question(text) and bool(facts & FOLLOW_UP_FACTS)
+        )
+        return pointed or (len(words) <= FRAGMENT_WORDS and bool(facts & FRAGMENT_FACTS))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

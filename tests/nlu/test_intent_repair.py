@@ -128,25 +128,46 @@ def test_a_statement_answering_the_form_is_inform() -> None:
 from bot.nlu.intent_repair import AffirmWhenSafe, says_safe  # noqa: E402
 
 
-def with_text(intent: str, text: str, entities: List[str]) -> Message:
+def with_text(intent: str, text: str, entities: List[str], fact: str = "hours") -> Message:
+    """A parsed message; its service_fact entity (if any) has the value `fact`."""
     message = parsed(intent, entities)
     message.set("text", text)
+    for entity in message.get("entities"):
+        if entity["entity"] == "service_fact":
+            entity["value"] = fact
     return message
 
 
 @pytest.mark.parametrize(
-    "intent, text",
+    "intent, text, fact",
     [
-        ("faq", "What hours is it open?"),
-        ("faq", "Opening hours?"),
-        ("inform", "online or in person?"),
-        ("inform", "when can i actually talk to someone on it"),
-        ("faq", "is it free though"),
+        ("faq", "What hours is it open?", "hours"),
+        ("faq", "Opening hours?", "hours"),
+        ("inform", "online or in person?", "online"),
+        ("inform", "when can i actually talk to someone on it", "hours"),
+        ("faq", "is it free though", "cost"),
+        ("faq", "how do i contact them?", "contact"),
     ],
 )
-def test_a_fact_asked_with_a_pronoun_or_alone_is_a_follow_up_about_a_service(intent: str, text: str) -> None:
+def test_a_fact_asked_with_a_pronoun_or_alone_is_a_follow_up_about_a_service(
+    intent: str, text: str, fact: str
+) -> None:
     """ "What hours is it open?" after a list got the emergency FAQ; "Opening hours?" too."""
-    assert ask(with_text(intent, text, ["service_fact"])) == "ask_service"
+    assert ask(with_text(intent, text, ["service_fact"], fact)) == "ask_service"
+
+
+@pytest.mark.parametrize(
+    "text, fact",
+    [
+        ("whats a psychiatrist", "what"),
+        ("can i refer myself", "referral"),
+        ("Can a parent refer their own child, or does it have to come from a professional?", "referral"),
+        ("is it all private or do people find out", "cost"),
+    ],
+)
+def test_what_the_faq_explains_is_not_a_follow_up(text: str, fact: str) -> None:
+    """ "whats a psychiatrist" (fact "what", 3 words) was taken for a question about a listed service."""
+    assert ask(with_text("faq", text, ["service_fact"], fact)) == "faq"
 
 
 @pytest.mark.parametrize(
