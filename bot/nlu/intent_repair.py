@@ -214,6 +214,9 @@ FAQ_WORDS = frozenset(
 FOLLOW_UP_FACTS = frozenset({"cost", "hours", "online", "contact", "waiting"})
 FRAGMENT_FACTS = frozenset({"cost", "hours", "online", "contact"})
 FOLLOW_UP_POINTERS = POINTERS - {"their", "theirs"}
+# ...and only instead of these guesses: never a greeting, thanks, goodbye, chit-chat or urgent help ("Good
+# evening", "how are you today", "who can help me this weekend it can't wait").
+FOLLOW_UP_FROM = frozenset({"faq", "inform", FALLBACK_INTENT, "out_of_scope"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -262,7 +265,8 @@ class AskServiceWhenNamed(GraphComponent):
         text = str(message.get(TEXT) or "")
         if name != self.intent:
             entities = list(message.get(ENTITIES) or [])
-            return self.intent if self._follow_up(text, found, entities) else None
+            follow_up = name in FOLLOW_UP_FROM and self._follow_up(text, found, entities)
+            return self.intent if follow_up else None
         if found & FORM_ENTITIES and not is_question(text):
             return "inform"
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent]

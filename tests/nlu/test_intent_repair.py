@@ -259,3 +259,16 @@ def test_limited_english_alone_is_left_to_the_interpreter_faq() -> None:
 def test_an_emergency_question_with_it_is_not_a_follow_up() -> None:
     message = with_text("faq", "what do i do at night if it's an emergency", ["service_fact"])
     assert ask(message) == "faq"
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("greet", "Good evening"),
+        ("chitchat", "How are you today?"),
+        ("goodbye", "thats everything for today"),
+        ("urgent_help", "who can help me this weekend it cant wait"),
+    ],
+)
+def test_greetings_chit_chat_and_urgent_help_are_never_follow_ups(intent: str, text: str) -> None:
+    assert ask(with_text(intent, text, ["service_fact"], "hours")) == intent

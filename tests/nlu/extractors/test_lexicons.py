@@ -464,3 +464,31 @@ def test_school_exclusion_is_behaviour_and_being_left_out_is_loneliness(concerns
 @pytest.mark.parametrize("text", ["my mate is really down", "she seems down all the time", "he is low"])
 def test_someone_else_being_down_is_low_mood(concerns: Lexicon, text: str) -> None:
     assert values(concerns, text, "concern") == ["low_mood"]
+
+
+@pytest.mark.parametrize(
+    "text, concern",
+    [
+        ("I've just found cuts on my daughter's arm", "self_harm"),
+        ("my best mate died 3 months ago and i cant stop thinking about it", "bereavement"),
+        ("got made redundant and everything feels shit", "low_mood"),
+        ("My son 13 year, he not go school, stay in room all day", "school_stress"),
+    ],
+)
+def test_concerns_said_in_everyday_words(concerns: Lexicon, text: str, concern: str) -> None:
+    """From issue 14's conversations: each of these left the concern question to be asked again."""
+    assert concern in values(concerns, text, "concern"), concerns.find(text)
+
+
+def test_a_friend_who_died_is_grief_not_asking_for_a_friend() -> None:
+    asking = Lexicon.from_file(ROOT / "bot/nlu/lexicons/asking_for.yml")
+    assert values(asking, "my best mate died 3 months ago", "asking_for") == []
+    assert values(asking, "asking for my friend, she is sad", "asking_for") == ["friend"]
+
+
+@pytest.mark.parametrize(
+    "text", ["my english not good", "Sorry my english is bad", "I need translator. I speak Bangla"]
+)
+def test_limited_english_is_the_interpreter_need(text: str) -> None:
+    needs = Lexicon.from_file(ROOT / "bot/nlu/lexicons/needs.yml")
+    assert "interpreter" in values(needs, text, "need"), needs.find(text)
