@@ -215,8 +215,8 @@ FOLLOW_UP_FACTS = frozenset({"cost", "hours", "online", "contact", "waiting"})
 FRAGMENT_FACTS = frozenset({"cost", "hours", "online", "contact"})
 FOLLOW_UP_POINTERS = POINTERS - {"their", "theirs"}
 # ...and only instead of these guesses: never a greeting, thanks, goodbye, chit-chat or urgent help ("Good
-# evening", "how are you today", "who can help me this weekend it can't wait").
-FOLLOW_UP_FROM = frozenset({"faq", "inform", FALLBACK_INTENT, "out_of_scope"})
+# evening", "how are you today", "who can help me this weekend it can't wait") nor out of scope ("whats 7 times 8").
+FOLLOW_UP_FROM = frozenset({"faq", "inform", FALLBACK_INTENT})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

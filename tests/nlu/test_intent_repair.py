@@ -268,6 +268,7 @@ def test_an_emergency_question_with_it_is_not_a_follow_up() -> None:
         ("chitchat", "How are you today?"),
         ("goodbye", "thats everything for today"),
         ("urgent_help", "who can help me this weekend it cant wait"),
+        ("out_of_scope", "whats 7 times 8"),
     ],
 )
 def test_greetings_chit_chat_and_urgent_help_are_never_follow_ups(intent: str, text: str) -> None:
