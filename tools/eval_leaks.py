@@ -109,7 +109,9 @@ def source_files(
     for name in directories:
         for path in sorted((root / name).rglob("*")):
             if path.is_file() and path.suffix in TEXT_SUFFIXES and "vendor" not in path.parts:
-                retired = any(path.name.startswith(r.name + ".") and path.parent == r.parent for r in RETIRED_HELDOUT)
+                retired = any(
+                    path.name.startswith(r.name + ".") and path.parent == r.parent for r in RETIRED_HELDOUT
+                )
                 if not retired and not any(path.is_relative_to(e) for e in excluded):
                     files.append(path)
     return files
