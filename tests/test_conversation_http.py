@@ -487,7 +487,7 @@ def card(replies: List[Dict[str, Any]]) -> Dict[str, Any]:
 @pytest.mark.parametrize(
     "opening, age",
     [
-        ("Youth worker in Hackney. One of my girls, 15, has been really anxious and not sleeping.", 15),
+        ("Youth worker in Hackney here. A girl I support, 15, has been really anxious and not sleeping.", 15),
         ("School nurse here, Westminster. A year 10 pupil (14) is very low and missing lessons.", 14),
     ],
 )
