@@ -216,6 +216,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for t in grid:
             s = summary(pooled[("both", t)])
             print(f"| {t.full} | {t.romanised} | " + " | ".join(_pct(s.get(k, (0, 0))) for k in ORDER) + " |")
+        print("\n### Threshold grid (both; languages another writer also wrote)\n")
+        print("| full | romanised | crisis -> crisis | distress -> crisis | everyday -> crisis | silent |")
+        print("|---|---|---|---|---|---|")
+        for t in grid:
+            s = summary([o for o in pooled[("both", t)] if o.example.language in shared])
+            print(f"| {t.full} | {t.romanised} | " + " | ".join(_pct(s.get(k, (0, 0))) for k in ORDER) + " |")
     english_check(LanguageRiskModel.train([*corpus, *english_examples]), chosen)
     return 0
 

@@ -23,6 +23,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.language import model as model_module
 from bot.nlu.language.model import LanguageRiskModel, english, load_language_corpus, long_enough
 from bot.nlu.risk.component import PROJECT_ROOT
 from bot.nlu.risk.model import corpus_digest, load_corpus, nlu_examples
@@ -50,11 +51,12 @@ class LanguageRiskClassifier(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """Both corpora and the model's own code: Rasa's cache keys on the config alone, so a changed feature
+        or head would otherwise be served from the cache."""
         config = {**DEFAULTS, **config}
-        return corpus_digest(
-            sorted(_folder(config, "corpus").glob("*.yml"))
-            + sorted(_folder(config, "english_corpus").glob("*.yml"))
-        )
+        corpora = sorted(_folder(config, "corpus").glob("*.yml"))
+        corpora += sorted(_folder(config, "english_corpus").glob("*.yml"))
+        return corpus_digest([*corpora, Path(model_module.__file__ or ""), Path(__file__)])
 
     @classmethod
     def create(

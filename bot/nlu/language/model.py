@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -134,9 +135,29 @@ def _features() -> object:
     )
 
 
-def _head(features: object, texts: Sequence[str], labels: Sequence[object]) -> LogisticRegression:
-    head = LogisticRegression(C=REGULARISATION, max_iter=3000, class_weight="balanced")
-    return head.fit(features.transform(list(texts)), list(labels))  # type: ignore[attr-defined]
+def _head(
+    features: object,
+    texts: Sequence[str],
+    labels: Sequence[object],
+    weights: Optional[Sequence[float]] = None,
+) -> LogisticRegression:
+    """A logistic regression on the shared features: classes balanced, or the given sample weights."""
+    head = LogisticRegression(
+        C=REGULARISATION, max_iter=3000, class_weight=None if weights is not None else "balanced"
+    )
+    return head.fit(features.transform(list(texts)), list(labels), sample_weight=weights)  # type: ignore[attr-defined]
+
+
+def balanced_within_language(examples: Sequence["LanguageExample"]) -> List[float]:
+    """Sample weights that give each label the same weight inside each language (and each language its own
+    size): the writers wrote about 60% risk in every language, and without this the model learns that a
+    language is risky, and "my son is 13, where can we get help?" in Polish escalates."""
+    counts = Counter((e.language, e.example.label) for e in examples)
+    sizes = Counter(e.language for e in examples)
+    labels = {language: sum(1 for (code, _) in counts if code == language) for language in sizes}
+    return [
+        sizes[e.language] / (labels[e.language] * counts[(e.language, e.example.label)]) for e in examples
+    ]
 
 
 class LanguageRiskModel:
@@ -160,7 +181,9 @@ class LanguageRiskModel:
         texts = [e.example.text for e in examples]
         features = _features()
         features.fit(texts)  # type: ignore[attr-defined]
-        general = _head(features, texts, [e.example.label for e in examples])
+        general = _head(
+            features, texts, [e.example.label for e in examples], balanced_within_language(examples)
+        )
         risky = [e for e in examples if e.example.label == ESCALATE and e.example.category in CATEGORIES]
         category = _head(features, [e.example.text for e in risky], [e.example.category for e in risky])
         # Broken English ("en-broken") is English to the language head: the English pipeline judges it.
