@@ -25,7 +25,7 @@ from bot.nlu.language.model import ENGLISH, LanguageScores, long_enough
 
 @dataclass(frozen=True)
 class GateThresholds:
-    full: float = 0.5  # the model's escalate probability from which a message in another language escalates
+    full: float = 0.4  # the model's escalate probability from which a message in another language escalates
     romanised: float = 0.8  # the language head's confidence from which an "English" message is judged here
 
 
