@@ -30,6 +30,7 @@ FINGERPRINT_INPUTS = (
     "bot/nlu/lexicons",
     "bot/nlu/language",
     "corpus/risk",
+    "corpus/risk_languages",
     "bot/dialogue/policies.py",
     "bot/nlu/nlp.py",
     "directory/text.py",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["LanguageGate"]
+__all__ = ["LanguageGate", "LanguageRiskClassifier"]
 
 
 def __getattr__(name: str) -> Any:
@@ -13,4 +13,8 @@ def __getattr__(name: str) -> Any:
         from bot.nlu.language.component import LanguageGate
 
         return LanguageGate
+    if name == "LanguageRiskClassifier":
+        from bot.nlu.language.classifier import LanguageRiskClassifier
+
+        return LanguageRiskClassifier
     raise AttributeError(f"module 'bot.nlu.language' has no attribute {name!r}")

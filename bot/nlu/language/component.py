@@ -4,7 +4,10 @@ It runs after `RiskDetector`, last in the pipeline, and never undoes an escalati
 
 * crisis words of any language in bot/nlu/lexicons/languages.yml (also romanised Urdu, Bengali, Arabic,
   Punjabi, which a detector reads as English) escalate as the English rules would, with no one named;
-* a message detected as another language, or asking "do you speak Somali?", gets the intent
+* so does a message in another language that the learned model (`LanguageRiskClassifier`, just before this
+  component; bot/nlu/language/model.py) judges a crisis: the decision is bot/nlu/language/gate.py;
+* a message detected as another language (by the detector, or by the model's language head for romanised
+  forms and scripts the detector does not know), or asking "do you speak Somali?", gets the intent
   `other_language` (replacing a safety question from the English models, which cannot read it: the reply
   in that language names 999 and 111 itself);
 * either way the entity `language` carries the code, so the domain answers in that language
@@ -15,7 +18,7 @@ Never raises: on an internal error the message is left as the English components
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -35,7 +38,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.intents import set_top_intent
-from bot.nlu.language.detect import ENGLISH, LanguageIdentifier, default_identifier
+from bot.nlu.language.classifier import SCORES_KEY
+from bot.nlu.language.detect import LanguageIdentifier, default_identifier
+from bot.nlu.language.gate import GateThresholds, gate_verdict
 from bot.nlu.language.lexicon import PhraseMatcher, default_matcher
 from bot.nlu.risk.component import escalate_message
 from bot.nlu.risk.decision import MODEL_ESCALATION
@@ -52,6 +57,11 @@ ESCALATED = ("crisis", "safeguarding")
 class LanguageGate(GraphComponent):
     """Crisis words in other languages, and answers in the person's language."""
 
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """The thresholds of bot/nlu/language/gate.py."""
+        return {"full_threshold": GateThresholds.full, "romanised_threshold": GateThresholds.romanised}
+
     @classmethod
     def create(
         cls,
@@ -60,11 +70,19 @@ class LanguageGate(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "LanguageGate":
-        return cls(default_matcher(), default_identifier())
+        config = {**cls.get_default_config(), **config}
+        thresholds = GateThresholds(float(config["full_threshold"]), float(config["romanised_threshold"]))
+        return cls(default_matcher(), default_identifier(), thresholds)
 
-    def __init__(self, matcher: PhraseMatcher, identifier: LanguageIdentifier) -> None:
+    def __init__(
+        self,
+        matcher: PhraseMatcher,
+        identifier: LanguageIdentifier,
+        thresholds: GateThresholds = GateThresholds(),
+    ) -> None:
         self.matcher = matcher
         self.identifier = identifier
+        self.thresholds = thresholds
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -78,27 +96,22 @@ class LanguageGate(GraphComponent):
         text = message.get(TEXT)
         if not isinstance(text, str) or not text.strip():
             return
-        hits = self.matcher.find(text)
-        risk = next((hit for hit in hits if hit.category), None)
-        detected = self.identifier.identify(text)
-        language = _first(
-            risk.language if risk else None,
-            detected if detected not in (ENGLISH, None) else None,
-            next((hit.language for hit in hits if hit.category is None), None),
+        verdict = gate_verdict(
+            self.matcher.find(text),
+            self.identifier.identify(text),
+            message.get(SCORES_KEY),
+            self.thresholds,
+            text,
         )
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if intent in ESCALATED:
             pass  # the English verdict stands; only the language of the reply is added
-        elif risk is not None and risk.category is not None:
-            escalate_message(message, MODEL_ESCALATION[risk.category], risk.category, UNSTATED)
-        elif language is not None:
+        elif verdict.category is not None:
+            escalate_message(message, MODEL_ESCALATION[verdict.category], verdict.category, UNSTATED)
+        elif verdict.foreign:
             set_top_intent(message, OTHER_LANGUAGE_INTENT)
-        if language is not None:
-            _add_language(message, language)
-
-
-def _first(*values: Optional[str]) -> Optional[str]:
-    return next((value for value in values if value), None)
+        if verdict.language is not None:
+            _add_language(message, verdict.language)
 
 
 def _add_language(message: Message, code: str) -> None:

@@ -1,0 +1,81 @@
+"""Bring a writer's risk corpus file into the repository without any text of a sealed held-out set.
+
+    python -m tools.import_corpus /work/incoming/ML1.yml corpus/risk_languages/ML1.yml
+
+The leak check (tools/eval_leaks.py) run the other way round: the incoming messages are the index, every
+sealed set's texts are looked up in it, and each message whose text one of them matches (the same text, a
+near copy, or a run of six words) is dropped. An English `gloss` that matches (short glosses such as "I want
+to die" are near copies of English held-out texts) is removed and its message kept: the models never read
+glosses. Repeated until nothing matches, since a held-out text reports one match at a time. Only counts are
+printed: a dropped message is a near copy of a held-out text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Set
+
+import yaml
+
+from tools.eval_leaks import SourceIndex, _strings, normalise
+from tools.eval_sets import heldout_texts, manifests
+
+
+def leaking_messages(messages: Sequence[dict], sealed: Sequence[str]) -> Set[int]:
+    """Indexes of the messages that share text with any of the `sealed` texts."""
+    dropped: Set[int] = set()
+    while True:
+        lines: Dict[str, str] = {}
+        owners: Dict[str, List[int]] = {}
+        for i, message in enumerate(messages):
+            if i in dropped:
+                continue
+            for string in _strings(message):
+                for line in string.splitlines():
+                    text = normalise(line)
+                    if text:
+                        lines.setdefault(text, str(len(lines)))
+                        owners.setdefault(text, []).append(i)
+        if not lines:
+            return dropped
+        index = SourceIndex(lines)
+        found = {i for leak in index.leaks(list(sealed)) for i in owners[_key(index, leak.source)]}
+        if not found:
+            return dropped
+        dropped |= found
+
+
+def _key(index: SourceIndex, where: str) -> str:
+    return next(text for text, tag in index.where.items() if tag == where)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("incoming", type=Path)
+    parser.add_argument("output", type=Path)
+    args = parser.parse_args(argv)
+    document = yaml.safe_load(args.incoming.read_text(encoding="utf-8"))
+    messages = list(document["messages"])
+    sealed = [text for manifest in manifests() for text in heldout_texts(manifest)]
+    dropped = leaking_messages([{"text": m["text"]} for m in messages], sealed)
+    kept = [dict(m) for i, m in enumerate(messages) if i not in dropped]
+    unglossed = leaking_messages([{"gloss": m.get("gloss") or ""} for m in kept], sealed)
+    for i in unglossed:
+        kept[i].pop("gloss", None)
+    out = {key: value for key, value in document.items() if key != "messages"}
+    out["messages"] = kept
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(
+        yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8"
+    )
+    print(
+        f"{args.incoming.name}: {len(messages)} messages, {len(dropped)} dropped, "
+        f"{len(unglossed)} glosses removed, {len(kept)} kept"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
