@@ -1,6 +1,8 @@
 """Concern vocabulary from data/concerns.yml: codes, plain labels, related concerns and free-text synonyms.
 
-Kept as data so content editors can widen "related" or add synonyms without touching matching code.
+Kept as data so content editors can widen "related" or add synonyms without touching matching code. The
+same file holds the words the bot's concern extractor reads in chat (its `chat` section and each concern's
+`chat_only` words, read by bot/nlu/extractors/lexicon.py); the directory reads every other word.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import yaml
 
 CONCERNS_FILE = Path(__file__).parent / "data" / "concerns.yml"
 GENERAL = "general"
+
+#: The fields of a concern whose words are the directory's free text ("chat_only" words are not).
+DIRECTORY_WORDS = ("phrases", "whole_message", "unsure", "directory_only")
 
 # Tiers used by matching: lower is a better fit.
 EXACT, RELATED, GENERAL_TIER = 0, 1, 2
@@ -40,7 +45,7 @@ def parse_concerns(raw: Mapping[str, Any]) -> Dict[str, Concern]:
             label=item["label"],
             description=item["description"],
             related=tuple(item.get("related") or ()),
-            synonyms=tuple(s.lower() for s in item.get("synonyms") or ()),
+            synonyms=tuple(str(s).lower() for field in DIRECTORY_WORDS for s in item.get(field) or ()),
             urgent=bool(item.get("urgent", False)),
         )
         if concern.code in result:
