@@ -14,6 +14,8 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 import yaml
 
+from directory.text import word_tokens
+
 CONCERNS_FILE = Path(__file__).parent / "data" / "concerns.yml"
 GENERAL = "general"
 
@@ -102,12 +104,22 @@ def is_urgent(codes: Iterable[str]) -> bool:
     return any(concerns[code].urgent for code in codes if code in concerns)
 
 
-def resolve_concern(text: str) -> Optional[str]:
-    """The concern code for a code, a label or a synonym typed by a person ("panic" -> "anxiety")."""
-    needle = " ".join((text or "").lower().replace("_", " ").split())
-    if not needle:
-        return None
+def _keys(text: str) -> str:
+    return " ".join(token.key for token in word_tokens(text))
+
+
+@lru_cache(maxsize=1)
+def _codes_by_words() -> Dict[str, str]:
+    """Each code, label and synonym, as keys of the shared tokeniser, to its code (the first concern wins)."""
+    codes: Dict[str, str] = {}
     for concern in load_concerns().values():
-        if needle in (concern.code.replace("_", " "), concern.label.lower()) or needle in concern.synonyms:
-            return concern.code
-    return None
+        for words in (concern.code, concern.label, *concern.synonyms):
+            codes.setdefault(_keys(words), concern.code)
+    return codes
+
+
+def resolve_concern(text: str) -> Optional[str]:
+    """The concern code for a code, a label or a synonym typed by a person ("panic" -> "anxiety"), compared
+    as keys of the shared tokeniser (directory.text), so "Self-harm" and "self harm", "can't" and "cant" agree."""
+    needle = _keys(text or "")
+    return _codes_by_words().get(needle) if needle else None
