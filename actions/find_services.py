@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, EventType
+from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import directory_client
 from actions.responses import render_parts
-from actions.service_questions import listed_events
+from actions.service_questions import LISTED_SLOT, listed_events
+from directory import places
+from directory.concerns import load_concerns
 from directory.matching import MatchQuery
+from directory.records import needs_index
 
 
 def query_from(tracker: Tracker) -> MatchQuery:
@@ -56,6 +59,12 @@ class ActionFindServices(Action):  # type: ignore[misc]  # rasa-sdk ships no typ
             return listed_events([])
         else:
             dispatcher.utter_message(response="utter_services_intro")
+            topics = concern_labels(tracker.get_slot("concerns") or [])
+            place = tracker.get_slot("borough")
+            if topics and place in places.london_boroughs():
+                dispatcher.utter_message(response="utter_services_looked_for_in", topics=topics, place=place)
+            elif topics:
+                dispatcher.utter_message(response="utter_services_looked_for", topics=topics)
         for line in answer.services:
             item = line.payload
             dispatcher.utter_message(
@@ -68,6 +77,11 @@ class ActionFindServices(Action):  # type: ignore[misc]  # rasa-sdk ships no typ
         dispatcher.utter_message(
             json_message={"type": "services", "services": [line.payload for line in answer.services]}
         )
+        for need in groups_not_served(tracker.get_slot("needs") or [], answer.services):
+            # honest: nothing listed is meant for a group they told us about (young carers, LGBTQ+, ...)
+            dispatcher.utter_message(response=NO_GROUP_SERVICE[need])
+        if "interpreter" in (tracker.get_slot("needs") or []):
+            dispatcher.utter_message(response="utter_interpreter_offer")
         if answer.referral_only:
             dispatcher.utter_message(
                 response="utter_services_ask_professional", names=", ".join(answer.referral_only)
@@ -79,6 +93,35 @@ class ActionFindServices(Action):  # type: ignore[misc]  # rasa-sdk ships no typ
         return listed_events([line.payload for line in answer.services])
 
 
+# What to say when nothing listed is meant for a group the person named (directory/vocab.py NEEDS).
+NO_GROUP_SERVICE = {
+    "care_experienced": "utter_services_no_group_care_experienced",
+    "young_carer": "utter_services_no_group_young_carer",
+    "lgbtq": "utter_services_no_group_lgbtq",
+    "send": "utter_services_no_group_send",
+    "black_mixed_heritage": "utter_services_no_group_black_mixed_heritage",
+    "refugee": "utter_services_no_group_refugee",
+    "bereaved": "utter_services_no_group_bereaved",
+}
+
+
+def concern_labels(codes: List[str]) -> str:
+    """ "worry and anxiety and school or exam stress": the directory's plain labels of what was understood."""
+    concerns = load_concerns()
+    labels = [concerns[c].label.lower() for c in codes if c in concerns and c != "general"]
+    return " and ".join(labels[:3])
+
+
+def groups_not_served(needs: List[str], services: List[directory_client.ServiceLine]) -> List[str]:
+    """The groups the person volunteered that no listed service is meant for (directory audiences)."""
+    index = needs_index()
+    meant: Set[str] = set()
+    for line in services:
+        only_for, groups = index.get(str(line.payload.get("id")), ((), ()))
+        meant.update(only_for, groups)
+    return [need for need in dict.fromkeys(needs) if need in NO_GROUP_SERVICE and need not in meant]
+
+
 def _sentence(reason: Optional[str]) -> str:
     """The directory's reason ("in Hackney, for ages 11 to 19") as a sentence that follows the summary."""
     reason = (reason or "").strip().rstrip(".")
@@ -86,7 +129,8 @@ def _sentence(reason: Optional[str]) -> str:
 
 
 class ActionResetSearch(Action):  # type: ignore[misc]  # rasa-sdk ships no types
-    """Forget the answers so the form can ask again (a new search, perhaps for someone else)."""
+    """Forget the answers so the form can ask again (a new search, perhaps for someone else). The services
+    last listed are kept: they are still on screen, and "how do I call the first one?" means them."""
 
     def name(self) -> Text:
         return "action_reset_search"
@@ -94,4 +138,5 @@ class ActionResetSearch(Action):  # type: ignore[misc]  # rasa-sdk ships no type
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        return [AllSlotsReset()]
+        listed = tracker.get_slot(LISTED_SLOT)
+        return [AllSlotsReset()] + ([SlotSet(LISTED_SLOT, listed)] if listed else [])

@@ -179,3 +179,17 @@ def _times_not_understood(tracker: Tracker, question: str) -> int:
     the not-understood reply, or the fallback's second-misunderstanding reply, utter_default_twice."""
     replies = frozenset({NOT_UNDERSTOOD_REPLY[question], "utter_default_twice"})
     return _times_sent(tracker, replies, until_slot=question)
+
+
+# "my english not good": the `need` value for limited English (bot/nlu/lexicons/needs.yml), and the reply
+# that tells how to get a free interpreter.
+INTERPRETER = "interpreter"
+INTERPRETER_OFFER = "utter_interpreter_offer"
+
+
+def interpreter_offer_due(tracker: Tracker) -> bool:
+    """Someone says their English is limited and has not been told about interpreters yet in this search."""
+    needs = {
+        str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "need"
+    }
+    return INTERPRETER in needs and not _times_sent(tracker, frozenset({INTERPRETER_OFFER}))

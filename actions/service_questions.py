@@ -74,7 +74,16 @@ class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no ty
             positions[0] if positions else None,
             directory_client.families(),
         )
+        facts = _entity_values(tracker, "service_fact")
+        if not target.ids and listed and facts:
+            # "is it free?" with nothing in focus: answered for each service listed, one line each
+            target = service_questions.Target(tuple(listed), all_listed=True)
         if not target.ids:
+            general = service_questions.general_answer(facts) if not listed else None
+            if general:  # "is it free?" before any list: the general answer, then what comes next
+                dispatcher.utter_message(response=general)
+                dispatcher.utter_message(response="utter_next_step")
+                return []
             dispatcher.utter_message(
                 response="utter_service_which" if listed else "utter_service_none_listed"
             )
@@ -84,7 +93,6 @@ class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no ty
         if not records:
             dispatcher.utter_message(response="utter_service_which")
             return []
-        facts = _entity_values(tracker, "service_fact")
         for record in records:
             answer = service_questions.answer(
                 record, facts, _role(tracker), _reason(record, tracker), _age(tracker)
@@ -100,6 +108,9 @@ class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no ty
             dispatcher.utter_message(
                 json_message={"type": "service", "service": service_questions.detail_payload(record)}
             )
+        if target.all_listed and service_questions.asked_in_person(facts, tracker.latest_message.get("text")):
+            if not any("in_person" in service_questions.modes(r) for r in records):
+                dispatcher.utter_message(response="utter_services_no_drop_in")
         dispatcher.utter_message(response="utter_service_next")
         return [SlotSet(FOCUS_SLOT, records[-1].id if not target.all_listed else None)]
 

@@ -49,6 +49,14 @@ class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-
     def name(self) -> Text:
         return "validate_signpost_form"
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        """Someone whose English is limited hears once how to get a free interpreter, then the form goes on."""
+        if form_control.interpreter_offer_due(tracker):
+            dispatcher.utter_message(response=form_control.INTERPRETER_OFFER)
+        return await super().run(dispatcher, tracker, domain)  # type: ignore[no-any-return]
+
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:

@@ -475,3 +475,106 @@ def test_a_friend_is_asked_about_the_friend(assistant: AssistantProcesses) -> No
 def test_i_meant_another_borough_gives_a_new_list(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["I'm 15, live in Hackney and feel really low", "sorry I meant Westminster"])
     assert_services(turns[1], area="Westminster", age=15)
+
+
+# ---------------------------------------------------------------- issue 14: holding the conversation
+def card(replies: List[Dict[str, Any]]) -> Dict[str, Any]:
+    found = [c for c in customs(replies) if c.get("type") == "service"]
+    assert found, dump(replies)
+    return found[-1]["service"]
+
+
+@pytest.mark.parametrize(
+    "opening, age",
+    [
+        ("Youth worker in Hackney. One of my girls, 15, has been really anxious and not sleeping.", 15),
+        ("School nurse here, Westminster. A year 10 pupil (14) is very low and missing lessons.", 14),
+    ],
+)
+def test_a_professional_naming_their_job_gets_the_referral_route_and_a_list_at_once(
+    assistant: AssistantProcesses, opening: str, age: int
+) -> None:
+    """ "GP here, ..." used to be asked "Who are you looking for support for?" and never got a list."""
+    replies = converse(assistant, [opening])[0]
+    assert services_payload(replies) is not None, dump(replies)
+    assert "single point of access" in said(replies), "the professional referral route from the seeds"
+    assert "who are you looking for support for" not in said(replies)
+
+
+def test_a_parent_describing_tantrums_and_hitting_a_sibling_gets_parent_support_not_an_alarm(
+    assistant: AssistantProcesses,
+) -> None:
+    turns = converse(
+        assistant,
+        [
+            "My 5 year old has huge tantrums, throws things and sometimes hits his little brother. I'm worn out.",
+            "we live in Westminster",
+        ],
+    )
+    assert all(escalation(t) is None for t in turns), dump(turns[0])
+    assert services_payload(turns[-1]) is not None, dump(turns[-1])
+
+
+def test_follow_up_questions_about_a_listed_service_answer_from_its_card(
+    assistant: AssistantProcesses,
+) -> None:
+    """ "Opening hours?" and "what hours is it open?" after a list got the emergency FAQ."""
+    turns = converse(
+        assistant,
+        [
+            "hi",
+            "me",
+            "15",
+            "hackney",
+            "stressed about exams",
+            "tell me about the first one",
+            "Opening hours?",
+            "is it online or in person?",
+        ],
+    )
+    first = services_payload(turns[4])["services"][0]
+    assert card(turns[5])["id"] == first["id"], dump(turns[5])
+    for reply in turns[6:]:
+        assert card(reply)["id"] == first["id"], dump(reply)
+        assert escalation(reply) is None
+
+
+def test_limited_english_hears_about_a_free_interpreter(assistant: AssistantProcesses) -> None:
+    replies = converse(
+        assistant, ["my english not good. my daughter 12, very sad, not eat. we live Hackney"]
+    )[0]
+    assert "interpreter" in said(replies), dump(replies)
+    assert "only chat in english" not in said(replies)
+
+
+def test_saying_the_child_is_safe_after_a_crisis_reply_is_not_read_as_danger(
+    assistant: AssistantProcesses,
+) -> None:
+    """ "She's not in immediate danger. What services can she access?" got "Please call 999 now"."""
+    turns = converse(
+        assistant,
+        [
+            "I'm a teacher in Camden. A pupil (15) told me she has been cutting herself.",
+            "She's not in immediate danger. What services can she access?",
+        ],
+    )
+    assert escalation(turns[0]) is not None, dump(turns[0])
+    assert "call 999 now" not in said(turns[1]), dump(turns[1])
+
+
+def test_an_adult_over_25_is_told_where_adult_help_is(assistant: AssistantProcesses) -> None:
+    turns = converse(assistant, ["hi im 30 and my anxiety is really bad", "i live in camden"])
+    everything = " ".join(said(t) for t in turns)
+    assert "talking therapies" in everything and "who are you looking for support for" not in everything
+    payload = services_payload(turns[-1])
+    if payload:
+        assert all(s["age_max"] is None or s["age_max"] >= 30 for s in payload["services"]), payload
+
+
+def test_yes_to_anything_else_does_not_start_the_questions_again(assistant: AssistantProcesses) -> None:
+    turns = converse(
+        assistant, ["im 16 in hackney and feeling low", "yes", "how do i contact the second one"]
+    )
+    assert services_payload(turns[0]) is not None, dump(turns[0])
+    assert "who are you looking for support for" not in said(turns[1]), dump(turns[1])
+    assert card(turns[2])["id"] == services_payload(turns[0])["services"][1]["id"], dump(turns[2])

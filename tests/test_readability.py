@@ -39,6 +39,8 @@ PLACEHOLDERS = {
     "email": "jo@samaritans.org",
     "routes": "you can refer yourself",
     "modes": "online and by phone",
+    "topics": "worry and anxiety and sleep problems",
+    "place": "Hackney",
 }
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 CONTACT_PARTS = re.compile(r"utter_service_(phone|sms|website|hours|email|mode_\w+|and)$")

@@ -2,12 +2,17 @@
 
     python -m tools.eval_conversations                 # starts the assistant on free ports, then replays
     python -m tools.eval_conversations --url URL       # against an assistant already running at URL
+    python -m tools.eval_conversations --dev           # the development sets (tests/data/dev/), failures shown
 
 Every conversation of the sealed conversation sets (tests/data/heldout/, kind `conversations`) is replayed
 turn by turn with a new sender; each turn's reply is checked against what its writer said must and must not
 happen (escalation level, a new list of services, a service's details, words it must or must not contain).
 A conversation passes when every turn does. Only ids, personas and which check failed are printed, never
 the texts: the sets stay held out (tests/data/heldout/README.md).
+
+With `--dev` the development conversation sets (tests/data/dev/conversations/, already read to change the
+product) are replayed instead, and every failed turn is printed with its text, the reply and the failed
+checks. Held-out sets are never printed.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ from bot.server.launcher import (
 )
 from bot.server.model_cache import ensure_model
 from bot.server.settings import load_settings
-from tools.eval_sets import manifests
+from tools.eval_sets import DEV_DIR, manifests
+
+DEV_CONVERSATIONS = DEV_DIR / "conversations"
 
 Reply = List[Dict[str, Any]]
 ESCALATIONS = ("crisis", "safeguarding", "check")
@@ -49,6 +56,8 @@ class TurnResult:
     writer: str
     turn: int
     failed: Tuple[str, ...]  # names of the checks that failed
+    text: str = ""  # the user's message and the reply: kept only for development sets
+    reply: str = ""
 
 
 def escalation_of(replies: Reply) -> str:
@@ -87,17 +96,46 @@ def failed_checks(expect: Dict[str, Any], replies: Reply) -> List[str]:
     return failed
 
 
-def replay(say: Callable[[str, str], Reply], document: Dict[str, Any]) -> Iterator[TurnResult]:
+def reply_text(replies: Reply) -> str:
+    """The reply as one line: texts, and the kind of each custom payload in brackets."""
+    parts = []
+    for r in replies:
+        if r.get("text"):
+            parts.append(str(r["text"]))
+        custom = r.get("custom")
+        if isinstance(custom, dict):
+            parts.append(f"[{custom.get('type') or custom.get('escalation') or 'custom'}]")
+    return " | ".join(parts)
+
+
+def replay(
+    say: Callable[[str, str], Reply], document: Dict[str, Any], keep_text: bool = False
+) -> Iterator[TurnResult]:
     writer = str(document["writer"])
     for conversation in document["conversations"]:
         sender = f"heldout-{uuid.uuid4().hex[:12]}"
         for index, turn in enumerate(conversation["turns"]):
+            replies: Reply = []
             try:
                 replies = say(sender, str(turn["user"]))
                 failed = tuple(failed_checks(turn.get("expect") or {}, replies))
             except (requests.RequestException, ValueError) as error:
                 failed = (f"request failed: {type(error).__name__}",)
-            yield TurnResult(str(conversation["id"]), str(conversation["persona"]), writer, index, failed)
+            text, said = (str(turn["user"]), reply_text(replies)) if keep_text else ("", "")
+            yield TurnResult(
+                str(conversation["id"]), str(conversation["persona"]), writer, index, failed, text, said
+            )
+
+
+def failure_lines(results: Sequence[TurnResult]) -> List[str]:
+    """Each failed turn of a development set: id, turn, the checks, the message and the reply."""
+    lines = []
+    for t in results:
+        if t.failed:
+            lines.append(f"{t.conversation} turn {t.turn}: {'; '.join(t.failed)}")
+            lines.append(f"    user: {t.text}")
+            lines.append(f"    bot:  {t.reply}")
+    return lines
 
 
 def report(results: Sequence[TurnResult]) -> List[str]:
@@ -157,6 +195,9 @@ def _start(workdir: Path) -> Tuple[str, List[subprocess.Popen]]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="an assistant already running (its Rasa server's base URL)")
+    parser.add_argument(
+        "--dev", action="store_true", help="replay the development sets and print every failed turn"
+    )
     args = parser.parse_args(argv)
     processes: List[subprocess.Popen] = []
     url = args.url
@@ -173,10 +214,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 return list(response.json())
 
             results: List[TurnResult] = []
-            for manifest in manifests():
-                if manifest.kind == "conversations":
-                    document = yaml.safe_load(manifest.path.read_text(encoding="utf-8"))
-                    results += list(replay(say, document))
+            if args.dev:
+                for path in sorted(DEV_CONVERSATIONS.glob("*.yml")):
+                    if path.name.endswith(".manifest.yml"):
+                        continue
+                    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+                    results += list(replay(say, document, keep_text=True))
+                print("\n".join(failure_lines(results)))
+                print()
+            else:
+                for manifest in manifests():
+                    if manifest.kind == "conversations":
+                        document = yaml.safe_load(manifest.path.read_text(encoding="utf-8"))
+                        results += list(replay(say, document))
             print("\n".join(report(results)))
         finally:
             stop(processes)

@@ -4,7 +4,9 @@ Each text goes through the whole pipeline; its label is the intent, or for a ret
 chitchat) the response selector's full key (`faq/cost`). F1 per label is over all scored texts of the set,
 so an FAQ question taken for `ask_for_help` costs `ask_for_help` precision. FAQ topics the product does not
 answer yet (no `utter_faq/<topic>` in domain.yml) are scored like the others and also shown apart.
-The former held-out set (tests/data/dev/nlu/, now development) gets one line: it measures fit.
+The former held-out set (tests/data/dev/nlu/, now development) gets one line: it measures fit. The
+development FAQ set HF (tests/data/dev/nlu/HF.yml, formerly sealed) is scored like a held-out set, and its
+wrong FAQ answers are listed with their texts (it is development data, read to change the product).
 """
 
 from __future__ import annotations
@@ -15,10 +17,18 @@ from typing import Dict, Iterable, List, Sequence, Set, Tuple
 import yaml
 
 from tools.eval_context import EvalContext
-from tools.eval_sets import DEV_NLU_SET, ROOT, load_faq_and_intents, load_rasa_nlu, manifests
+from tools.eval_sets import (
+    DEV_DIR,
+    DEV_NLU_SET,
+    ROOT,
+    load_faq_and_intents,
+    load_rasa_nlu,
+    manifests,
+)
 from tools.safety_eval import RISK_INTENTS
 
 FAQ = "faq/"
+DEV_FAQ_SET = DEV_DIR / "nlu" / "HF.yml"
 
 
 def predicted_label(parsed: Dict) -> str:
@@ -67,6 +77,26 @@ def score_lines(title: str, pairs: Sequence[Tuple[str, str]], labels: Sequence[s
     return lines
 
 
+def set_lines(pairs: Sequence[Tuple[str, str]], answered: Set[str]) -> List[str]:
+    """Intent and FAQ scores of one FAQ-and-intents set from (expected, predicted) pairs."""
+    intents = sorted({e for e, _ in pairs if not e.startswith(FAQ)})
+    topics = sorted({e for e, _ in pairs if e.startswith(FAQ)})
+    known, new = [t for t in topics if t in answered], [t for t in topics if t not in answered]
+    lines = score_lines(f"intents ({len(intents)})", pairs, intents)
+    lines += score_lines(f"FAQ topics, all {len(topics)}", pairs, topics)
+    for title, labels in (
+        (f"the {len(known)} the product answers", known),
+        (f"the {len(new)} it does not yet", new),
+    ):
+        subset = [(e, p) for e, p in pairs if e in labels]
+        lines.append(
+            f"      on {title}: macro-F1 {_macro(f1_by_label(pairs, labels)):.3f}, accuracy {_accuracy(subset)}"
+        )
+    escalated = sum(p in RISK_INTENTS for _, p in pairs)
+    lines.append(f"    escalated as crisis or safeguarding: {escalated}/{len(pairs)}")
+    return lines
+
+
 def run(ctx: EvalContext) -> Iterable[str]:
     answered = answered_faq_topics()
     yield "Held-out sets (never used to change the product; texts excluded at sealing are not scored):"
@@ -79,19 +109,17 @@ def run(ctx: EvalContext) -> Iterable[str]:
             f"  {manifest.id} (writer {manifest.data['writer']}, sealed at {manifest.committed_at[:7]}): "
             f"{len(pairs)} scored, {len(manifest.excluded)} excluded"
         )
-        intents = sorted({e for e, _ in pairs if not e.startswith(FAQ)})
-        topics = sorted({e for e, _ in pairs if e.startswith(FAQ)})
-        known, new = [t for t in topics if t in answered], [t for t in topics if t not in answered]
-        yield from score_lines(f"intents ({len(intents)})", pairs, intents)
-        yield from score_lines(f"FAQ topics, all {len(topics)}", pairs, topics)
-        for title, labels in (
-            (f"the {len(known)} the product answers", known),
-            (f"the {len(new)} it does not yet", new),
-        ):
-            subset = [(e, p) for e, p in pairs if e in labels]
-            yield f"      on {title}: macro-F1 {_macro(f1_by_label(pairs, labels)):.3f}, accuracy {_accuracy(subset)}"
-        escalated = sum(p in RISK_INTENTS for _, p in pairs)
-        yield f"    escalated as crisis or safeguarding: {escalated}/{len(pairs)}"
+        yield from set_lines(pairs, answered)
+    if DEV_FAQ_SET.exists():
+        yield ""
+        yield f"Development FAQ set {DEV_FAQ_SET.relative_to(ROOT)} (read to change the product: fit):"
+        items = load_faq_and_intents(DEV_FAQ_SET)
+        triples = [(text, label, predicted_label(ctx.parse(text))) for text, label in items]
+        yield from set_lines([(e, p) for _, e, p in triples], answered)
+        yield "    wrong answers (expected -> given: text):"
+        for text, expected, given in sorted(triples, key=lambda t: t[1]):
+            if expected != given:
+                yield f"      {expected} -> {given}: {text}"
     yield ""
     yield "Development set (used to change the product: fit, not generalisation):"
     pairs = [(label, predicted_label(ctx.parse(text))) for text, label in load_rasa_nlu(DEV_NLU_SET)]

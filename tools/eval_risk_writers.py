@@ -175,9 +175,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     grid = [chosen]
     if args.grid:
         grid += [
-            replace(chosen, full=f, check=c, rule_keep=keep, rule_keep_plain=plain)
-            for f, c in ((0.5, 0.5), (0.6, 0.5), (0.6, 0.6), (0.7, 0.6))
-            for keep, plain in ((0.1, 0.02), (0.2, 0.05), (0.3, 0.1), (0.5, 0.5))
+            replace(chosen, full=f, check=c, rule_keep=keep)
+            for f, c in ((0.7, 0.5), (0.85, 0.5), (0.85, 0.6), (0.9, 0.7))
+            for keep in (0.1, 0.2, 0.5)
         ]
     corpus = load_corpus(args.corpus)
     print(
@@ -216,14 +216,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.grid:
         print("\n### Threshold grid (both, pooled)\n")
         print(
-            "| full | check | rule_keep | rule_keep_plain | risk caught | explicit full | everyday full alarm "
+            "| full | check | rule_keep | risk caught | explicit full | everyday full alarm "
             "| everyday question |"
         )
-        print("|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|")
         for t in grid:
             s = summary(pooled[("both", t)])
             print(
-                f"| {t.full} | {t.check} | {t.rule_keep} | {t.rule_keep_plain} | {_pct(s['risk caught'])} "
+                f"| {t.full} | {t.check} | {t.rule_keep} | {_pct(s['risk caught'])} "
                 f"| {_pct(s['explicit full'])} "
                 f"| {_pct(s['everyday full alarm'])} | {_pct(s['everyday safety question'])} |"
             )

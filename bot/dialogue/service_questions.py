@@ -56,6 +56,19 @@ def resolve(
     return Target()
 
 
+# Facts that have a general answer when no service was listed yet ("is it free?" -> NHS services are free).
+GENERAL_ANSWERS = {
+    "cost": "utter_faq/cost",
+    "waiting": "utter_faq/waiting_times",
+    "referral": "utter_faq/gp_first",
+}
+
+
+def general_answer(facts: Sequence[str]) -> Optional[str]:
+    """The FAQ response that answers a fact question about no service in particular, if there is one."""
+    return next((GENERAL_ANSWERS[f] for f in FACTS if f in facts and f in GENERAL_ANSWERS), None)
+
+
 def contact_parts(record: ServiceRecord) -> Dict[str, Optional[str]]:
     """The first phone, text label, website and email of a service (keys of the utter_service_<key> parts)."""
     texts = [c for c in record.contacts if c.kind == "text"]
@@ -112,6 +125,14 @@ def modes(record: ServiceRecord) -> List[str]:
     if "drop_in" in record.how_to_refer:
         found.append("in_person")
     return found
+
+
+_IN_PERSON = re.compile(r"\b(?:walk|drop|turn up|in person|face to face|face-to-face|go there|visit)\b", re.I)
+
+
+def asked_in_person(facts: Sequence[str], text: Optional[str]) -> bool:
+    """ "which one can I just walk into?": a question about seeing someone in person."""
+    return "online" in facts and bool(_IN_PERSON.search(text or ""))
 
 
 def age_mismatch(record: ServiceRecord, age: Optional[int]) -> bool:

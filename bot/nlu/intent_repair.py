@@ -12,7 +12,7 @@ FallbackClassifier and before the RiskDetector, which still overrides everything
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -99,17 +99,107 @@ class InformWhenUnderstood(_IntentFromEntities):
         name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if name == FALLBACK_INTENT:
             return True
+        if name in self.statement_intents and self._names_a_group(message):
+            return True  # "he's Black, is there anything run by people like him?": search again with it
+        if name in self.statement_intents and self._tells_the_case(message):
+            return True  # "GP here, Kingston. 15-year-old patient with OCD. Which services can I refer to?"
         return name in self.statement_intents and not is_question(str(message.get(TEXT) or ""))
+
+    @staticmethod
+    def _tells_the_case(message: Message) -> bool:
+        """Who is asking, the age and the place all in one message: someone telling their case and asking
+        what there is, which the search answers better than any one FAQ."""
+        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+        return {"role", "age", "borough"} <= found
+
+    @staticmethod
+    def _names_a_group(message: Message) -> bool:
+        """A group the person volunteered that changes the search; not autism or ADHD ("how do I get him
+        assessed for autism?" is the FAQ's), nor limited English (the interpreter FAQ)."""
+        return any(
+            e.get(ENTITY_ATTRIBUTE_TYPE) == "need" and e.get("value") in SEARCH_AGAIN_GROUPS
+            for e in message.get(ENTITIES) or []
+        )
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if not self._repairable(message):
                 continue
-            found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+            # limited English alone is not an answer to the form: the interpreter FAQ answers it
+            found = {
+                e.get(ENTITY_ATTRIBUTE_TYPE)
+                for e in message.get(ENTITIES) or []
+                if not (e.get(ENTITY_ATTRIBUTE_TYPE) == "need" and e.get("value") == "interpreter")
+            }
             if found & self.entities:
                 set_top_intent(message, self.intent, drop=(FALLBACK_INTENT,))
         return messages
 
+
+# "She's safe right now", "he's not in immediate danger": a clear yes to "Are they safe right now?", even when
+# the message goes on to ask for services. A negation just before "safe" ("not sure she's safe", "I don't
+# feel safe") is never one; the risk detector runs afterwards and still escalates any risk in the message.
+SAFE_WORD = re.compile(r"\bsafe\b")
+NOT_IN_DANGER = re.compile(
+    r"\b(?:not|no|isnt|arent|out of)\s+(?:in\s+)?(?:any\s+)?(?:immediate\s+|real\s+)?danger\b"
+)
+SAFE_NEGATORS = frozenset(
+    "not no never dont doesnt didnt isnt arent wasnt werent cant cannot wont unsure".split()
+)
+# Only intents that would read a "safe" answer as "not safe" (data/rules/safety.yml); an FAQ or an answer
+# to the form keeps its intent ("he's safe tonight, what support is there?" asked inside the form).
+SAFE_REPAIRABLE = frozenset({"ask_for_help", "deny", FALLBACK_INTENT})
+
+
+def says_safe(text: str) -> bool:
+    """True for a plain statement that someone is safe now (see SAFE_WORD)."""
+    clean = text.lower().replace("'", "").replace("\u2019", "")
+    if NOT_IN_DANGER.search(clean):
+        return True
+    found = False
+    for sentence in re.findall(r"[^.?!]+[.?!]?", clean):
+        words = re.findall(r"[a-z]+", sentence)
+        hits = [i for i, w in enumerate(words) if w == "safe"]
+        if not hits:
+            continue
+        asked = (
+            sentence.rstrip().endswith("?")
+            or (words[0] in AUXILIARIES)
+            or bool(re.search(r"\bsafe to\b", sentence))
+        )
+        if asked or any(SAFE_NEGATORS.intersection(words[max(0, i - 4) : i]) for i in hits):
+            return False  # "is it safe to...", "are they safe?", "not sure she's safe"
+        found = True
+    return found
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AffirmWhenSafe(GraphComponent):
+    """A statement that someone is safe now is `affirm` (the answer to the safety question), not a request
+    for help or a "no" that the safety rules would read as "not safe"."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "AffirmWhenSafe":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if name in SAFE_REPAIRABLE and says_safe(str(message.get(TEXT) or "")):
+                set_top_intent(message, "affirm", drop=(FALLBACK_INTENT,))
+        return messages
+
+
+# Groups that, named in a question, mean "is there anything for them?": search again with the group.
+SEARCH_AGAIN_GROUPS = frozenset(
+    {"black_mixed_heritage", "lgbtq", "refugee", "care_experienced", "young_carer"}
+)
 
 # Intents a named service never overrides: safety, another language, and starting again.
 KEEP_INTENTS = frozenset({"crisis", "safeguarding", "other_language", "start_again"})
@@ -119,6 +209,23 @@ POINTERS = frozenset(
     "it its they them their theirs this these those one".split()
 )  # not "that": "open tonight that i can call"
 FAQ_RUNNER_UP = 0.5
+# A fact asked with nothing else ("Opening hours?", "online or in person?"): a follow-up about a service.
+FRAGMENT_WORDS = 4
+# ...unless it names what the FAQ explains ("is camhs free", "gp first?"): the FAQ answers those.
+FAQ_WORDS = frozenset(
+    (
+        "camhs cahms nhs hub gp doctor therapy counselling assessment referral emergency crisis urgent "
+        "private confidential confidentiality secret secrets data store stored personal record records"
+    ).split()
+)
+# Facts that make a follow-up: with a pronoun, these; alone ("Opening hours?"), only the first four. "what"
+# ("whats a psychiatrist") and "referral" ("can i refer myself") are the FAQ's.
+FOLLOW_UP_FACTS = frozenset({"cost", "hours", "online", "contact", "waiting"})
+FRAGMENT_FACTS = frozenset({"cost", "hours", "online", "contact"})
+FOLLOW_UP_POINTERS = POINTERS - {"their", "theirs"}
+# ...and only instead of these guesses: never a greeting, thanks, goodbye, chit-chat or urgent help ("Good
+# evening", "how are you today", "who can help me this weekend it can't wait") nor out of scope ("whats 7 times 8").
+FOLLOW_UP_FROM = frozenset({"faq", "inform", FALLBACK_INTENT})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -145,12 +252,15 @@ class AskServiceWhenNamed(_IntentFromEntities):
         if name in KEEP_INTENTS:
             return None
         if found & self.entities:
-            if name == self.intent or (name == "inform" and found & FORM_ENTITIES):
+            # "is the first one actually trans friendly?" names a concern but points at the list: a question
+            if name == self.intent or (name == "inform" and found & self._answers(found, message)):
                 return None
             return self.intent
-        if name != self.intent:
-            return None
         text = str(message.get(TEXT) or "")
+        if name != self.intent:
+            entities = list(message.get(ENTITIES) or [])
+            follow_up = name in FOLLOW_UP_FROM and self._follow_up(text, found, entities)
+            return self.intent if follow_up else None
         if found & FORM_ENTITIES and not is_question(text):
             return "inform"
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent]
@@ -161,6 +271,29 @@ class AskServiceWhenNamed(_IntentFromEntities):
         if faq and faq[0].get(PREDICTED_CONFIDENCE_KEY, 0.0) >= FAQ_RUNNER_UP:
             return "faq"
         return None
+
+    @staticmethod
+    def _answers(found: Set[Any], message: Message) -> Set[Any]:
+        """The form's entities that make a message naming a service an answer rather than a question."""
+        if "service_position" in found and is_question(str(message.get(TEXT) or "")):
+            return found & {"age", "borough", "role"}
+        return found & FORM_ENTITIES
+
+    @staticmethod
+    def _follow_up(text: str, found: Set[Any], entities: List[Dict[str, Any]]) -> bool:
+        """A question about a fact of a service pointed at only by a pronoun ("is it open at night?", "how
+        do I contact them") or asked alone ("Opening hours?"): about the service in focus, or all listed.
+        The action answers "is it free?" in general when nothing was listed yet."""
+        if "service_fact" not in found or found & FORM_ENTITIES:
+            return False
+        facts = {str(e.get("value")) for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == "service_fact"}
+        words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
+        if set(words) & FAQ_WORDS:
+            return False
+        pointed = (
+            bool(set(words) & FOLLOW_UP_POINTERS) and is_question(text) and bool(facts & FOLLOW_UP_FACTS)
+        )
+        return pointed or (len(words) <= FRAGMENT_WORDS and bool(facts & FRAGMENT_FACTS))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

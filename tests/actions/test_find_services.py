@@ -93,6 +93,66 @@ async def test_directory_down_falls_back_to_national_services(domain, monkeypatc
     assert "utter_wellbeing_hub_route" in sent(dispatcher)
 
 
-async def test_reset_forgets_every_answer(domain) -> None:
+async def test_reset_forgets_every_answer(domain) -> None:  # and keeps nothing listed when nothing was
     events = await ActionResetSearch().run(CollectingDispatcher(), make_tracker({"age": 15.0}), domain)
     assert events == [{"event": "reset_slots", "timestamp": None}]
+
+
+async def test_reset_keeps_the_services_on_screen(domain) -> None:
+    """After "start again", "how do I call the first one?" still means the list the person can see."""
+    tracker = make_tracker({"age": 15.0, "listed_services": ["kooth", "childline"]})
+    events = await ActionResetSearch().run(CollectingDispatcher(), tracker, domain)
+    assert events == [
+        {"event": "reset_slots", "timestamp": None},
+        {"event": "slot", "timestamp": None, "name": "listed_services", "value": ["kooth", "childline"]},
+    ]
+
+
+async def test_the_list_says_what_it_looked_for(domain, directory_db) -> None:
+    """What was understood is said back: the concerns and, for a London borough, the place."""
+    dispatcher = await run_search(
+        domain, role="young_person", age=15.0, borough="Hackney", concerns=["school_stress", "sleep"]
+    )
+    looked = [m for m in dispatcher.messages if m.get("response") == "utter_services_looked_for_in"]
+    assert len(looked) == 1, dispatcher.messages
+    assert "sleep" in looked[0]["topics"].lower() and looked[0]["place"] == "Hackney"
+    dispatcher = await run_search(
+        domain, role="young_person", age=15.0, borough="Not given", concerns=["school_stress"]
+    )
+    assert "utter_services_looked_for" in sent(dispatcher)
+
+
+async def test_a_group_no_listed_service_is_for_is_said_honestly(domain, directory_db) -> None:
+    """A young carer in Barking: no young carers service in the directory there, so the list says so."""
+    dispatcher = await run_search(
+        domain,
+        role="young_person",
+        age=13.0,
+        borough="Barking and Dagenham",
+        concerns=["low_mood"],
+        needs=["young_carer"],
+    )
+    assert "utter_services_no_group_young_carer" in sent(dispatcher)
+
+
+async def test_a_group_a_listed_service_is_for_is_not_flagged(domain, directory_db) -> None:
+    """Growing Minds is for Black and mixed-heritage young people in Hackney (directory groups)."""
+    dispatcher = await run_search(
+        domain,
+        role="young_person",
+        age=15.0,
+        borough="Hackney",
+        concerns=["low_mood"],
+        needs=["black_mixed_heritage"],
+    )
+    ids = [s["id"] for s in services_payload(dispatcher)]
+    if "growing-minds" in ids:
+        assert "utter_services_no_group_black_mixed_heritage" not in sent(dispatcher)
+
+
+async def test_limited_english_gets_the_interpreter_offer_with_the_list(domain, directory_db) -> None:
+    dispatcher = await run_search(
+        domain, role="parent", age=13.0, borough="Tower Hamlets", concerns=["low_mood"], needs=["interpreter"]
+    )
+    assert "utter_interpreter_offer" in sent(dispatcher)
+    assert not [r for r in sent(dispatcher) if r == "utter_services_no_group_interpreter"]

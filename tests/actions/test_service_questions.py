@@ -24,6 +24,7 @@ async def ask(
     position: Optional[str] = None,
     service: Optional[str] = None,
     slots: Optional[Dict[str, Any]] = None,
+    text: str = "",
 ) -> tuple:
     entities = [{"entity": "service_fact", "value": f} for f in facts]
     if position:
@@ -40,6 +41,7 @@ async def ask(
         },
         intent="ask_service",
         entities=entities,
+        text=text,
     )
     tracker.active_loop = {}
     dispatcher = CollectingDispatcher()
@@ -99,10 +101,26 @@ async def test_a_missing_fact_says_so_and_gives_who_can_help_reach_the_service(d
 
 
 async def test_nothing_listed_and_nothing_named_offers_to_search(domain, directory_db) -> None:
-    dispatcher, _ = await ask(domain, facts=["cost"], slots={"listed_services": None})
+    dispatcher, _ = await ask(domain, facts=["hours"], slots={"listed_services": None})
     assert sent(dispatcher) == ["utter_service_none_listed"]
-    dispatcher, _ = await ask(domain, facts=["cost"])
+    dispatcher, _ = await ask(domain, facts=[])
     assert sent(dispatcher) == ["utter_service_which"]
+
+
+async def test_is_it_free_before_any_list_gets_the_general_answer(domain, directory_db) -> None:
+    """ "do I have to pay?" before any list: NHS services are free (the FAQ), then a next step."""
+    dispatcher, _ = await ask(domain, facts=["cost"], slots={"listed_services": None})
+    assert sent(dispatcher) == ["utter_faq/cost", "utter_next_step"]
+
+
+async def test_a_fact_with_nothing_in_focus_is_answered_for_every_service_listed(
+    domain, directory_db
+) -> None:
+    """ "is it free?" after a list, no service in focus: one line per listed service, each with its card."""
+    dispatcher, _ = await ask(domain, facts=["cost"])
+    cards = [m for m in dispatcher.messages if (m.get("custom") or {}).get("type") == "service"]
+    assert len(cards) >= 2, dispatcher.messages
+    assert "utter_service_which" not in sent(dispatcher)
 
 
 @pytest.mark.parametrize("record", list(RECORDS.values()), ids=lambda r: r.id)
@@ -129,3 +147,19 @@ def test_free_only_when_the_directory_says_so() -> None:
     assert service_questions.is_free(RECORDS["childline"])
     assert service_questions.is_free(RECORDS["elft-specialist-camhs-city-hackney"])  # NHS
     assert not service_questions.is_free(RECORDS["chyps-plus"])
+
+
+async def test_asking_which_one_to_walk_into_says_when_none_lists_a_drop_in(domain, directory_db) -> None:
+    """ "which one can I just walk into" got only "You can use Kooth online" for each service."""
+    dispatcher, _ = await ask(
+        domain,
+        facts=["online"],
+        position="all",
+        slots={"listed_services": ["kooth", "childline", "shout"]},
+        text="which one can i just walk into",
+    )
+    assert "utter_services_no_drop_in" in sent(dispatcher)
+    dispatcher, _ = await ask(
+        domain, facts=["online"], position="all", slots={"listed_services": ["kooth"]}, text="are any online"
+    )
+    assert "utter_services_no_drop_in" not in sent(dispatcher), "only when in person was asked about"

@@ -270,3 +270,27 @@ async def test_someone_who_keeps_answering_other_questions_is_taken_as_a_young_p
     twice = make_tracker(requested_slot="role", entities=place, events=asked * 2)
     assert await form.extract_role(dispatcher, twice, domain) == {"role": "young_person"}
     assert dispatcher.messages == []
+
+
+async def test_limited_english_hears_once_how_to_get_a_free_interpreter(domain) -> None:
+    """A mother whose English is limited got no word about interpreters (issue 14, language)."""
+    entities = [{"entity": "need", "value": "interpreter"}, {"entity": "borough", "value": "Tower Hamlets"}]
+    tracker = make_tracker(
+        {"role": "parent", "borough": "Tower Hamlets"},
+        requested_slot="concerns",
+        entities=entities,
+        events=[{"event": "user", "text": "my english not good. tower hamlets"}],
+    )
+    dispatcher = CollectingDispatcher()
+    await form.run(dispatcher, tracker, domain)
+    assert sent(dispatcher).count("utter_interpreter_offer") == 1
+    already = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_interpreter_offer"}}]
+    tracker = make_tracker(
+        {"role": "parent", "borough": "Tower Hamlets"},
+        requested_slot="concerns",
+        entities=entities,
+        events=already,
+    )
+    dispatcher = CollectingDispatcher()
+    await form.run(dispatcher, tracker, domain)
+    assert "utter_interpreter_offer" not in sent(dispatcher), "said once, not at every answer"

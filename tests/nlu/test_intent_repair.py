@@ -122,3 +122,154 @@ def test_a_pronoun_only_question_an_faq_answers_goes_to_the_faq() -> None:
 
 def test_a_statement_answering_the_form_is_inform() -> None:
     assert ask(diet_said_ask_service("its about my stepson", "inform", 0.1, ["role"])) == "inform"
+
+
+# ---------------------------------------------------------------- follow-ups, groups and "safe now" (issue 14)
+from bot.nlu.intent_repair import AffirmWhenSafe, says_safe  # noqa: E402
+
+
+def with_text(intent: str, text: str, entities: List[str], fact: str = "hours") -> Message:
+    """A parsed message; its service_fact entity (if any) has the value `fact`."""
+    message = parsed(intent, entities)
+    message.set("text", text)
+    for entity in message.get("entities"):
+        if entity["entity"] == "service_fact":
+            entity["value"] = fact
+    return message
+
+
+@pytest.mark.parametrize(
+    "intent, text, fact",
+    [
+        ("faq", "What hours is it open?", "hours"),
+        ("faq", "Opening hours?", "hours"),
+        ("inform", "online or in person?", "online"),
+        ("inform", "when can i actually talk to someone on it", "hours"),
+        ("faq", "is it free though", "cost"),
+        ("faq", "how do i contact them?", "contact"),
+    ],
+)
+def test_a_fact_asked_with_a_pronoun_or_alone_is_a_follow_up_about_a_service(
+    intent: str, text: str, fact: str
+) -> None:
+    """ "What hours is it open?" after a list got the emergency FAQ; "Opening hours?" too."""
+    assert ask(with_text(intent, text, ["service_fact"], fact)) == "ask_service"
+
+
+@pytest.mark.parametrize(
+    "text, fact",
+    [
+        ("whats a psychiatrist", "what"),
+        ("can i refer myself", "referral"),
+        ("Can a parent refer their own child, or does it have to come from a professional?", "referral"),
+        ("is it all private or do people find out", "cost"),
+    ],
+)
+def test_what_the_faq_explains_is_not_a_follow_up(text: str, fact: str) -> None:
+    """ "whats a psychiatrist" (fact "what", 3 words) was taken for a question about a listed service."""
+    assert ask(with_text("faq", text, ["service_fact"], fact)) == "faq"
+
+
+@pytest.mark.parametrize(
+    "intent, text, entities",
+    [
+        ("faq", "how long is the waiting list for camhs in my area", ["service_fact"]),
+        ("faq", "is camhs free", ["service_fact"]),  # the FAQ explains CAMHS
+        ("inform", "is it open on saturdays, im 15 in hackney", ["service_fact", "age", "borough"]),
+        ("faq", "what is the point of all this", []),
+    ],
+)
+def test_a_general_question_or_an_answer_is_not_a_follow_up(
+    intent: str, text: str, entities: List[str]
+) -> None:
+    assert ask(with_text(intent, text, entities)) == intent
+
+
+def test_pointing_at_the_list_with_a_concern_is_still_a_question_about_it() -> None:
+    """ "is the first one actually trans friendly?" named a concern and ran the search again."""
+    message = with_text("inform", "is the first one actually trans friendly", ["service_position", "concern"])
+    assert ask(message) == "ask_service"
+    assert ask(with_text("inform", "the first one, im 15", ["service_position", "age"])) == "inform"
+
+
+def test_a_question_that_names_a_group_searches_again_with_it() -> None:
+    """ "He's Black, is there anything run by people like him?" got an FAQ; now a new search with the need."""
+    message = parsed("faq", [])
+    message.set("text", "He's Black, is there anything run by people who look like him?")
+    message.set("entities", [{"entity": "need", "value": "black_mixed_heritage", "start": 5, "end": 10}])
+    assert run(message)["name"] == "inform"
+    limited = parsed("faq", [])
+    limited.set("text", "my english not good, is there a translator?")
+    limited.set("entities", [{"entity": "need", "value": "interpreter", "start": 0, "end": 20}])
+    assert run(limited)["name"] == "faq", "the interpreter FAQ answers that"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She's not in immediate danger. What services can she access?",
+        "ok im safe for now",
+        "They're not deep. She's in her room, she's safe right now.",
+        "he is safe tonight, staying with his aunt",
+    ],
+)
+def test_saying_someone_is_safe_answers_the_safety_question_yes(text: str) -> None:
+    """ "She's not in immediate danger. What services can she access?" was read as "not safe": call 999."""
+    assert says_safe(text)
+    message = with_text("ask_for_help", text, [])
+    AffirmWhenSafe().process([message])
+    assert message.get("intent")["name"] == "affirm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not safe rite now",
+        "not sure she is safe",
+        "i dont feel safe at home",
+        "is it safe to take these pills",
+        "is she safe?",
+        "they are not safe at home",
+    ],
+)
+def test_not_safe_or_a_question_about_safety_is_never_a_yes(text: str) -> None:
+    assert not says_safe(text)
+    message = with_text("deny", text, [])
+    AffirmWhenSafe().process([message])
+    assert message.get("intent")["name"] == "deny"
+
+
+def test_a_question_that_tells_who_how_old_and_where_is_a_request_for_services() -> None:
+    """ "GP here, Kingston. 15-year-old patient with OCD. Which services can I refer to?" got an FAQ."""
+    message = parsed("faq", ["role", "age", "borough", "concern"])
+    message.set("text", "GP here, Kingston. 15 year old patient with OCD. Which services can I refer to?")
+    assert run(message)["name"] == "inform"
+    only_role = parsed("faq", ["role", "concern"])
+    only_role.set("text", "as a teacher how do i refer a pupil with anxiety?")
+    assert run(only_role)["name"] == "faq"
+
+
+def test_limited_english_alone_is_left_to_the_interpreter_faq() -> None:
+    message = parsed("faq", [])
+    message.set("text", "my english is not good")
+    message.set("entities", [{"entity": "need", "value": "interpreter", "start": 0, "end": 22}])
+    assert run(message)["name"] == "faq"
+
+
+def test_an_emergency_question_with_it_is_not_a_follow_up() -> None:
+    message = with_text("faq", "what do i do at night if it's an emergency", ["service_fact"])
+    assert ask(message) == "faq"
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("greet", "Good evening"),
+        ("chitchat", "How are you today?"),
+        ("goodbye", "thats everything for today"),
+        ("urgent_help", "who can help me this weekend it cant wait"),
+        ("out_of_scope", "whats 7 times 8"),
+    ],
+)
+def test_greetings_chit_chat_and_urgent_help_are_never_follow_ups(intent: str, text: str) -> None:
+    assert ask(with_text(intent, text, ["service_fact"], "hours")) == intent

@@ -19,6 +19,7 @@ from directory.vocab import OLDEST_SERVED, age_band_for
 
 AGES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "ages.yml"
 SELF, CHILD, OTHER, UNKNOWN = "self", "child", "other", "unknown"
+SEGMENT_MARKS = frozenset({",", ".", ";", "(", ")"})
 _OWNED = "owned"  # "my"/"our"/"a" before the number: someone else's child, if a unit of age follows
 _DIGITS = re.compile(r"^\d{1,2}$")
 
@@ -307,7 +308,7 @@ class AgeReader:
         previous_age = self._continues(toks, i, found)
         if previous_age is not None:
             return self._age(value, toks, i, last, previous_age.subject), last
-        if _is_number(toks[i]) and self._leading(toks, i, last):
+        if _is_number(toks[i]) and (self._leading(toks, i, last) or self._segment(toks, i, last)):
             return self._age(value, toks, i, last, UNKNOWN), last
         if self._bare_number(toks, i, last):
             return AgeFound("number", value, None, toks[i].start, toks[last - 1].end), last
@@ -328,6 +329,13 @@ class AgeReader:
             return False
         after, then = toks[last].key, toks[last + 1].key
         return after == "," or (after in self.list_joiners and then in self.number_ok_after)
+
+    def _segment(self, toks: Sequence[Tok], i: int, last: int) -> bool:
+        """A number standing alone between commas or full stops in a list of answers, with words on both
+        sides: "me. 17. tower hamlets", "Care leaver, 18, anxious", "One of my lads, 16, saw ..."."""
+        if i == 0 or last >= len(toks) - 1 or not any(t.is_word for t in toks[last + 1 :]):
+            return False
+        return toks[i - 1].key in SEGMENT_MARKS and toks[last].key in SEGMENT_MARKS
 
     def _bare_number(self, toks: Sequence[Tok], i: int, last: int) -> bool:
         before = toks[i - 1].key if i > 0 else ""

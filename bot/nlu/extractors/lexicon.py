@@ -44,13 +44,20 @@ CODE_LISTS: Dict[str, Callable[[], FrozenSet[str]]] = {"directory_concerns": con
 #: A pattern token `{SERVED_AGE: true}` is a number from the youngest self-user to the oldest age served
 #: (directory/data/ages.yml), so a lexicon never spells those limits itself.
 SERVED_AGE = "SERVED_AGE"
+#: `{ADULT_AGE: true}` is an adult's age above the oldest served (up to 99): someone asking for themselves.
+ADULT_AGE = "ADULT_AGE"
+_OLDEST_ADULT = 99
 
 
 def _served_age(token: Dict[str, Any]) -> Dict[str, Any]:
-    if not token.get(SERVED_AGE):
+    if token.get(SERVED_AGE):
+        ages = [str(age) for age in range(YOUNGEST_SELF_USER, OLDEST_SERVED + 1)]
+    elif token.get(ADULT_AGE):
+        ages = [str(age) for age in range(OLDEST_SERVED + 1, _OLDEST_ADULT + 1)]
+    else:
         return token
-    ages = [str(age) for age in range(YOUNGEST_SELF_USER, OLDEST_SERVED + 1)]
-    return {**{k: v for k, v in token.items() if k != SERVED_AGE}, "TEXT": {"IN": ages}}
+    rest = {k: v for k, v in token.items() if k not in (SERVED_AGE, ADULT_AGE)}
+    return {**rest, "TEXT": {"IN": ages}}
 
 
 @dataclass(frozen=True)

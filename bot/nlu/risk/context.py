@@ -17,6 +17,8 @@ import yaml
 from directory.text import normalise
 
 CONTEXT_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "risk_context.yml"
+#: The one kind that says the risk is now ("relapsed", "tonight"); every other kind is a harmless context.
+CURRENT = "current"
 
 
 class ContextCues:

@@ -4,10 +4,11 @@
   decision: a rule hit escalates in full; otherwise the general model escalates above `full` and asks the
   safety question when escalate + check reaches `check`.
 * Otherwise the learned decision (bot/nlu/risk/stacking.py) has weighed the rule hit, the models and the
-  context cues. A rule hit still escalates in full unless the decision all but rules it out: below
-  `rule_keep_plain` when no context cue is present (a plain statement, "i want to die", is hard to overrule),
-  below `rule_keep` when one is ("two years clean", "for my essay", "my 3 year old"). Past that, `full`
-  and `check` apply to the decision's two probabilities: clinicians ask directly when unsure, and asking
+  context cues. A rule hit escalates in full unless a harmless context is named ("two years clean", "for
+  my essay", "my 3 year old") and nothing says the risk is current ("relapsed", "tonight", "not safe"): a
+  plain statement is never overruled. In a harmless context it escalates in full above `rule_keep`, gets
+  the safety question above `check`, and nothing below. Without a rule hit the decision escalates in full
+  above `full` and asks the safety question above `check`: clinicians ask directly when unsure, and asking
   does not raise risk.
 
 Thresholds come from config.yml and were chosen by writer held out (tools/eval_risk_writers.py --grid).
@@ -16,8 +17,9 @@ Thresholds come from config.yml and were chosen by writer held out (tools/eval_r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
+from bot.nlu.risk.context import CURRENT
 from bot.nlu.risk.detector import RiskResult
 from bot.nlu.risk.model import Scores
 
@@ -36,10 +38,9 @@ MODEL_ESCALATION = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    full: float = 0.5
+    full: float = 0.85
     check: float = 0.5
     rule_keep: float = 0.2
-    rule_keep_plain: float = 0.05
     #: The general model's own thresholds, where there is no learned decision.
     model_full: float = 0.85
     model_check: float = 0.75
@@ -60,8 +61,7 @@ def decide(
     if scores is None or scores.full is None or scores.caught is None:
         return _without_decision(rules, scores, thresholds)
     if rules is not None:
-        keep = thresholds.rule_keep if scores.context else thresholds.rule_keep_plain
-        if scores.full >= min(keep, thresholds.full):
+        if not harmless_context(scores.context) or scores.full >= min(thresholds.rule_keep, thresholds.full):
             return Verdict(FULL, rules.escalation, rules.category, "rules")
         if scores.caught >= thresholds.check:
             return Verdict(CHECK, CHECK_INTENT, rules.category, "rules")
@@ -71,6 +71,11 @@ def decide(
     if scores.caught >= thresholds.check:
         return Verdict(CHECK, CHECK_INTENT, scores.category, "model")
     return None
+
+
+def harmless_context(context: Sequence[str]) -> bool:
+    """A harmless kind of context is named and nothing says the risk is current."""
+    return bool(context) and CURRENT not in context
 
 
 def _without_decision(

@@ -307,3 +307,26 @@ def test_never_raises(reader: AgeReader, text: str) -> None:
 
 def test_full_width_digits_are_read(reader: AgeReader) -> None:
     assert ages(reader, "i'm １５") == [15]
+
+
+@pytest.mark.parametrize(
+    "text, age",
+    [
+        ("me. 17. tower hamlets", 17),
+        ("Care leaver, 18, anxious since moving out", 18),
+        ("One of my lads, 16, saw his mate get hurt", 16),
+    ],
+)
+def test_a_number_standing_alone_in_a_list_of_answers_is_an_age(
+    reader: AgeReader, text: str, age: int
+) -> None:
+    """ "me. 17. tower hamlets" after the form had stopped: the 17 was a bare number and the age was asked."""
+    found = reader.read(text)
+    assert [(f.kind, f.value) for f in found] == [("age", age)], found
+
+
+@pytest.mark.parametrize(
+    "text", ["I got 2, 3 and 4 in my exams", "top 10. i need help", "call me at 5, please"]
+)
+def test_other_numbers_in_a_list_are_not_ages(reader: AgeReader, text: str) -> None:
+    assert not [f for f in reader.read(text) if f.kind == "age"], reader.read(text)

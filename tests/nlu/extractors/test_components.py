@@ -113,7 +113,11 @@ def test_outside_london_has_no_trust(pipeline: List[Any]) -> None:
 
 def test_bare_number_and_over_25(pipeline: List[Any]) -> None:
     assert triples(run(pipeline, "15")) == [("number", "15", "AgeExtractor")]
-    assert triples(run(pipeline, "I'm 40")) == [("age", "40", "AgeExtractor")]
+    # an adult's own age also says who is asking: someone asking for themselves (told where adult help is)
+    assert triples(run(pipeline, "I'm 40")) == [
+        ("age", "40", "AgeExtractor"),
+        ("role", "young_person", "LexiconEntityExtractor"),
+    ]
 
 
 def test_one_age_per_message_because_rasa_keeps_one_slot_value(pipeline: List[Any]) -> None:

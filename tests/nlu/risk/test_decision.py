@@ -11,7 +11,7 @@ from bot.nlu.risk.detector import RiskResult
 from bot.nlu.risk.model import Scores
 
 RULE = RiskResult("crisis", "self_harm", "self", ("self_harm.cutting",))
-T = Thresholds(full=0.5, check=0.5, rule_keep=0.2, rule_keep_plain=0.05, model_full=0.8, model_check=0.5)
+T = Thresholds(full=0.85, check=0.5, rule_keep=0.2, model_full=0.8, model_check=0.5)
 
 
 def scores(
@@ -36,12 +36,13 @@ def test_without_models_the_rules_decide_alone() -> None:
     assert decide(None, None, T) is None
 
 
-def test_a_plain_rule_hit_stands_unless_the_decision_all_but_rules_it_out() -> None:
-    """No context cue: the rule hit escalates in full down to `rule_keep_plain` ("i want to die")."""
-    for full in (0.06, 0.3, 0.9):
-        verdict = decide(RULE, scores(full=full, caught=full), T)
+@pytest.mark.parametrize("context", [(), ("current",), ("recovery", "current"), ("study", "current")])
+def test_a_plain_rule_hit_is_never_overruled(context: Tuple[str, ...]) -> None:
+    """No harmless context, or a cue that the risk is now ("relapsed", "tonight"): the rule hit escalates in
+    full whatever the learned decision says ("im not safe rite now", "i was raped")."""
+    for full in (0.0, 0.3, 0.9):
+        verdict = decide(RULE, scores(full=full, caught=full, context=context), T)
         assert verdict is not None and verdict.level == FULL and verdict.source == "rules"
-    assert decide(RULE, scores(full=0.04, caught=0.04), T) is None
 
 
 def test_a_rule_hit_in_a_harmless_context_needs_more_from_the_decision() -> None:
@@ -70,7 +71,7 @@ def test_a_rule_hit_in_a_harmless_context_needs_more_from_the_decision() -> None
     ],
 )
 def test_the_decision_alone_escalates_above_full_with_the_models_category(category: str, intent: str) -> None:
-    verdict = decide(None, scores(category=category, full=0.5, caught=0.9), T)
+    verdict = decide(None, scores(category=category, full=0.85, caught=0.9), T)
     assert verdict is not None and (verdict.level, verdict.intent, verdict.category, verdict.source) == (
         FULL,
         intent,
@@ -80,7 +81,7 @@ def test_the_decision_alone_escalates_above_full_with_the_models_category(catego
 
 
 def test_distress_short_of_full_gets_the_safety_question() -> None:
-    verdict = decide(None, scores(full=0.3, caught=0.5), T)
+    verdict = decide(None, scores(full=0.84, caught=0.5), T)
     assert verdict is not None and (verdict.level, verdict.intent) == (CHECK, CHECK_INTENT)
     assert decide(None, scores(full=0.3, caught=0.49), T) is None
 

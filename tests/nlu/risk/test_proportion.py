@@ -41,3 +41,24 @@ def test_ordinary_child_behaviour_is_not_escalated(matcher: RiskMatcher, text: s
 def test_real_harm_still_escalates(matcher: RiskMatcher, text: str, category: str) -> None:
     result = matcher.detect(text)
     assert result is not None and result.category == category, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My 6 year old has massive tantrums every day, screaming, throwing things, sometimes hits his little sister.",
+        "my son has meltdowns where he throws his toys and breaks stuff",
+        "tantrums and sometimes hits his little sister",
+    ],
+)
+def test_a_tantrum_that_throws_things_is_not_danger(matcher: RiskMatcher, text: str) -> None:
+    """Throwing things in a tantrum matched the danger rule for someone smashing things at home."""
+    assert matcher.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my dad is smashing things and shouting", "my stepdad hits my little sister when he has a tantrum"],
+)
+def test_an_adult_smashing_things_or_hitting_a_child_still_escalates(matcher: RiskMatcher, text: str) -> None:
+    assert matcher.detect(text) is not None
