@@ -1,6 +1,8 @@
 """Concern vocabulary from data/concerns.yml: codes, plain labels, related concerns and free-text synonyms.
 
-Kept as data so content editors can widen "related" or add synonyms without touching matching code.
+Kept as data so content editors can widen "related" or add synonyms without touching matching code. The
+same file holds the words the bot's concern extractor reads in chat (its `chat` section and each concern's
+`chat_only` words, read by bot/nlu/extractors/lexicon.py); the directory reads every other word.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 import yaml
 
+from directory.text import word_tokens
+
 CONCERNS_FILE = Path(__file__).parent / "data" / "concerns.yml"
 GENERAL = "general"
+
+#: The fields of a concern whose words are the directory's free text ("chat_only" words are not).
+DIRECTORY_WORDS = ("phrases", "whole_message", "unsure", "directory_only")
 
 # Tiers used by matching: lower is a better fit.
 EXACT, RELATED, GENERAL_TIER = 0, 1, 2
@@ -40,7 +47,7 @@ def parse_concerns(raw: Mapping[str, Any]) -> Dict[str, Concern]:
             label=item["label"],
             description=item["description"],
             related=tuple(item.get("related") or ()),
-            synonyms=tuple(s.lower() for s in item.get("synonyms") or ()),
+            synonyms=tuple(str(s).lower() for field in DIRECTORY_WORDS for s in item.get(field) or ()),
             urgent=bool(item.get("urgent", False)),
         )
         if concern.code in result:
@@ -97,12 +104,22 @@ def is_urgent(codes: Iterable[str]) -> bool:
     return any(concerns[code].urgent for code in codes if code in concerns)
 
 
-def resolve_concern(text: str) -> Optional[str]:
-    """The concern code for a code, a label or a synonym typed by a person ("panic" -> "anxiety")."""
-    needle = " ".join((text or "").lower().replace("_", " ").split())
-    if not needle:
-        return None
+def _keys(text: str) -> str:
+    return " ".join(token.key for token in word_tokens(text))
+
+
+@lru_cache(maxsize=1)
+def _codes_by_words() -> Dict[str, str]:
+    """Each code, label and synonym, as keys of the shared tokeniser, to its code (the first concern wins)."""
+    codes: Dict[str, str] = {}
     for concern in load_concerns().values():
-        if needle in (concern.code.replace("_", " "), concern.label.lower()) or needle in concern.synonyms:
-            return concern.code
-    return None
+        for words in (concern.code, concern.label, *concern.synonyms):
+            codes.setdefault(_keys(words), concern.code)
+    return codes
+
+
+def resolve_concern(text: str) -> Optional[str]:
+    """The concern code for a code, a label or a synonym typed by a person ("panic" -> "anxiety"), compared
+    as keys of the shared tokeniser (directory.text), so "Self-harm" and "self harm", "can't" and "cant" agree."""
+    needle = _keys(text or "")
+    return _codes_by_words().get(needle) if needle else None

@@ -17,6 +17,7 @@ import yaml
 
 # The special values a borough slot can take besides the 33 boroughs (defined once, in directory.vocab).
 from directory.spelling import deletes, osa_distance
+from directory.text import WordToken, word_tokens
 from directory.text import word_key as fold  # the one key of a typed word (directory/text.py)
 from directory.vocab import NOT_GIVEN as NOT_GIVEN
 from directory.vocab import OUTSIDE_LONDON as OUTSIDE_LONDON
@@ -42,8 +43,6 @@ _FILLERS = frozenset(
     "thanks thank you please pls x xx lol think probably mostly yeah yes my our".split()
 )
 
-_TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|&|[^\w\s]")
-_JOINERS = frozenset("-'\u2019/")
 _DISTRICT = re.compile(r"^([a-z]{1,2})(\d[a-z\d]?)$")
 _GLUED_POSTCODE = re.compile(r"^([a-z]{1,2}\d[a-z\d]?)(\d[abd-hjlnp-uw-z]{2})$")
 _INWARD = re.compile(r"^\d[abd-hjlnp-uw-z]{2}$")
@@ -82,11 +81,7 @@ class _Entry:
     needs_cue: bool = False
 
 
-class _Token(NamedTuple):
-    key: str
-    start: int
-    end: int
-    word: bool
+_Token = WordToken
 
 
 @dataclass(frozen=True)
@@ -134,15 +129,13 @@ def trust_for(borough: str) -> str | None:
 
 
 def tokenize(text: str) -> List[_Token]:
-    """Word tokens with their spans in `text`; hyphens and apostrophes join, other punctuation breaks."""
+    """The shared tokens (directory.text.word_tokens) with place spellings made one: "St." is "st",
+    "saint" is "st", "&" is "and"."""
     tokens: List[_Token] = []
-    for match in _TOKEN.finditer(text):
-        raw = match.group()
-        if raw in _JOINERS or (raw == "." and tokens and tokens[-1].key in {"st", "mt"}):
+    for token in word_tokens(text):
+        if token.key == "." and tokens and tokens[-1].key in {"st", "mt"}:
             continue
-        key = fold(raw)
-        word = key.isalnum()
-        tokens.append(_Token(_CANONICAL.get(key, key), match.start(), match.end(), word))
+        tokens.append(token._replace(key=_CANONICAL.get(token.key, token.key)))
     return tokens
 
 

@@ -4,8 +4,9 @@
 
 A held-out text leaks when the same text, a near copy (similarity >= 0.85 after normalising: lower case,
 no punctuation), or any run of six words of it appears in the training data (data/), the lexicons
-(bot/nlu/lexicons/), training corpora (corpus/, when present) or any other test file. Texts of one or two
-words ("hi", "no thanks") are only checked for the same text: any two of them look alike.
+(bot/nlu/lexicons/ and the concern vocabulary, directory/data/concerns.yml), training corpora (corpus/,
+when present) or any other test file. Texts of one or two words ("hi", "no thanks") are only checked for the
+same text: any two of them look alike.
 
 When a set is sealed, the texts already found (stock replies such as "thank you so much", phrases that
 independent writers happen to share) are listed under `excluded` in its manifest and are not scored; the
@@ -41,7 +42,7 @@ MIN_WORDS = 3
 #: A pair is compared only if it shares this share of the longer text's distinct trigrams (a loose filter:
 #: near copies at 0.85 share far more; it keeps the edit-distance work to a few thousand pairs).
 TRIGRAM_SHARE = 0.3
-SOURCE_DIRS = ("data", "bot/nlu/lexicons", "corpus", "tests")
+SOURCE_DIRS = ("data", "bot/nlu/lexicons", "directory/data/concerns.yml", "corpus", "tests")  # or files
 TEXT_SUFFIXES = {".yml", ".yaml", ".json", ".md", ".txt", ".py"}
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 _LIST_ITEM = re.compile(r"^\s*-\s+")
@@ -104,10 +105,11 @@ def source_lines(path: Path) -> Iterator[str]:
 def source_files(
     root: Path = ROOT, excluded: Sequence[Path] = (HELDOUT_DIR,), directories: Sequence[str] = SOURCE_DIRS
 ) -> List[Path]:
-    """Text files under the source directories, without the held-out sets themselves (sealed or retired)."""
+    """Text files under the source directories (or the source files named), without the held-out sets
+    themselves (sealed or retired)."""
     files = []
     for name in directories:
-        for path in sorted((root / name).rglob("*")):
+        for path in [root / name] if (root / name).is_file() else sorted((root / name).rglob("*")):
             if path.is_file() and path.suffix in TEXT_SUFFIXES and "vendor" not in path.parts:
                 retired = any(
                     path.name.startswith(r.name + ".") and path.parent == r.parent for r in RETIRED_HELDOUT

@@ -12,16 +12,16 @@ tests/web/test_widget_numbers.py. tests/web/test_crisis_numbers.py checks the fi
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from web import generated
+
+ROOT = generated.ROOT
 OUTPUT = ROOT / "web" / "static" / "crisis-numbers.json"
 DOMAIN = ROOT / "domain.yml"
 PLACES = ROOT / "directory" / "data" / "places.yml"
@@ -62,20 +62,7 @@ def render() -> str:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="compare with the committed file")
-    args = parser.parse_args(argv)
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text() != render():
-            print(
-                f"{OUTPUT.relative_to(ROOT)} is out of date: run python -m web.crisis_numbers",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    OUTPUT.write_text(render())
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")
-    return 0
+    return generated.main(OUTPUT, render, "web.crisis_numbers", __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ config.yml:
   - name: bot.nlu.extractors.AgeExtractor            # age, age_band, number   (ages_file: bot/nlu/lexicons/ages.yml)
   - name: bot.nlu.extractors.PlaceExtractor          # borough, nhs_trust
   - name: bot.nlu.extractors.LexiconEntityExtractor  # concern, concern_unsure, role
-    lexicons: [bot/nlu/lexicons/concerns.yml, bot/nlu/lexicons/roles.yml]
+    lexicons: [directory/data/concerns.yml, bot/nlu/lexicons/roles.yml]
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_AGES_FILE = "bot/nlu/lexicons/ages.yml"
-DEFAULT_LEXICONS = ["bot/nlu/lexicons/concerns.yml", "bot/nlu/lexicons/roles.yml"]
+DEFAULT_LEXICONS = ["directory/data/concerns.yml", "bot/nlu/lexicons/roles.yml"]
 
 
 def entity(kind: Text, value: Text, start: int, end: int) -> Dict[Text, Any]:

@@ -3,7 +3,22 @@
 A lexicon file names its entity and lists, per value, phrases that count anywhere in a message, phrases
 that count only when they are the whole answer ("family", "me"), spaCy Matcher patterns for what phrases
 cannot say ("i'm 15" as a young person), and exclusions that block a hit ("live with my family").
-See bot/nlu/lexicons/concerns.yml for the format. No Rasa imports: usable and testable on its own.
+No Rasa imports: usable and testable on its own.
+
+Format (bot/nlu/lexicons/*.yml)
+  entity: the entity every value emits unless a value names its own (`entity:`, and `value:` for its value).
+  ignore: words dropped from messages and phrases before matching, so "feel rly low" matches "feel low".
+  negators / negation_window: a hit is dropped when one of these words is among the N words before it
+    ("I'm not depressed"). Phrases that contain the negation ("not eating") are whole phrases and are not
+    affected. `negatable: false` on a value turns this off.
+  fillers: words that may stand around a whole-message answer ("um, family and school I think").
+  values.<value>.phrases: count anywhere in a message; `templates` make phrases from before x words x after.
+  values.<value>.whole_message: count only when the message is just these (plus fillers and other hits).
+  values.<value>.patterns: spaCy Matcher patterns (`{SERVED_AGE: true}`: an age the service serves).
+  exclude: phrases that block any hit they overlap.
+  codes: the name of a code list (CODE_LISTS) the values of `entity` must be exactly.
+The concern lexicon is not a file of its own: `concern_lexicon` builds it from the one concern vocabulary,
+directory/data/concerns.yml, which config.yml names like any lexicon.
 """
 
 from __future__ import annotations
@@ -101,7 +116,10 @@ class Lexicon:
     @classmethod
     def from_file(cls, path: Path) -> "Lexicon":
         with Path(path).open(encoding="utf-8") as handle:
-            return cls(yaml.safe_load(handle), source=str(path))
+            config = yaml.safe_load(handle)
+        if "concerns" in config:
+            config = concern_lexicon(config)
+        return cls(config, source=str(path))
 
     def _add_value(self, key: str, spec: Dict[str, Any]) -> None:
         entity, value = str(spec.get("entity", self.entity)), str(spec.get("value", key))
@@ -196,6 +214,33 @@ class Lexicon:
         for _, start, end in chosen:
             covered.update(range(start, end))
         return all(i in covered or not tok.is_word or tok.key in self.fillers for i, tok in enumerate(toks))
+
+
+def concern_lexicon(vocabulary: Dict[str, Any]) -> Dict[str, Any]:
+    """The chat lexicon of the concern vocabulary (directory/data/concerns.yml, format described there): its
+    `chat` section, and per concern the words the directory shares with chat plus the chat-only ones; the
+    `unsure` answers become the separate entity concern_unsure (value general)."""
+    chat = vocabulary["chat"]
+    values: Dict[str, Any] = {}
+    unsure: Dict[str, Any] = {}
+    for item in vocabulary["concerns"]:
+        only = item.get("chat_only") or {}
+        values[item["code"]] = {
+            "phrases": list(item.get("phrases") or []) + list(only.get("phrases") or []),
+            "whole_message": list(item.get("whole_message") or []) + list(only.get("whole_message") or []),
+            "templates": list(only.get("templates") or []),
+            "negatable": item.get("negatable", True),
+        }
+        if item.get("unsure"):
+            unsure = {
+                "entity": "concern_unsure",
+                "value": item["code"],
+                "whole_message": item["unsure"],
+                "negatable": False,
+            }
+    if unsure:
+        values["unsure"] = unsure
+    return {**chat, "codes": "directory_concerns", "values": values}
 
 
 def _templated(templates: Iterable[Dict[str, Any]]) -> List[str]:

@@ -21,7 +21,7 @@ def pipeline() -> List[Any]:
         AgeExtractor.create({}, None, None, None),
         PlaceExtractor.create({}, None, None, None),
         LexiconEntityExtractor.create(
-            {"lexicons": ["bot/nlu/lexicons/concerns.yml", "bot/nlu/lexicons/roles.yml"]}, None, None, None
+            {"lexicons": ["directory/data/concerns.yml", "bot/nlu/lexicons/roles.yml"]}, None, None, None
         ),
     ]
 

@@ -1,51 +1,39 @@
-"""The concern codes have one home (directory/data/concerns.yml, which the bot's concern lexicon must use),
-but the words for them still live in two lists: the directory's `synonyms` (free text in the API and the
-CLI, `concern=panic`) and the bot's lexicon (bot/nlu/lexicons/concerns.yml, 1,100+ phrases with typos and
-whole-message rules). Until they are one list, a word both list must mean the same concern in both, except
-the disagreements below, which wait for a clinical reviewer's choice (issue 18). A new disagreement fails.
+"""One concern vocabulary (issue 18): directory/data/concerns.yml holds every word for every concern, for the
+directory's free text and for chat. A word (compared as chat compares it: "self-esteem" is "self esteem")
+means one concern wherever it is listed, except the chat-only phrases below that fit two concerns on purpose.
 """
 
 from __future__ import annotations
 
-from typing import Dict, Set, Tuple
+from typing import Dict, Iterator, Set
 
 import yaml
 
-from bot.server.settings import ROOT
-from directory.concerns import load_concerns
+from bot.nlu.extractors.lexicon import _templated
+from bot.nlu.extractors.tokens import tokenize
+from directory.concerns import CONCERNS_FILE
 
-# (word, the directory's code, the bot lexicon's codes) as they stood when this test was written.
-KNOWN_DISAGREEMENTS: Set[Tuple[str, str, Tuple[str, ...]]] = {
-    ("racism", "identity", ("bullying",)),
-    ("weight", "body_image", ("body_image", "eating")),
-    ("self esteem", "body_image", ("low_mood",)),
-    ("domestic abuse", "trauma", ("relationships_family",)),
-    ("not sure", "general", ("unsure",)),
-    ("dont know", "general", ("unsure",)),
-    ("don't know", "general", ("unsure",)),
-    ("feelings", "general", ("low_mood",)),
-}
+# Said of a child who has gone quiet: low mood and loneliness both fit, and both kinds of service may help.
+TWO_CONCERNS = {"withdrawn", "keeps to himself", "keeps to herself", "stays in his room", "stays in her room"}
 
 
-def _bot_codes() -> Dict[str, Set[str]]:
-    lexicon = yaml.safe_load((ROOT / "bot/nlu/lexicons/concerns.yml").read_text(encoding="utf-8"))
+def _key(phrase: object) -> str:
+    return " ".join(tok.key for tok in tokenize(str(phrase)) if tok.key != "-")
+
+
+def _words(item: Dict) -> Iterator[str]:
+    only = item.get("chat_only") or {}
+    for field in ("phrases", "whole_message", "unsure", "directory_only"):
+        yield from item.get(field) or []
+    yield from only.get("phrases") or []
+    yield from only.get("whole_message") or []
+    yield from _templated(only.get("templates") or [])
+
+
+def test_a_word_means_one_concern() -> None:
+    vocabulary = yaml.safe_load(CONCERNS_FILE.read_text(encoding="utf-8"))
     codes: Dict[str, Set[str]] = {}
-    for code, value in lexicon["values"].items():
-        for kind in ("phrases", "whole_message"):
-            for phrase in value.get(kind) or []:
-                codes.setdefault(str(phrase).lower(), set()).add(code)
-    return codes
-
-
-def test_a_word_both_lists_hold_means_the_same_concern() -> None:
-    bot = _bot_codes()
-    disagreements = {
-        (word, concern.code, tuple(sorted(bot[word])))
-        for concern in load_concerns().values()
-        for word in concern.synonyms
-        if word in bot and bot[word] != {concern.code}
-    }
-    assert disagreements - KNOWN_DISAGREEMENTS == set(), (
-        "a new word means different concerns in the two lists"
-    )
-    assert KNOWN_DISAGREEMENTS - disagreements == set(), "resolved: take it out of KNOWN_DISAGREEMENTS"
+    for item in vocabulary["concerns"]:
+        for word in _words(item):
+            codes.setdefault(_key(word), set()).add(item["code"])
+    assert {word for word, found in codes.items() if len(found) > 1} == TWO_CONCERNS

@@ -1,4 +1,4 @@
-"""bot/nlu/lexicons/concerns.yml and roles.yml through bot.nlu.extractors.lexicon."""
+"""The concern vocabulary (directory/data/concerns.yml) and roles.yml through bot.nlu.extractors.lexicon."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from directory.vocab import OLDEST_SERVED, YOUNGEST_SELF_USER
 
 ROOT = Path(__file__).resolve().parents[3]
 CONCERN_CODES = set(concern_codes())  # the one list: directory/data/concerns.yml
+CONCERNS_FILE = ROOT / "directory/data/concerns.yml"  # the codes and, for chat, their words
 
 
 @pytest.fixture(scope="module")
 def concerns() -> Lexicon:
-    return Lexicon.from_file(ROOT / "bot/nlu/lexicons/concerns.yml")
+    return Lexicon.from_file(CONCERNS_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -30,24 +31,24 @@ def values(lexicon: Lexicon, text: str, entity: str) -> List[str]:
     return [hit.value for hit in lexicon.find(text) if hit.entity == entity]
 
 
-def test_concern_codes_are_the_contract_codes() -> None:
-    data = yaml.safe_load((ROOT / "bot/nlu/lexicons/concerns.yml").read_text(encoding="utf-8"))
-    codes = {str(spec.get("value", key)) for key, spec in data["values"].items() if "entity" not in spec}
+def test_concern_codes_are_the_contract_codes(concerns: Lexicon) -> None:
+    codes = {rule.value for rule in concerns.rules if rule.entity == "concern"}
     assert codes == CONCERN_CODES
 
 
 @pytest.mark.parametrize(
-    ("change", "problem"),
-    [("  anxiety:\n", "  worry_code:\n"), ("  parenting:\n", "  parenting:\n    entity: concern_other\n")],
-    ids=["a code the directory does not have", "a directory code with no phrases"],
+    "problem", ["a code the directory does not have", "a directory code with no words for chat"]
 )
-def test_the_lexicon_refuses_codes_other_than_the_directorys(
-    tmp_path: Path, change: str, problem: str
-) -> None:
-    text = (ROOT / "bot/nlu/lexicons/concerns.yml").read_text(encoding="utf-8")
-    assert change in text
+def test_the_lexicon_refuses_codes_other_than_the_directorys(tmp_path: Path, problem: str) -> None:
+    vocabulary = yaml.safe_load(CONCERNS_FILE.read_text(encoding="utf-8"))
+    anxiety = next(item for item in vocabulary["concerns"] if item["code"] == "anxiety")
+    if problem.startswith("a code"):
+        anxiety["code"] = "worry_code"
+    else:
+        for field in ("phrases", "whole_message", "chat_only"):
+            anxiety.pop(field)
     broken = tmp_path / "concerns.yml"
-    broken.write_text(text.replace(change, problem, 1), encoding="utf-8")
+    broken.write_text(yaml.safe_dump(vocabulary), encoding="utf-8")
     with pytest.raises(ValueError, match="codes of directory_concerns"):
         Lexicon.from_file(broken)
 
@@ -370,7 +371,7 @@ def test_my_sons_teacher_is_a_parent_speaking(roles: Lexicon) -> None:
 
 def test_lexicon_paths_resolve_from_the_project_root(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    lexicons = load_lexicons(["bot/nlu/lexicons/concerns.yml", "bot/nlu/lexicons/roles.yml"], root=ROOT)
+    lexicons = load_lexicons(["directory/data/concerns.yml", "bot/nlu/lexicons/roles.yml"], root=ROOT)
     assert [lex.entity for lex in lexicons] == ["concern", "role"]
 
 
