@@ -39,7 +39,8 @@ def _rasa(*args: str) -> subprocess.CompletedProcess:
 
 
 def _responses_sent_outside_rules() -> List[str]:
-    """Responses used by the form (utter_ask_<slot>), or named in an action's or the REST channel's code."""
+    """Responses used by the form (utter_ask_<slot>), or named in an action's or the channels' code (their
+    own replies are named in bot/server/replies.py)."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
     action_code = "".join(
@@ -48,6 +49,7 @@ def _responses_sent_outside_rules() -> List[str]:
             *(ROOT / "actions").glob("*.py"),
             ROOT / "bot" / "server" / "channels.py",
             ROOT / "bot" / "server" / "widget_channel.py",
+            ROOT / "bot" / "server" / "replies.py",
         ]
     )
     return [

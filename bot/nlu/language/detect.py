@@ -108,6 +108,13 @@ class LanguageIdentifier:
         best = self._ranked(share.script, text)
         return best[0][0] if best else codes[0]
 
+    def looks_english(self, text: str) -> bool:
+        """A quarter or more of the words are everyday English words ("which organisation made this"): what
+        another language's model says about such a message is not trusted (romanised text has none)."""
+        words = WORD.findall(text.lower())
+        markers = sum(w in self._english_markers for w in words)
+        return bool(words) and markers >= 1 and markers / len(words) >= ENGLISH_MARKER_SHARE
+
     def _latin(self, text: str, share: ScriptShare) -> str:
         if share.letters < MIN_LATIN_LETTERS:
             return ENGLISH

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import FrozenSet, Optional, Sequence
 
+from bot.nlu.language.detect import default_identifier
 from bot.nlu.language.lexicon import PhraseHit, load_languages
 from bot.nlu.language.model import ENGLISH, LanguageScores, long_enough
 
@@ -57,7 +58,7 @@ def gate_verdict(
         scores is not None
         and scores.language != ENGLISH
         and scores.language_confidence >= thresholds.romanised
-        and (not text or long_enough(text))
+        and (not text or (long_enough(text) and not default_identifier().looks_english(text)))
     )
     judged = scores is not None and (detected_foreign or model_foreign)
     category: Optional[str] = risk.category if risk else None

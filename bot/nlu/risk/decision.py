@@ -38,8 +38,8 @@ MODEL_ESCALATION = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    full: float = 0.85
-    check: float = 0.5
+    full: float = 0.9
+    check: float = 0.7
     rule_keep: float = 0.2
     #: The general model's own thresholds, where there is no learned decision.
     model_full: float = 0.85
