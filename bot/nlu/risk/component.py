@@ -50,7 +50,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.intents import set_top_intent
-from bot.nlu.risk.decision import CHECK_INTENT, Thresholds, decide
+from bot.nlu.risk.decision import CHECK, CHECK_INTENT, Thresholds, decide
 from bot.nlu.risk.detector import RiskMatcher
 from bot.nlu.risk.lexicon import DEFAULT_LEXICON
 
@@ -65,6 +65,13 @@ CATEGORY_ENTITY = "risk_category"
 SUBJECT_ENTITY = "risk_subject"
 EXTRACTOR_NAME = "RiskDetector"
 FALLBACK_INTENT = DEFAULT_NLU_FALLBACK_INTENT_NAME
+#: Turns that answer the conversation itself ("no i dont think so" to "anything else?", "lets do this again
+#: from the beginning"): when DIET is sure of one of these and only the models (no rule) would ask the safety
+#: question, the question is not asked. A full escalation is never held back this way.
+CONVERSATIONAL_INTENTS = frozenset(
+    {"greet", "goodbye", "thanks", "affirm", "deny", "start_again", "chitchat"}
+)
+CONVERSATIONAL_CONFIDENCE = 0.8
 #: Best guess of category when only the ML classifier saw risk.
 ML_DEFAULT_CATEGORY = {"crisis": "suicide", "safeguarding": "abuse"}
 #: What an internal error escalates to (see the module docstring).
@@ -137,6 +144,13 @@ class RiskDetector(GraphComponent):
         if analysis is None:
             analysis = self.matcher.analyse(text)
         verdict = decide(analysis.result, scores, self.thresholds)
+        if (
+            verdict is not None
+            and verdict.level == CHECK
+            and verdict.source == "model"
+            and _conversational(message)
+        ):
+            verdict = None
         if verdict is not None:
             if verdict.source == "rules" and analysis.result is not None:
                 subject = analysis.result.subject
@@ -163,6 +177,14 @@ class RiskDetector(GraphComponent):
                 ",".join(analysis.exception_ids) or "-",
             )
             _demote(message)
+
+
+def _conversational(message: Message) -> bool:
+    intent = message.get(INTENT) or {}
+    return (
+        intent.get(INTENT_NAME_KEY) in CONVERSATIONAL_INTENTS
+        and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= CONVERSATIONAL_CONFIDENCE
+    )
 
 
 def _where(error: BaseException) -> str:

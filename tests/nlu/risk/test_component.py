@@ -8,7 +8,8 @@ from typing import Dict, List, Optional
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.risk.component import RiskDetector
+from bot.nlu.risk.component import SCORES_KEY, RiskDetector
+from bot.nlu.risk.model import Scores
 
 
 def parsed(text: str, ranking: Optional[List[Dict]] = None, entities: Optional[List[Dict]] = None) -> Message:
@@ -156,3 +157,15 @@ def test_lexicon_path_is_configurable(tmp_path) -> None:
     message = parsed("i wanna kms")
     detector.process([message])
     assert message.get("intent")["name"] == "crisis"
+
+
+@pytest.mark.parametrize("intent, asked", [("deny", False), ("goodbye", False), ("inform", True)])
+def test_models_alone_do_not_ask_the_safety_question_of_a_turn_diet_is_sure_answers_the_conversation(
+    component: RiskDetector, intent: str, asked: bool
+) -> None:
+    """ "no i dont think so" to "anything else?": the models' safety question is not asked when DIET is sure
+    the turn is a plain conversational answer; a worry ("inform") still gets it."""
+    message = parsed("no i dont think so", ranking=[{"name": intent, "confidence": 0.95}])
+    message.set(SCORES_KEY, Scores(0.1, 0.8, 0.1, 0.0, "suicide", full=0.1, caught=0.9, context=()))
+    component.process([message])
+    assert (message.get("intent")["name"] == "risk_check") is asked
