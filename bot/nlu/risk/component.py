@@ -65,13 +65,13 @@ CATEGORY_ENTITY = "risk_category"
 SUBJECT_ENTITY = "risk_subject"
 EXTRACTOR_NAME = "RiskDetector"
 FALLBACK_INTENT = DEFAULT_NLU_FALLBACK_INTENT_NAME
-#: Turns that answer the conversation itself ("no i dont think so" to "anything else?", "lets do this again
-#: from the beginning"): when DIET is sure of one of these and only the models (no rule) would ask the safety
-#: question, the question is not asked. A full escalation is never held back this way.
-CONVERSATIONAL_INTENTS = frozenset(
-    {"greet", "goodbye", "thanks", "affirm", "deny", "start_again", "chitchat"}
-)
+#: Short turns that answer the conversation itself ("no i dont think so" to "anything else?", "lets do this
+#: again from the beginning"): when DIET is sure of one of these and only the models (no rule) would ask the
+#: safety question, it is not asked. Never chit-chat (distress is often read as chit-chat), never a longer
+#: message, never a rule hit, never a full escalation.
+CONVERSATIONAL_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "start_again"})
 CONVERSATIONAL_CONFIDENCE = 0.8
+CONVERSATIONAL_MAX_WORDS = 7
 #: Best guess of category when only the ML classifier saw risk.
 ML_DEFAULT_CATEGORY = {"crisis": "suicide", "safeguarding": "abuse"}
 #: What an internal error escalates to (see the module docstring).
@@ -184,6 +184,7 @@ def _conversational(message: Message) -> bool:
     return (
         intent.get(INTENT_NAME_KEY) in CONVERSATIONAL_INTENTS
         and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= CONVERSATIONAL_CONFIDENCE
+        and len(str(message.get(TEXT) or "").split()) <= CONVERSATIONAL_MAX_WORDS
     )
 
 

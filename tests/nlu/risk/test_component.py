@@ -159,13 +159,27 @@ def test_lexicon_path_is_configurable(tmp_path) -> None:
     assert message.get("intent")["name"] == "crisis"
 
 
-@pytest.mark.parametrize("intent, asked", [("deny", False), ("goodbye", False), ("inform", True)])
+@pytest.mark.parametrize(
+    "intent, asked", [("deny", False), ("goodbye", False), ("inform", True), ("chitchat", True)]
+)
 def test_models_alone_do_not_ask_the_safety_question_of_a_turn_diet_is_sure_answers_the_conversation(
     component: RiskDetector, intent: str, asked: bool
 ) -> None:
     """ "no i dont think so" to "anything else?": the models' safety question is not asked when DIET is sure
-    the turn is a plain conversational answer; a worry ("inform") still gets it."""
+    the turn is a plain conversational answer; a worry ("inform") or chit-chat (distress is often read as
+    chit-chat) still gets it."""
     message = parsed("no i dont think so", ranking=[{"name": intent, "confidence": 0.95}])
     message.set(SCORES_KEY, Scores(0.1, 0.8, 0.1, 0.0, "suicide", full=0.1, caught=0.9, context=()))
     component.process([message])
     assert (message.get("intent")["name"] == "risk_check") is asked
+
+
+def test_a_longer_message_gets_the_models_safety_question_whatever_diet_thinks(
+    component: RiskDetector,
+) -> None:
+    message = parsed(
+        "no i dont think so, i am just so tired of everything lately", [{"name": "deny", "confidence": 0.99}]
+    )
+    message.set(SCORES_KEY, Scores(0.1, 0.8, 0.1, 0.0, "suicide", full=0.1, caught=0.9, context=()))
+    component.process([message])
+    assert message.get("intent")["name"] == "risk_check"
