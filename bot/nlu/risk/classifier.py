@@ -25,9 +25,14 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.risk.component import ANALYSIS_KEY, PROJECT_ROOT, SCORES_KEY, resolve_lexicon_path
+from bot.nlu.risk.component import (
+    ANALYSIS_KEY,
+    PROJECT_ROOT,
+    SCORES_KEY,
+    resolve_lexicon_path,
+    shared_matcher,
+)
 from bot.nlu.risk.context import CONTEXT_FILE
-from bot.nlu.risk.detector import RiskMatcher
 from bot.nlu.risk.model import RiskModel, corpus_digest, load_corpus, long_enough, nlu_examples
 
 logger = logging.getLogger(__name__)
@@ -96,7 +101,7 @@ class RiskClassifier(GraphComponent):
         self._storage = model_storage
         self._resource = resource
         self.model = model
-        self.matcher = RiskMatcher.from_lexicon(resolve_lexicon_path(config.get("lexicon")))
+        self.matcher = shared_matcher(resolve_lexicon_path(config.get("lexicon")))
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit on the corpus and the NLU examples, and store the models in the Rasa model."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import traceback
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -89,6 +90,13 @@ def resolve_lexicon_path(configured: Optional[Text]) -> Path:
     return PROJECT_ROOT / path
 
 
+@lru_cache(maxsize=4)
+def shared_matcher(lexicon: Path) -> RiskMatcher:
+    """One compiled matcher per lexicon for the process: RiskClassifier and RiskDetector both run the rules
+    (the classifier hands its analysis on), and compiling the lexicon is the slow part of start-up."""
+    return RiskMatcher.from_lexicon(lexicon)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RiskDetector(GraphComponent):
     """Rule-based crisis/safeguarding override, with a guarded ML second line."""
@@ -114,7 +122,7 @@ class RiskDetector(GraphComponent):
         self._config = {**self.get_default_config(), **config}
         self.threshold = float(self._config["ml_confidence_threshold"])
         self.thresholds = Thresholds(**{name: float(self._config[name]) for name in vars(Thresholds())})
-        self.matcher = matcher or RiskMatcher.from_lexicon(resolve_lexicon_path(self._config["lexicon"]))
+        self.matcher = matcher or shared_matcher(resolve_lexicon_path(self._config["lexicon"]))
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Decide risk for every message; never raises."""
