@@ -5,9 +5,10 @@
   safety question when escalate + check reaches `check`.
 * Otherwise the learned decision (bot/nlu/risk/stacking.py) has weighed the rule hit, the models and the
   context cues. A rule hit escalates in full unless a harmless context is named ("two years clean", "for
-  my essay", "my 3 year old") and nothing says the risk is current ("relapsed", "tonight", "not safe"): a
-  plain statement is never overruled. In a harmless context it escalates in full above `rule_keep`, gets
-  the safety question above `check`, and nothing below. Without a rule hit the decision escalates in full
+  my essay", "my 3 year old") or the hit only names a topic ("what is self harm", "county lines": lexicon
+  entries marked `mention`), and nothing says the risk is current ("relapsed", "tonight", "not safe"): a
+  plain statement with no harmless context is never overruled. Otherwise it escalates in full above
+  `rule_keep`, gets the safety question above `check`, and nothing below. Without a rule hit the decision escalates in full
   above `full` and asks the safety question above `check`: clinicians ask directly when unsure, and asking
   does not raise risk.
 
@@ -61,7 +62,7 @@ def decide(
     if scores is None or scores.full is None or scores.caught is None:
         return _without_decision(rules, scores, thresholds)
     if rules is not None:
-        if not harmless_context(scores.context) or scores.full >= min(thresholds.rule_keep, thresholds.full):
+        if not weighable(rules, scores.context) or scores.full >= min(thresholds.rule_keep, thresholds.full):
             return Verdict(FULL, rules.escalation, rules.category, "rules")
         if scores.caught >= thresholds.check:
             return Verdict(CHECK, CHECK_INTENT, rules.category, "rules")
@@ -73,9 +74,10 @@ def decide(
     return None
 
 
-def harmless_context(context: Sequence[str]) -> bool:
-    """A harmless kind of context is named and nothing says the risk is current."""
-    return bool(context) and CURRENT not in context
+def weighable(rules: RiskResult, context: Sequence[str]) -> bool:
+    """Whether the learned decision may lower this rule hit: a harmless context, or a hit that only names a
+    topic; never when something says the risk is current."""
+    return CURRENT not in context and (bool(context) or rules.mention_only)
 
 
 def _without_decision(

@@ -56,6 +56,8 @@ class RiskResult:
     category: str
     subject: str
     pattern_ids: Tuple[str, ...]
+    #: Every entry that fired names a topic (RiskPattern.mention): no plain statement of risk was seen.
+    mention_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class RiskMatcher:
         self._rules: List[Tuple[ConceptRule, RiskPattern, Tuple[FrozenSet[str], ...]]] = [
             (
                 rule,
-                RiskPattern(rule.id, rule.category, rule.escalation, rule.subject),
+                RiskPattern(rule.id, rule.category, rule.escalation, rule.subject, mention=rule.mention),
                 tuple(frozenset(term) for term in rule.terms),
             )
             for rule in lexicon.concept_rules
@@ -397,7 +399,8 @@ class RiskMatcher:
         chosen = [h for h, s in hits if s == subject]
         category = min((h.pattern.category for h in chosen), key=self._priority.__getitem__)
         ids = tuple(sorted({h.pattern.id for h, _ in hits}))
-        return RiskResult(self.lexicon.categories[category], category, subject, ids)
+        mention_only = all(h.pattern.mention for h, _ in hits)
+        return RiskResult(self.lexicon.categories[category], category, subject, ids, mention_only)
 
 
 #: After "mum 's" these words mean "mum is / has" ("my mum's taken pills"), not "mum's ..." (her tablets).

@@ -53,6 +53,10 @@ class RiskPattern:
     escalation: str
     subject: str
     check: Optional[str] = None
+    #: The entry names a topic ("suicide", "self harm", "county lines") rather than stating a risk; a hit
+    #: made only of such entries is weighed by the learned decision (bot/nlu/risk/decision.py), never
+    #: certain by itself: "what is self harm" and "my essay on suicide" are questions, not disclosures.
+    mention: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,8 @@ class ConceptRule:
     #: False for rules whose combination is itself what overrides an exception ("my dad died" is grief,
     #: "my dad died and I want to go where he is" is not): the exceptions then do not remove its spans.
     exceptions: bool = True
+    #: As RiskPattern.mention.
+    mention: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,7 +232,8 @@ def load_lexicon(path: Optional[Path] = None) -> Lexicon:
             raise LexiconError(f"{pid}: every match must be a quoted string")
         if not matches:
             raise LexiconError(f"{pid}: no match strings")
-        patterns.append((RiskPattern(pid, category, categories[category], subject, check), matches))
+        mention = _flag(entry, "mention", pid)
+        patterns.append((RiskPattern(pid, category, categories[category], subject, check, mention), matches))
 
     exceptions: List[Tuple[ExceptionRule, List[str]]] = []
     for entry in data.get("exceptions") or []:
@@ -351,6 +358,7 @@ def _load_concept_rules(raw: Any, categories: Dict[str, str], names: set, seen: 
             "victim_term",
             "reach",
             "exceptions",
+            "mention",
         }
         if unknown:
             raise LexiconError(f"{rid}: unknown keys {sorted(unknown)}")
@@ -368,9 +376,18 @@ def _load_concept_rules(raw: Any, categories: Dict[str, str], names: set, seen: 
                 victim,
                 reach,
                 bool(entry.get("exceptions", True)),
+                _flag(entry, "mention", rid),
             )
         )
     return rules
+
+
+def _flag(entry: Dict[str, Any], key: str, entry_id: str) -> bool:
+    """An optional true/false field (absent: false); anything else is a slip worth stopping for."""
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise LexiconError(f"{entry_id}: {key} must be true or false")
+    return value
 
 
 _VOWELS = "aeiou"

@@ -60,6 +60,23 @@ def test_a_rule_hit_in_a_harmless_context_needs_more_from_the_decision() -> None
     assert decide(RULE, scores(full=0.15, caught=0.3, context=recovery), T) is None
 
 
+MENTION = RiskResult("crisis", "self_harm", "self", ("self_harm.word",), mention_only=True)
+
+
+def test_a_hit_that_only_names_a_topic_is_weighed_like_a_harmless_context() -> None:
+    """ "what is self harm": the decision may lower a mention with no context cue, as it does in a harmless
+    context; a cue that the risk is now keeps it certain."""
+    assert decide(MENTION, scores(full=0.1, caught=0.2), T) is None
+    asked = decide(MENTION, scores(full=0.1, caught=0.6), T)
+    assert asked is not None and asked.level == CHECK
+    kept = decide(MENTION, scores(full=0.3, caught=0.6), T)
+    assert kept is not None and kept.level == FULL
+    now = decide(MENTION, scores(full=0.0, caught=0.0, context=("current",)), T)
+    assert now is not None and now.level == FULL
+    plain = decide(RULE, scores(full=0.0, caught=0.0), T)
+    assert plain is not None and plain.level == FULL
+
+
 @pytest.mark.parametrize(
     "category, intent",
     [

@@ -234,3 +234,26 @@ def test_risk_across_a_window_boundary_is_found(matcher: RiskMatcher) -> None:
 def test_guess_subject(matcher: RiskMatcher) -> None:
     assert matcher.guess_subject("i feel awful") == "self"
     assert matcher.guess_subject("my daughter is not coping at all") == "other"
+
+
+@pytest.mark.parametrize(
+    "text, mention_only",
+    [
+        ("what is self harm", True),
+        ("is county lines a real thing", True),
+        ("i am suicidal", False),
+        ("my daughter self harms", False),
+        ("i keep wanting to sh", False),
+        ("im 15 and i sh", False),
+        ("i want to end it all", False),
+        ("they make me sell drugs", False),
+        ("i want 2 die", False),
+        ("i am cutting again", False),
+        ("did an od 20 mins ago and now im scared", False),
+    ],
+)
+def test_a_topic_named_is_told_from_a_statement(matcher: RiskMatcher, text: str, mention_only: bool) -> None:
+    """Only a hit made of `mention` entries alone may be weighed by the learned decision; someone saying they
+    are suicidal, self-harm or overdosed is a plain statement (and "2" for "to" is read as "to")."""
+    result = matcher.analyse(text).result
+    assert result is not None and result.mention_only is mention_only, (text, result)

@@ -116,3 +116,16 @@ def test_no_pattern_hides_a_phrase_inside_an_alternative() -> None:
             if shared or joined:
                 suspicious.append(text)
     assert suspicious == []
+
+
+def test_mention_must_be_true_or_false(tmp_path: Path) -> None:
+    """`mention` lets the learned decision weigh a rule hit: a slip ("mention: yes" read as a word) stops."""
+    source = (
+        "categories: {suicide: crisis, self_harm: crisis, overdose: crisis, danger: safeguarding, "
+        "abuse: safeguarding}\n"
+        "patterns:\n  - {id: a.b, category: suicide, mention: maybe, match: ['kill myself']}\n"
+    )
+    path = tmp_path / "risk.yml"
+    path.write_text(source)
+    with pytest.raises(LexiconError, match="mention"):
+        load_lexicon(path)
