@@ -6,6 +6,8 @@
 - `endpoint_sessions.install()`: `EndpointConfig.session` keeps one HTTP session per endpoint alive.
 - `slash_gate.install()`: `MessageProcessor.parse_message` reads text beginning with "/" as an intent only
   when it is a button payload the assistant offered in the conversation (docs/security.md).
+- `risk_join.install()`: `MessageProcessor.parse_message` also reads a short message with the calm one before
+  it, so risk told in two pieces ("I've decided." then "tonight") escalates.
 
 When: `apply_rasa_patches()` must run inside the Rasa process, after Rasa has configured structlog (it
 replaces the processor list, so an earlier install would be lost) and before the first message. `rasa run`
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from bot.server import action_response_check, endpoint_sessions, log_privacy, slash_gate
+from bot.server import action_response_check, endpoint_sessions, log_privacy, risk_join, slash_gate
 
 #: (module, qualified name, signature of Rasa 3.6.21 that the replacement takes over).
 PATCHED: Tuple[Tuple[str, str, str], ...] = (
@@ -50,3 +52,4 @@ def apply_rasa_patches() -> None:
     action_response_check.install()
     endpoint_sessions.install()
     slash_gate.install()
+    risk_join.install()  # after the slash gate: it wraps the gated parse
