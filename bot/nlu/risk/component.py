@@ -73,6 +73,9 @@ FALLBACK_INTENT = DEFAULT_NLU_FALLBACK_INTENT_NAME
 CONVERSATIONAL_INTENTS = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "start_again"})
 CONVERSATIONAL_CONFIDENCE = 0.8
 CONVERSATIONAL_MAX_WORDS = 7
+#: ...unless the models are this sure it needs at least the question: "im done with all of it" reads as a
+#: goodbye to DIET, and a goodbye is the worst reply to it.
+SURE_DISTRESS = 0.9
 #: Best guess of category when only the ML classifier saw risk.
 ML_DEFAULT_CATEGORY = {"crisis": "suicide", "safeguarding": "abuse"}
 #: What an internal error escalates to (see the module docstring).
@@ -157,6 +160,7 @@ class RiskDetector(GraphComponent):
             and verdict.level == CHECK
             and verdict.source == "model"
             and _conversational(message)
+            and (scores is None or (scores.caught or 0.0) < SURE_DISTRESS)
         ):
             verdict = None
         if verdict is not None:

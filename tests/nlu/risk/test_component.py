@@ -169,9 +169,19 @@ def test_models_alone_do_not_ask_the_safety_question_of_a_turn_diet_is_sure_answ
     the turn is a plain conversational answer; a worry ("inform") or chit-chat (distress is often read as
     chit-chat) still gets it."""
     message = parsed("no i dont think so", ranking=[{"name": intent, "confidence": 0.95}])
-    message.set(SCORES_KEY, Scores(0.1, 0.8, 0.1, 0.0, "suicide", full=0.1, caught=0.9, context=()))
+    message.set(SCORES_KEY, Scores(0.1, 0.7, 0.2, 0.0, "suicide", full=0.1, caught=0.8, context=()))
     component.process([message])
     assert (message.get("intent")["name"] == "risk_check") is asked
+
+
+def test_a_goodbye_the_models_are_sure_is_distress_still_gets_the_safety_question(
+    component: RiskDetector,
+) -> None:
+    """ "im done with all of it" reads as a goodbye to DIET; when the models are this sure, it is asked."""
+    message = parsed("im done with all of it", ranking=[{"name": "goodbye", "confidence": 0.95}])
+    message.set(SCORES_KEY, Scores(0.05, 0.9, 0.05, 0.0, "suicide", full=0.05, caught=0.97, context=()))
+    component.process([message])
+    assert message.get("intent")["name"] == "risk_check"
 
 
 def test_a_longer_message_gets_the_models_safety_question_whatever_diet_thinks(
