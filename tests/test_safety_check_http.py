@@ -70,6 +70,23 @@ def test_distress_in_the_middle_of_the_form_pauses_it_and_no_resumes_it(
     )
 
 
+def test_risk_told_across_two_messages_escalates_on_the_second(assistant: AssistantProcesses) -> None:
+    """ "ive made my decision" then "tonight": neither alone is anything to act on (one word is too short for
+    the models), the two together are (bot/server/risk_join.py)."""
+    (alone,) = converse(assistant, ["tonight"])
+    first, second = converse(assistant, ["ive made my decision", "tonight"])
+    assert level(alone) == "none" and level(first) == "none", (dump(alone), dump(first))
+    assert level(second) == "crisis", dump(second)
+    assert "999" in said(second)
+
+
+def test_calm_form_answers_read_together_stay_calm(assistant: AssistantProcesses) -> None:
+    turns = converse(
+        assistant, ["hi", '/inform{"role":"young_person"}', "15", "hackney", "exam stress", "ok thanks"]
+    )
+    assert [level(t) for t in turns] == ["none"] * len(turns), [dump(t) for t in turns]
+
+
 def test_a_clear_statement_mid_form_escalates_in_full_at_once(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["hi", '/inform{"role":"young_person"}', "i'm 15 and i want to kill myself"])
     assert level(turns[-1]) == "crisis", dump(turns[-1])

@@ -2,9 +2,13 @@
 
 People in distress often send one thought in pieces, and each piece alone is nothing the risk decision can
 act on. When a short message follows one that raised no alarm, the two are also read together, as one
-message; if only the pair shows risk, the short message carries that escalation (intent, risk category and
+message; if only the pair needs a full escalation, the short message carries it (intent, risk category and
 subject), exactly as if it had been sent in one piece. Nothing is joined after an escalation or a safety
 question (the dialogue is already answering it), across a new session, or with button payloads.
+
+Only a full escalation of the pair is carried, never its safety question: two short form answers read as
+one ("not saying" then "rather not say") are unlike anything the models learned from, and asked the
+safety question where neither message alone did.
 
 The cost is one more NLU pass for short messages that follow a calm one. The joined text is never stored
 or logged: only the person's own message is kept, as it was sent.
@@ -25,12 +29,15 @@ from rasa.shared.core.events import Restarted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlu.risk.component import CATEGORY_ENTITY, RISK_INTENTS, SUBJECT_ENTITY
+from bot.nlu.risk.decision import CHECK_INTENT
 
 logger = logging.getLogger(__name__)
 
 #: A message this short may be the rest of the one before ("tonight", "with all of them", "i mean it").
 JOIN_MAX_WORDS = 8
 RISK_ENTITIES = (CATEGORY_ENTITY, SUBJECT_ENTITY)
+#: What a pair may carry: a full escalation (see the module docstring).
+CARRIED_INTENTS = tuple(intent for intent in RISK_INTENTS if intent != CHECK_INTENT)
 
 
 def _intent(parse: Dict[Text, Any]) -> Optional[str]:
@@ -111,7 +118,7 @@ def install() -> bool:
             message_id=message.message_id,
         )
         pair = await inner(self, both, tracker, only_output_properties)
-        if _intent(pair) not in RISK_INTENTS:
+        if _intent(pair) not in CARRIED_INTENTS:
             return parse
         logger.debug("risk seen only in two messages read together: %s", _intent(pair))
         return carry_escalation(parse, pair)

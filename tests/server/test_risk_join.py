@@ -9,6 +9,7 @@ from rasa.shared.core.events import BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.server.risk_join import (
+    CARRIED_INTENTS,
     JOIN_MAX_WORDS,
     calm_previous_message,
     carry_escalation,
@@ -81,3 +82,8 @@ def test_the_pairs_verdict_is_carried_by_the_short_message() -> None:
         ("risk_subject", "self"),
     }
     assert all(e["end"] <= len("tonight") for e in carried["entities"] if e["entity"].startswith("risk"))
+
+
+def test_only_a_full_escalation_of_the_pair_is_carried() -> None:
+    """The pair's safety question is not: two short form answers read as one are not what the models learned."""
+    assert set(CARRIED_INTENTS) == {"crisis", "safeguarding"}
