@@ -3,6 +3,7 @@
     python -m tools.eval_risk_writers                      # train on all writers but one, test on that one, for each
     python -m tools.eval_risk_writers --grid               # the same, over a grid of thresholds
     python -m tools.eval_risk_writers --sealed FILE [...]  # train on the whole corpus, test on sealed held-out sets
+    python -m tools.eval_risk_writers --quick [--grid]     # one fit per writer (see quick_outcomes): 4x faster
 
 Leaving a whole writer out is what predicts the figure on strangers' words: a random split would put each
 writer's habits on both sides. Figures per writer and per category; "caught" counts a full escalation or
@@ -21,6 +22,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
+from bot.nlu.risk.context import ContextCues, default_cues
 from bot.nlu.risk.decision import CHECK, FULL, Thresholds, decide
 from bot.nlu.risk.detector import RiskMatcher, RiskResult
 from bot.nlu.risk.lexicon import DEFAULT_LEXICON
@@ -35,6 +37,7 @@ from bot.nlu.risk.model import (
     nlu_examples,
     writer_splits,
 )
+from bot.nlu.risk.stacking import DecisionModel, Features, features
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "risk"
@@ -81,6 +84,60 @@ def score_split(
         for mode in MODES
         for t in thresholds
     }
+
+
+def quick_outcomes(
+    corpus: Sequence[Example],
+    rules_of: Callable[[str], Optional[RiskResult]],
+    thresholds: Iterable[Thresholds],
+) -> Dict[Tuple[str, Thresholds], List[Outcome]]:
+    """Every writer held out, with one fit of the models per writer instead of four.
+
+    The full evaluation fits the learned decision inside each split on three more folds of the training
+    writers. Here the models are fitted once per held-out writer, every message is scored by the models
+    that never saw its writer, and each writer's decision is fitted on the other writers' scores. The
+    models that scored those rows did see the held-out writer, so the decision's inputs are a little
+    flattering; use it to compare settings, and the full run for published figures when time allows."""
+    cues = default_cues()
+    nlu = nlu_examples(nlu_pairs())
+    base: Dict[Tuple[str, str], Scores] = {}
+    for writer, train, test in writer_splits(corpus):
+        model = RiskModel.train(train, lambda text: _category(rules_of(text)), nlu, decision=False)
+        for e in test:
+            if long_enough(e.text):
+                base[(writer, e.text)] = model.scores(e.text)
+        print(f"- writer {writer} held out: {len(test)} messages", flush=True)
+    thresholds = list(thresholds)
+    results: Dict[Tuple[str, Thresholds], List[Outcome]] = defaultdict(list)
+    for writer in sorted({e.writer for e in corpus}):
+        decision = DecisionModel.fit(
+            [
+                (_features(e, rules_of(e.text), base[(e.writer, e.text)], cues), e.label)
+                for e in corpus
+                if e.writer != writer and (e.writer, e.text) in base
+            ]
+        )
+        for e in (e for e in corpus if e.writer == writer):
+            rules = rules_of(e.text)
+            s = base.get((writer, e.text))
+            both = alone = None
+            if s is not None:
+                both = _decided(s, decision.predict(_features(e, rules, s, cues)), cues.find(e.text))
+                alone = _decided(s, decision.predict(_features(e, None, s, cues)), cues.find(e.text))
+            for mode in MODES:
+                for t in thresholds:
+                    results[(mode, t)].append(
+                        Outcome(e, _verdict_level(mode, rules, both if mode == "both" else alone, t))
+                    )
+    return results
+
+
+def _features(e: Example, rules: Optional[RiskResult], s: Scores, cues: ContextCues) -> Features:
+    return features(_category(rules), s.escalate, s.check, s.veto, cues.find(e.text))
+
+
+def _decided(s: Scores, full_caught: Tuple[float, float], context: Tuple[str, ...]) -> Scores:
+    return replace(s, full=full_caught[0], caught=full_caught[1], context=context)
 
 
 def _category(result: Optional[RiskResult]) -> Optional[str]:
@@ -161,6 +218,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--sealed", type=Path, nargs="*", help="sealed held-out files (writer format)")
     parser.add_argument("--grid", action="store_true", help="also print a grid of thresholds")
+    parser.add_argument("--quick", action="store_true", help="one fit per held-out writer (quick_outcomes)")
     args = parser.parse_args(argv)
 
     matcher = RiskMatcher.from_lexicon(DEFAULT_LEXICON)
@@ -176,7 +234,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.grid:
         grid += [
             replace(chosen, full=f, check=c, rule_keep=keep)
-            for f, c in ((0.7, 0.5), (0.85, 0.5), (0.85, 0.6), (0.9, 0.7))
+            for f, c in ((0.7, 0.5), (0.85, 0.5), (0.85, 0.6), (0.9, 0.5), (0.9, 0.7))
             for keep in (0.1, 0.2, 0.5)
         ]
     corpus = load_corpus(args.corpus)
@@ -203,7 +261,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
 
     pooled: Dict[Tuple[str, Thresholds], List[Outcome]] = defaultdict(list)
-    for writer, train, test in writer_splits(corpus):
+    if args.quick:
+        print(
+            "(--quick: one fit per writer; the decision's inputs are a little flattering, see quick_outcomes)"
+        )
+        pooled.update(quick_outcomes(corpus, rules_of, grid))
+    for writer, train, test in [] if args.quick else writer_splits(corpus):
         for key, outcomes in score_split(train, test, rules_of, grid).items():
             pooled[key].extend(outcomes)
         print(f"- writer {writer} held out: {len(test)} messages", flush=True)
