@@ -109,3 +109,22 @@ def test_plain_statements_escalate_and_harmless_uses_of_the_same_words_do_not(
 
 def _result(category: Optional[str]) -> Optional[RiskResult]:
     return RiskResult("crisis", category, "self", ("test",)) if category else None
+
+
+def test_the_quick_writer_held_out_run_scores_every_message_of_every_writer(corpus: List[Example]) -> None:
+    """tools.eval_risk_writers --quick: each writer scored by models and a decision that never saw its own
+    messages; every message has an outcome in every mode, and the decision separates risk from everyday."""
+    from tools.eval_risk_writers import quick_outcomes, summary
+
+    small = [e for e in corpus if e.writer in ("T1", "T2", "T4")][::6]
+    thresholds = Thresholds()
+    results = quick_outcomes(small, lambda text: None, [thresholds])
+    for mode in ("rules", "model", "both"):
+        assert [o.example for o in results[(mode, thresholds)]] == sorted(
+            small, key=lambda e: ("T1", "T2", "T4").index(e.writer)
+        )
+    assert summary(results[("rules", thresholds)])["risk caught"][0] == 0, "no rules given: nothing from them"
+    figures = summary(results[("both", thresholds)])
+    caught, risky = figures["risk caught"]
+    alarms, everyday = figures["everyday full alarm"]
+    assert caught / risky >= 0.6 and alarms / everyday <= 0.3, figures
