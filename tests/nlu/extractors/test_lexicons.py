@@ -493,3 +493,42 @@ def test_a_friend_who_died_is_grief_not_asking_for_a_friend() -> None:
 def test_limited_english_is_the_interpreter_need(text: str) -> None:
     needs = Lexicon.from_file(ROOT / "bot/nlu/lexicons/needs.yml")
     assert "interpreter" in values(needs, text, "need"), needs.find(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my english little, my girl 9 not eating",
+        "can the nurse talk Urdu to my mother?",
+        "is there a Tigrinya interpreter at the clinic",
+        "who will translate for me at the appointment",
+    ],
+)
+def test_asking_for_a_language_or_a_translator_is_the_interpreter_need(text: str) -> None:
+    """ "the doctor speak Bengali? I need pay for translate?" found no need (issue 14, behaviour 6)."""
+    needs = Lexicon.from_file(ROOT / "bot/nlu/lexicons/needs.yml")
+    assert values(needs, text, "need") == ["interpreter"], needs.find(text)
+
+
+def test_a_language_is_not_heritage_but_heritage_still_counts() -> None:
+    """ "can we speak Somali with the doctor?" was read as Black or mixed heritage, and searched again."""
+    needs = Lexicon.from_file(ROOT / "bot/nlu/lexicons/needs.yml")
+    assert values(needs, "can we speak somali with the doctor", "need") == ["interpreter"]
+    assert values(needs, "my son is somali and the only black boy in his class", "need") == [
+        "black_mixed_heritage"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        ("sorry for bad english. daughter 14 years, cry every night", "parent"),
+        ("son 8, always angry at school, we are in Brent", "parent"),
+        ("I'm a receptionist at our surgery and a dad is asking what to do", "professional"),
+        ("Practice nurse here, teenage patient with low mood", "professional"),
+    ],
+)
+def test_who_is_asking_from_a_child_named_with_an_age_or_a_front_desk_job(
+    roles: Lexicon, text: str, role: str
+) -> None:
+    assert values(roles, text, "role") == [role], roles.find(text)
