@@ -61,6 +61,9 @@ GENERAL_ANSWERS = {
     "cost": "utter_faq/cost",
     "waiting": "utter_faq/waiting_times",
     "referral": "utter_faq/gp_first",
+    # "can i text them instead of calling", "how do i get in touch": the free lines anyone can use now
+    "contact": "utter_services_ways_to_talk",
+    "online": "utter_services_ways_to_talk",
 }
 
 
