@@ -532,3 +532,14 @@ def test_who_is_asking_from_a_child_named_with_an_age_or_a_front_desk_job(
     roles: Lexicon, text: str, role: str
 ) -> None:
     assert values(roles, text, "role") == [role], roles.find(text)
+
+
+def test_my_mum_or_my_school_only_hints_at_a_young_person(roles: Lexicon) -> None:
+    """A parent ("my mum keeps saying he needs CAMHS") or a teacher ("my school") mentions these too: they
+    are hints (the form reads them only while no one has said who is asking), and a stronger hit wins."""
+    (hit,) = roles.find("my mum keeps saying he should see someone")
+    assert (hit.value, hit.hint) == ("young_person", True)
+    (hit,) = roles.find("im 15 and my dad doesnt listen")
+    assert (hit.value, hit.hint) == ("young_person", False)
+    (hit,) = roles.find("im a teacher and my school has no counsellor")
+    assert (hit.value, hit.hint) == ("professional", False)
