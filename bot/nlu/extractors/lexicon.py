@@ -15,8 +15,9 @@ Format (bot/nlu/lexicons/*.yml)
   values.<value>.phrases: count anywhere in a message; `templates` make phrases from before x words x after.
   values.<value>.whole_message: count only when the message is just these (plus fillers and other hits).
   values.<value>.patterns: spaCy Matcher patterns (`{SERVED_AGE: true}`: an age the service serves).
-  values.<value>.hint_phrases: phrases that only hint at the value (LexiconHit.hint): "my mum" says a young
-    person is talking only when nothing else said who is; the stronger hit of a message always wins.
+  values.<value>.hint_phrases / hint_patterns: phrases and patterns that only hint at the value
+    (LexiconHit.hint): "my mum" says a young person is talking only when nothing else said who is; the
+    stronger hit of a message always wins.
   exclude: phrases that block any hit they overlap.
   codes: the name of a code list (CODE_LISTS) the values of `entity` must be exactly.
 The concern lexicon is not a file of its own: `concern_lexicon` builds it from the one concern vocabulary,
@@ -141,6 +142,9 @@ class Lexicon:
         hints = self._docs(spec.get("hint_phrases", []))
         if hints:
             self.phrases.add(self._label(entity, value, False, negatable, hint=True), hints)
+        if spec.get("hint_patterns"):
+            patterns = [[_served_age(token) for token in pattern] for pattern in spec["hint_patterns"]]
+            self.patterns.add(self._label(entity, value, False, negatable, hint=True), patterns)
 
     def _text(self, word: Any) -> str:
         """A YAML word or phrase as text; unquoted yes/no/on/off load as booleans and would match nothing."""

@@ -543,3 +543,9 @@ def test_my_mum_or_my_school_only_hints_at_a_young_person(roles: Lexicon) -> Non
     assert (hit.value, hit.hint) == ("young_person", False)
     (hit,) = roles.find("im a teacher and my school has no counsellor")
     assert (hit.value, hit.hint) == ("professional", False)
+
+
+@pytest.mark.parametrize("text", ["16. islington n7", "21 f, lewisham, anxious all the time"])
+def test_an_age_opening_the_message_hints_at_someone_asking_for_themselves(roles: Lexicon, text: str) -> None:
+    (hit,) = roles.find(text)
+    assert (hit.value, hit.hint) == ("young_person", True)
