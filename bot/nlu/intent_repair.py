@@ -225,7 +225,7 @@ FRAGMENT_FACTS = frozenset({"cost", "hours", "online", "contact"})
 FOLLOW_UP_POINTERS = POINTERS - {"their", "theirs"}
 # ...and only instead of these guesses: never a greeting, thanks, goodbye, chit-chat or urgent help ("Good
 # evening", "how are you today", "who can help me this weekend it can't wait") nor out of scope ("whats 7 times 8").
-FOLLOW_UP_FROM = frozenset({"faq", "inform", FALLBACK_INTENT})
+FOLLOW_UP_FROM = frozenset({"faq", "inform", FALLBACK_INTENT, "start_again"})
 # A goodbye or "out of scope" guess gives way only to a question that points at a service and asks one of
 # its facts ("is that online or do i have to go there" got a goodbye, "wat times is it open" the out-of-scope
 # reply); a short fragment alone ("whats 7 times 8") stays theirs.
@@ -259,8 +259,8 @@ class AskServiceWhenNamed(_IntentFromEntities):
         """The intent the message should have, or None to leave it."""
         name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
-        if name in KEEP_INTENTS:
-            return None
+        if name in KEEP_INTENTS and not (name in FOLLOW_UP_FROM and not found & self.entities):
+            return None  # "start again" with no service named may still be a fact asked alone, below
         if found & self.entities:
             # "is the first one actually trans friendly?" names a concern but points at the list: a question
             if name == self.intent or (name == "inform" and found & self._answers(found, message)):
@@ -275,6 +275,8 @@ class AskServiceWhenNamed(_IntentFromEntities):
             return self.intent if follow_up else None
         if found & FORM_ENTITIES and not is_question(text):
             return "inform"
+        if self._follow_up(text, found, list(message.get(ENTITIES) or []), pointed_only=True):
+            return None  # "is that online or do i have to go there": a follow-up, whatever the runner-up
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent]
         words = set(re.findall(r"[a-z]+", text.lower()))
         if not words & POINTERS:
