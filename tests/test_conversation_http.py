@@ -595,7 +595,7 @@ def test_a_parent_who_mentions_their_own_mum_stays_a_parent(assistant: Assistant
 
 
 def test_not_wanting_to_say_anything_at_the_start_is_no_dead_end(assistant: AssistantProcesses) -> None:
-    replies = assistant.say(assistant.new_sender(), "i would rather not tell you my age or my area")
+    replies = assistant.say(assistant.new_sender(), "id prefer not to share my age or where im based")
     said = " ".join(texts(replies)).lower()
     assert "85258" in said and "0800 1111" in said, dump(replies)
 
