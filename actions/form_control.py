@@ -141,6 +141,23 @@ def step_for(tracker: Tracker, question: str) -> Optional[Step]:
     return decide(question, heard, misunderstood, asked)
 
 
+#: The entity role of a lexicon hint (bot/nlu/extractors/components.py HINT): "my mum" says a young person is
+#: talking only when no one has said who they are; a parent who mentions their own mum stays a parent.
+HINT = "hint"
+
+
+def hinted_role(tracker: Tracker) -> Optional[str]:
+    """The role a hint in the latest message gives, only while `role` is still empty."""
+    if tracker.get_slot("role") is not None:
+        return None
+    hints = [
+        str(e.get("value"))
+        for e in tracker.latest_message.get("entities") or []
+        if e.get("entity") == "role" and e.get("role") == HINT
+    ]
+    return hints[0] if hints else None
+
+
 def _latest_entities(tracker: Tracker) -> Set[str]:
     return {e.get("entity") for e in tracker.latest_message.get("entities") or []}
 

@@ -72,7 +72,11 @@ class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-
     async def extract_role(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return _control(dispatcher, tracker, "role") or {}
+        controlled = _control(dispatcher, tracker, "role")
+        if controlled is None:
+            hinted = form_control.hinted_role(tracker)  # "my mum shouts at me" when no one said who they are
+            return {"role": hinted} if hinted else {}
+        return controlled
 
     async def extract_age(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -578,3 +578,33 @@ def test_yes_to_anything_else_does_not_start_the_questions_again(assistant: Assi
     assert services_payload(turns[0]) is not None, dump(turns[0])
     assert "who are you looking for support for" not in said(turns[1]), dump(turns[1])
     assert card(turns[2])["id"] == services_payload(turns[0])["services"][1]["id"], dump(turns[2])
+
+
+def test_a_parent_who_mentions_their_own_mum_stays_a_parent(assistant: AssistantProcesses) -> None:
+    """ "my mum keeps saying he needs CAMHS" turned a parent into a young person: the child's wording
+    followed ("You can talk to Childline without your family knowing")."""
+    turns = converse(
+        assistant,
+        [
+            "my son is 7 and gets so angry at home, we are in islington",
+            "my mum says he needs camhs, what is camhs",
+        ],
+    )
+    said = " ".join(texts(turns[-1])).lower()
+    assert "whole family" in said, dump(turns[-1])
+
+
+def test_not_wanting_to_say_anything_at_the_start_is_no_dead_end(assistant: AssistantProcesses) -> None:
+    replies = assistant.say(assistant.new_sender(), "id prefer not to share my age or where im based")
+    said = " ".join(texts(replies)).lower()
+    assert "85258" in said and "0800 1111" in said, dump(replies)
+
+
+def test_asking_if_a_listed_service_is_online_is_not_a_goodbye(assistant: AssistantProcesses) -> None:
+    """ "is that online or do i have to go there" after a list ended the chat with "Take care"."""
+    turns = converse(
+        assistant,
+        ["im 16, camden, stressed about exams", "does that work online, or would I need to visit"],
+    )
+    said = " ".join(texts(turns[-1])).lower()
+    assert "take care" not in said and "online" in said, dump(turns[-1])

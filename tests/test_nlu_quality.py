@@ -10,10 +10,10 @@ import pytest
 
 from tools.nlu_eval import evaluate_development_set
 
-# Lowered from 0.95 on 2026-12-06: the learned risk decision (issue 15) asks the safety question on a few
-# short everyday turns of this set ("lets do this again from the beginning"), which count as intent errors.
-# That cost is known and listed in the README; raise the bar again when the risk models read short turns.
-MACRO_F1 = 0.94
+# Lowered to 0.94 on 2026-12-06 (the learned risk decision asked the safety question on a few short everyday
+# turns); back at 0.95 on 2026-12-07: new training wording for the everyday intents and FAQ answers brought
+# the set to 0.962 (intents) and 0.971 (answers).
+MACRO_F1 = 0.95
 # Lowered from 0.85 on 2026-12-06: faq/self_referral answers 0.82 since "can i just contact them myself" is
 # read as a question about a listed service (issue 14's follow-ups); listed in the README as a regression.
 WORST_F1 = 0.80

@@ -40,13 +40,16 @@ def _rasa(*args: str) -> subprocess.CompletedProcess:
 
 def _responses_sent_outside_rules() -> List[str]:
     """Responses used by the form (utter_ask_<slot>), or named in an action's or the channels' code (their
-    own replies are named in bot/server/replies.py)."""
+    own replies are named in bot/server/replies.py; action_answer_service's general answers in
+    bot/dialogue/service_questions.py)."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     form_slots = {slot for form in domain["forms"].values() for slot in form["required_slots"]}
     action_code = "".join(
         p.read_text()
         for p in [
             *(ROOT / "actions").glob("*.py"),
+            # the pure answering logic action_answer_service calls (its general answers by name)
+            ROOT / "bot" / "dialogue" / "service_questions.py",
             ROOT / "bot" / "server" / "channels.py",
             ROOT / "bot" / "server" / "widget_channel.py",
             ROOT / "bot" / "server" / "replies.py",

@@ -5,14 +5,20 @@ chitchat) the response selector's full key (`faq/cost`). F1 per label is over al
 so an FAQ question taken for `ask_for_help` costs `ask_for_help` precision. FAQ topics the product does not
 answer yet (no `utter_faq/<topic>` in domain.yml) are scored like the others and also shown apart.
 The former held-out set (tests/data/dev/nlu/, now development) gets one line: it measures fit. The
-development FAQ set HF (tests/data/dev/nlu/HF.yml, formerly sealed) is scored like a held-out set, and its
-wrong FAQ answers are listed with their texts (it is development data, read to change the product).
+development FAQ sets (tests/data/dev/nlu/HF.yml, formerly sealed, and HF3.yml, written to be tuned on) are
+scored like a held-out set, and their wrong answers are listed with their texts (development data, read to
+change the product).
+
+    python -m tools.eval_nlu --dev     # the development sets only (never a held-out set)
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 from collections import Counter
-from typing import Dict, Iterable, List, Sequence, Set, Tuple
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
@@ -28,7 +34,8 @@ from tools.eval_sets import (
 from tools.safety_eval import RISK_INTENTS
 
 FAQ = "faq/"
-DEV_FAQ_SET = DEV_DIR / "nlu" / "HF.yml"
+#: The development FAQ and intent sets (the format of the held-out ones), scored with their wrong answers.
+DEV_FAQ_SETS = (DEV_DIR / "nlu" / "HF.yml", DEV_DIR / "nlu" / "HF3.yml")
 
 
 def predicted_label(parsed: Dict) -> str:
@@ -110,10 +117,18 @@ def run(ctx: EvalContext) -> Iterable[str]:
             f"{len(pairs)} scored, {len(manifest.excluded)} excluded"
         )
         yield from set_lines(pairs, answered)
-    if DEV_FAQ_SET.exists():
+    yield from run_dev(ctx, answered)
+
+
+def run_dev(ctx: EvalContext, answered: Optional[Set[str]] = None) -> Iterable[str]:
+    """The development sets only: each FAQ set with its wrong answers, then the former held-out set."""
+    answered = answered_faq_topics() if answered is None else answered
+    for path in DEV_FAQ_SETS:
+        if not path.exists():
+            continue
         yield ""
-        yield f"Development FAQ set {DEV_FAQ_SET.relative_to(ROOT)} (read to change the product: fit):"
-        items = load_faq_and_intents(DEV_FAQ_SET)
+        yield f"Development FAQ set {path.relative_to(ROOT)} (read to change the product: fit):"
+        items = load_faq_and_intents(path)
         triples = [(text, label, predicted_label(ctx.parse(text))) for text, label in items]
         yield from set_lines([(e, p) for _, e, p in triples], answered)
         yield "    wrong answers (expected -> given: text):"
@@ -128,3 +143,19 @@ def run(ctx: EvalContext) -> Iterable[str]:
         f"    {DEV_NLU_SET.relative_to(ROOT)}: macro-F1 {_macro(f1_by_label(pairs, labels)):.3f} over "
         f"{len(labels)} labels, accuracy {_accuracy(pairs)}"
     )
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description="NLU figures; --dev scores the development sets only.")
+    parser.add_argument("--dev", action="store_true", required=True, help="the development sets only")
+    parser.add_argument("--model", type=Path, help="trained model (default: the one for the committed data)")
+    args = parser.parse_args(argv)
+    ctx = EvalContext(args.model)
+    print(f"commit: {ctx.commit}\nmodel: {ctx.model.name}", flush=True)
+    for line in run_dev(ctx):
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -57,16 +57,21 @@ def resolve(
 
 
 # Facts that have a general answer when no service was listed yet ("is it free?" -> NHS services are free).
+# In the order they win when a question asks several ("is that online or do i have to go there": how it is
+# used, before whether a GP is needed).
 GENERAL_ANSWERS = {
     "cost": "utter_faq/cost",
-    "waiting": "utter_faq/waiting_times",
+    # "can i text them instead of calling", "how do i get in touch": the free lines anyone can use now
+    "online": "utter_services_ways_to_talk",
+    "contact": "utter_services_ways_to_talk",
     "referral": "utter_faq/gp_first",
+    "waiting": "utter_faq/waiting_times",
 }
 
 
 def general_answer(facts: Sequence[str]) -> Optional[str]:
     """The FAQ response that answers a fact question about no service in particular, if there is one."""
-    return next((GENERAL_ANSWERS[f] for f in FACTS if f in facts and f in GENERAL_ANSWERS), None)
+    return next((answer for fact, answer in GENERAL_ANSWERS.items() if fact in facts), None)
 
 
 def contact_parts(record: ServiceRecord) -> Dict[str, Optional[str]]:

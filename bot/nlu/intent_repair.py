@@ -225,7 +225,17 @@ FRAGMENT_FACTS = frozenset({"cost", "hours", "online", "contact"})
 FOLLOW_UP_POINTERS = POINTERS - {"their", "theirs"}
 # ...and only instead of these guesses: never a greeting, thanks, goodbye, chit-chat or urgent help ("Good
 # evening", "how are you today", "who can help me this weekend it can't wait") nor out of scope ("whats 7 times 8").
-FOLLOW_UP_FROM = frozenset({"faq", "inform", FALLBACK_INTENT})
+FOLLOW_UP_FROM = frozenset({"faq", "inform", FALLBACK_INTENT, "start_again"})
+# A goodbye or "out of scope" guess gives way only to a question that points at a service and asks one of
+# its facts ("is that online or do i have to go there" got a goodbye, "wat times is it open" the out-of-scope
+# reply); a short fragment alone ("whats 7 times 8") stays theirs.
+POINTED_FOLLOW_UP_FROM = frozenset({"goodbye", "out_of_scope"})
+
+
+def _asks_about_that(words: List[str]) -> bool:
+    """ "is that online?", "does that cost anything": "that" right after an opening auxiliary points at
+    what was just said (elsewhere "that" is too often a conjunction: "open tonight that i can call")."""
+    return len(words) > 1 and words[0] in AUXILIARIES and words[1] == "that"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -249,8 +259,8 @@ class AskServiceWhenNamed(_IntentFromEntities):
         """The intent the message should have, or None to leave it."""
         name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
-        if name in KEEP_INTENTS:
-            return None
+        if name in KEEP_INTENTS and not (name in FOLLOW_UP_FROM and not found & self.entities):
+            return None  # "start again" with no service named may still be a fact asked alone, below
         if found & self.entities:
             # "is the first one actually trans friendly?" names a concern but points at the list: a question
             if name == self.intent or (name == "inform" and found & self._answers(found, message)):
@@ -259,10 +269,14 @@ class AskServiceWhenNamed(_IntentFromEntities):
         text = str(message.get(TEXT) or "")
         if name != self.intent:
             entities = list(message.get(ENTITIES) or [])
-            follow_up = name in FOLLOW_UP_FROM and self._follow_up(text, found, entities)
+            follow_up = (name in FOLLOW_UP_FROM and self._follow_up(text, found, entities)) or (
+                name in POINTED_FOLLOW_UP_FROM and self._follow_up(text, found, entities, pointed_only=True)
+            )
             return self.intent if follow_up else None
         if found & FORM_ENTITIES and not is_question(text):
             return "inform"
+        if self._follow_up(text, found, list(message.get(ENTITIES) or []), pointed_only=True):
+            return None  # "is that online or do i have to go there": a follow-up, whatever the runner-up
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != self.intent]
         words = set(re.findall(r"[a-z]+", text.lower()))
         if not words & POINTERS:
@@ -280,19 +294,22 @@ class AskServiceWhenNamed(_IntentFromEntities):
         return found & FORM_ENTITIES
 
     @staticmethod
-    def _follow_up(text: str, found: Set[Any], entities: List[Dict[str, Any]]) -> bool:
+    def _follow_up(
+        text: str, found: Set[Any], entities: List[Dict[str, Any]], pointed_only: bool = False
+    ) -> bool:
         """A question about a fact of a service pointed at only by a pronoun ("is it open at night?", "how
-        do I contact them") or asked alone ("Opening hours?"): about the service in focus, or all listed.
-        The action answers "is it free?" in general when nothing was listed yet."""
+        do I contact them", "is that online?") or asked alone ("Opening hours?"): about the service in
+        focus, or all listed. The action answers "is it free?" in general when nothing was listed yet."""
         if "service_fact" not in found or found & FORM_ENTITIES:
             return False
         facts = {str(e.get("value")) for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) == "service_fact"}
         words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
         if set(words) & FAQ_WORDS:
             return False
-        pointed = (
-            bool(set(words) & FOLLOW_UP_POINTERS) and is_question(text) and bool(facts & FOLLOW_UP_FACTS)
-        )
+        pointer = bool(set(words) & FOLLOW_UP_POINTERS) or _asks_about_that(words)
+        pointed = pointer and is_question(text) and bool(facts & FOLLOW_UP_FACTS)
+        if pointed_only:
+            return pointed
         return pointed or (len(words) <= FRAGMENT_WORDS and bool(facts & FRAGMENT_FACTS))
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -113,6 +113,19 @@ async def test_is_it_free_before_any_list_gets_the_general_answer(domain, direct
     assert sent(dispatcher) == ["utter_faq/cost", "utter_next_step"]
 
 
+@pytest.mark.parametrize("fact", ["contact", "online"])
+async def test_how_to_reach_someone_before_any_list_gets_the_free_lines(
+    fact: str, domain, directory_db
+) -> None:
+    """ "can i text them instead of calling" before any list got "I haven't suggested any services yet"."""
+    dispatcher, _ = await ask(domain, facts=[fact], slots={"listed_services": None})
+    assert sent(dispatcher) == ["utter_services_ways_to_talk", "utter_next_step"]
+    both, _ = await ask(domain, facts=["referral", fact], slots={"listed_services": None})
+    assert sent(both)[0] == "utter_services_ways_to_talk", "how it is used wins over whether a GP is needed"
+    text = render_response(domain, "utter_services_ways_to_talk")
+    assert "85258" in text and "0800 1111" in text and "111" in text
+
+
 async def test_a_fact_with_nothing_in_focus_is_answered_for_every_service_listed(
     domain, directory_db
 ) -> None:

@@ -294,3 +294,17 @@ async def test_limited_english_hears_once_how_to_get_a_free_interpreter(domain) 
     dispatcher = CollectingDispatcher()
     await form.run(dispatcher, tracker, domain)
     assert "utter_interpreter_offer" not in sent(dispatcher), "said once, not at every answer"
+
+
+HINT_MUM = {"entity": "role", "value": "young_person", "role": "hint"}
+
+
+async def test_a_hint_says_who_is_asking_only_while_no_one_has_said(domain) -> None:
+    """ "my mum says he needs CAMHS" from a parent turned the parent into a young person (issue 14,
+    behaviour 4); the same words from someone who has not said who they are still mean a young person."""
+    dispatcher = CollectingDispatcher()
+    first = make_tracker(requested_slot="role", entities=[HINT_MUM], text="my mum keeps shouting at me")
+    assert await form.extract_role(dispatcher, first, domain) == {"role": "young_person"}
+    parent = make_tracker({"role": "parent"}, requested_slot="age", entities=[HINT_MUM], text="my mum says")
+    assert await form.extract_role(dispatcher, parent, domain) == {}
+    assert dispatcher.messages == []

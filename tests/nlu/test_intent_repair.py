@@ -273,3 +273,49 @@ def test_an_emergency_question_with_it_is_not_a_follow_up() -> None:
 )
 def test_greetings_chit_chat_and_urgent_help_are_never_follow_ups(intent: str, text: str) -> None:
     assert ask(with_text(intent, text, ["service_fact"], "hours")) == intent
+
+
+@pytest.mark.parametrize(
+    "intent, text, fact",
+    [
+        ("goodbye", "is that online or do i have to go there", "online"),
+        ("out_of_scope", "wat times is it open", "hours"),
+        ("goodbye", "does that cost anything", "cost"),
+    ],
+)
+def test_a_pointed_question_about_a_fact_is_a_follow_up_even_when_taken_for_a_goodbye(
+    intent: str, text: str, fact: str
+) -> None:
+    """ "is that online or do i have to go there" after a list ended the chat with a goodbye."""
+    assert ask(with_text(intent, text, ["service_fact"], fact)) == "ask_service"
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("goodbye", "thats it for now, bye"),
+        ("out_of_scope", "whats 7 times 8"),
+        ("goodbye", "ok that will do thanks, bye"),
+    ],
+)
+def test_a_goodbye_or_out_of_scope_fragment_is_not_a_follow_up(intent: str, text: str) -> None:
+    assert ask(with_text(intent, text, ["service_fact"], "hours")) == intent
+
+
+def test_diets_follow_up_pointed_with_that_is_kept() -> None:
+    """DIET said ask_service for "is that online or do i have to go there", but with no pointing word it
+    gave way to the runner-up, a goodbye."""
+    message = with_text(
+        "ask_service", "does that run online, or would i need to visit", ["service_fact"], "online"
+    )
+    message.set(
+        "intent_ranking",
+        [{"name": "ask_service", "confidence": 0.99}, {"name": "goodbye", "confidence": 0.9}],
+    )
+    assert ask(message) == "ask_service"
+
+
+def test_a_fact_asked_alone_is_not_starting_again() -> None:
+    """ "Online or in person?" after a list was read as "start again" and threw the answers away."""
+    assert ask(with_text("start_again", "in person or online?", ["service_fact"], "online")) == "ask_service"
+    assert ask(with_text("start_again", "can we start again please", [])) == "start_again"

@@ -26,6 +26,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_ROLE,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
@@ -44,14 +45,23 @@ DEFAULT_AGES_FILE = "bot/nlu/lexicons/ages.yml"
 DEFAULT_LEXICONS = ["directory/data/concerns.yml", "bot/nlu/lexicons/roles.yml"]
 
 
-def entity(kind: Text, value: Text, start: int, end: int) -> Dict[Text, Any]:
+#: The entity role of a lexicon hint ("my mum": a young person, unless someone already said who they are).
+#: Slot mappings without a role never read it; the form reads it only while `role` is empty
+#: (actions/form_control.py).
+HINT = "hint"
+
+
+def entity(kind: Text, value: Text, start: int, end: int, hint: bool = False) -> Dict[Text, Any]:
     """An entity dict in Rasa's shape (the extractor name is added by the component)."""
-    return {
+    found = {
         ENTITY_ATTRIBUTE_TYPE: kind,
         ENTITY_ATTRIBUTE_VALUE: value,
         ENTITY_ATTRIBUTE_START: start,
         ENTITY_ATTRIBUTE_END: end,
     }
+    if hint:
+        found[ENTITY_ATTRIBUTE_ROLE] = HINT
+    return found
 
 
 class _RuleBasedExtractor(GraphComponent, EntityExtractorMixin):
@@ -158,7 +168,7 @@ class LexiconEntityExtractor(_RuleBasedExtractor):
 
     def extract(self, text: Text) -> List[Dict[Text, Any]]:
         return [
-            entity(hit.entity, hit.value, hit.start, hit.end)
+            entity(hit.entity, hit.value, hit.start, hit.end, hint=hit.hint)
             for lexicon in self._lexicons
             for hit in lexicon.find(text)
         ]

@@ -15,6 +15,9 @@ Format (bot/nlu/lexicons/*.yml)
   values.<value>.phrases: count anywhere in a message; `templates` make phrases from before x words x after.
   values.<value>.whole_message: count only when the message is just these (plus fillers and other hits).
   values.<value>.patterns: spaCy Matcher patterns (`{SERVED_AGE: true}`: an age the service serves).
+  values.<value>.hint_phrases / hint_patterns: phrases and patterns that only hint at the value
+    (LexiconHit.hint): "my mum" says a young person is talking only when nothing else said who is; the
+    stronger hit of a message always wins.
   exclude: phrases that block any hit they overlap.
   codes: the name of a code list (CODE_LISTS) the values of `entity` must be exactly.
 The concern lexicon is not a file of its own: `concern_lexicon` builds it from the one concern vocabulary,
@@ -68,6 +71,7 @@ class LexiconHit:
     value: str
     start: int
     end: int
+    hint: bool = False  # from `hint_phrases`: weaker than any other hit (see the module doc)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class _Rule:
     value: str
     whole_message: bool
     negatable: bool
+    hint: bool = False
 
 
 class Lexicon:
@@ -134,6 +139,12 @@ class Lexicon:
         if spec.get("patterns"):
             patterns = [[_served_age(token) for token in pattern] for pattern in spec["patterns"]]
             self.patterns.add(self._label(entity, value, False, negatable), patterns)
+        hints = self._docs(spec.get("hint_phrases", []))
+        if hints:
+            self.phrases.add(self._label(entity, value, False, negatable, hint=True), hints)
+        if spec.get("hint_patterns"):
+            patterns = [[_served_age(token) for token in pattern] for pattern in spec["hint_patterns"]]
+            self.patterns.add(self._label(entity, value, False, negatable, hint=True), patterns)
 
     def _text(self, word: Any) -> str:
         """A YAML word or phrase as text; unquoted yes/no/on/off load as booleans and would match nothing."""
@@ -141,8 +152,8 @@ class Lexicon:
             raise ValueError(f"{self.source}: {word!r} is not a phrase (quote yes/no/on/off)")
         return str(word)
 
-    def _label(self, entity: str, value: str, whole: bool, negatable: bool) -> str:
-        self.rules.append(_Rule(entity, value, whole, negatable))
+    def _label(self, entity: str, value: str, whole: bool, negatable: bool, hint: bool = False) -> str:
+        self.rules.append(_Rule(entity, value, whole, negatable, hint))
         return str(len(self.rules) - 1)
 
     def _docs(self, phrases: Iterable[str]) -> List[Doc]:
@@ -176,7 +187,9 @@ class Lexicon:
                 continue
             if (rule.entity, rule.value) not in seen:
                 seen.add((rule.entity, rule.value))
-                hits.append(LexiconHit(rule.entity, rule.value, toks[start].start, toks[end - 1].end))
+                hits.append(
+                    LexiconHit(rule.entity, rule.value, toks[start].start, toks[end - 1].end, rule.hint)
+                )
         return self._strongest(hits) if self.one_per_message else hits
 
     def _strongest(self, hits: List[LexiconHit]) -> List[LexiconHit]:
@@ -184,7 +197,7 @@ class Lexicon:
         ranked = [h for h in hits if h.value in self.one_per_message and h.entity == self.entity]
         if not ranked:
             return hits
-        best = min(ranked, key=lambda h: self.one_per_message.index(h.value))
+        best = min(ranked, key=lambda h: (h.hint, self.one_per_message.index(h.value)))
         return [h for h in hits if h is best or h not in ranked]
 
     def _skip(self, key: str) -> bool:

@@ -226,3 +226,11 @@ def test_ages_and_places_never_share_text(pipeline: List[Any], text: str) -> Non
     for age in ages:
         for place in places:
             assert age["end"] <= place["start"] or place["end"] <= age["start"], (age, place)
+
+
+def test_a_hint_carries_the_hint_entity_role_so_no_slot_mapping_reads_it(pipeline: List[Any]) -> None:
+    """domain.yml maps `role` from role entities without an entity role; a hint ("my mum") has one."""
+    (hint,) = [e for e in run(pipeline, "my mum says i should talk to someone") if e["entity"] == "role"]
+    assert (hint["value"], hint.get("role")) == ("young_person", "hint")
+    (plain,) = [e for e in run(pipeline, "its for me, my mum says i should") if e["entity"] == "role"]
+    assert "role" not in plain

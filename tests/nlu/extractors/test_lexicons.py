@@ -493,3 +493,59 @@ def test_a_friend_who_died_is_grief_not_asking_for_a_friend() -> None:
 def test_limited_english_is_the_interpreter_need(text: str) -> None:
     needs = Lexicon.from_file(ROOT / "bot/nlu/lexicons/needs.yml")
     assert "interpreter" in values(needs, text, "need"), needs.find(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my english little, my girl 9 not eating",
+        "can the nurse talk Urdu to my mother?",
+        "is there a Tigrinya interpreter at the clinic",
+        "who will translate for me at the appointment",
+    ],
+)
+def test_asking_for_a_language_or_a_translator_is_the_interpreter_need(text: str) -> None:
+    """ "the doctor speak Bengali? I need pay for translate?" found no need (issue 14, behaviour 6)."""
+    needs = Lexicon.from_file(ROOT / "bot/nlu/lexicons/needs.yml")
+    assert values(needs, text, "need") == ["interpreter"], needs.find(text)
+
+
+def test_a_language_is_not_heritage_but_heritage_still_counts() -> None:
+    """ "can we speak Somali with the doctor?" was read as Black or mixed heritage, and searched again."""
+    needs = Lexicon.from_file(ROOT / "bot/nlu/lexicons/needs.yml")
+    assert values(needs, "can we speak somali with the doctor", "need") == ["interpreter"]
+    assert values(needs, "my son is somali and the only black boy in his class", "need") == [
+        "black_mixed_heritage"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        ("sorry for bad english. daughter 14 years, cry every night", "parent"),
+        ("son 8, always angry at school, we are in Brent", "parent"),
+        ("I'm a receptionist at our surgery and a dad is asking what to do", "professional"),
+        ("Practice nurse here, teenage patient with low mood", "professional"),
+    ],
+)
+def test_who_is_asking_from_a_child_named_with_an_age_or_a_front_desk_job(
+    roles: Lexicon, text: str, role: str
+) -> None:
+    assert values(roles, text, "role") == [role], roles.find(text)
+
+
+def test_my_mum_or_my_school_only_hints_at_a_young_person(roles: Lexicon) -> None:
+    """A parent ("my mum keeps saying he needs CAMHS") or a teacher ("my school") mentions these too: they
+    are hints (the form reads them only while no one has said who is asking), and a stronger hit wins."""
+    (hit,) = roles.find("my mum keeps saying he should see someone")
+    assert (hit.value, hit.hint) == ("young_person", True)
+    (hit,) = roles.find("im 15 and my dad doesnt listen")
+    assert (hit.value, hit.hint) == ("young_person", False)
+    (hit,) = roles.find("im a teacher and my school has no counsellor")
+    assert (hit.value, hit.hint) == ("professional", False)
+
+
+@pytest.mark.parametrize("text", ["16. islington n7", "21 f, lewisham, anxious all the time"])
+def test_an_age_opening_the_message_hints_at_someone_asking_for_themselves(roles: Lexicon, text: str) -> None:
+    (hit,) = roles.find(text)
+    assert (hit.value, hit.hint) == ("young_person", True)

@@ -59,6 +59,13 @@ def questions():
         ("my son is mixed race", {("need", "black_mixed_heritage")}),
         ("i look after my mum", {("need", "young_carer")}),
         ("he is autistic", {("need", "send")}),
+        # "private" alone is about being told, not money: "she's very private" asked who could go alone
+        (
+            "which of them can he use by himself, he is very private",
+            {("service_position", "all"), ("service_fact", "referral")},
+        ),
+        ("would we have to go private", {("service_fact", "cost")}),
+        ("could i text them, i hate phone calls", {("service_fact", "online")}),
     ],
 )
 def test_questions_and_needs_are_read(questions, text: str, expected: set) -> None:
