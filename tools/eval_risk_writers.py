@@ -107,7 +107,7 @@ def quick_outcomes(
             if long_enough(e.text):
                 base[(writer, e.text)] = model.scores(e.text)
         print(f"- writer {writer} held out: {len(test)} messages", flush=True)
-    thresholds = list(thresholds)
+    thresholds = list(dict.fromkeys(thresholds))  # the chosen row may also be a grid row
     results: Dict[Tuple[str, Thresholds], List[Outcome]] = defaultdict(list)
     for writer in sorted({e.writer for e in corpus}):
         decision = DecisionModel.fit(
