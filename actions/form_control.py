@@ -146,9 +146,17 @@ def step_for(tracker: Tracker, question: str) -> Optional[Step]:
 HINT = "hint"
 
 
+#: Intents that ask rather than tell: "can i refer myself without my mum knowing?" is a question to answer,
+#: not an answer to the form (taking its hint skipped the answer and asked the age).
+QUESTION_INTENTS = frozenset({"faq", "chitchat", "ask_service"})
+
+
 def hinted_role(tracker: Tracker) -> Optional[str]:
-    """The role a hint in the latest message gives, only while `role` is still empty."""
+    """The role a hint in the latest message gives, only while `role` is still empty and the message is not
+    a question."""
     if tracker.get_slot("role") is not None:
+        return None
+    if (tracker.latest_message.get("intent") or {}).get("name") in QUESTION_INTENTS:
         return None
     hints = [
         str(e.get("value"))

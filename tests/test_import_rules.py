@@ -26,7 +26,7 @@ MAY_IMPORT: Dict[str, FrozenSet[str]] = {
     "directory": frozenset(),
     "bot/nlu": frozenset({"directory"}),
     "bot/dialogue": frozenset({"bot/nlu", "directory"}),
-    "bot/server": frozenset(),
+    "bot/server": frozenset({"bot/nlu"}),  # risk_join.py: the risk intents and entities of the parse
     "actions": frozenset({"directory", "bot/dialogue", "bot/server"}),
     "web": frozenset(),
     "ops": frozenset({"bot/server"}),

@@ -308,3 +308,10 @@ async def test_a_hint_says_who_is_asking_only_while_no_one_has_said(domain) -> N
     parent = make_tracker({"role": "parent"}, requested_slot="age", entities=[HINT_MUM], text="my mum says")
     assert await form.extract_role(dispatcher, parent, domain) == {}
     assert dispatcher.messages == []
+
+
+async def test_a_hint_in_a_question_is_not_an_answer(domain) -> None:
+    """ "can i refer myself without my mum knowing?" is answered as a question; its hint does not fill `role`
+    (which skipped the answer and asked the age)."""
+    question = make_tracker(requested_slot="role", intent="faq", entities=[HINT_MUM], text="without my mum?")
+    assert await form.extract_role(CollectingDispatcher(), question, domain) == {}
