@@ -22,7 +22,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.risk.context import ContextCues, default_cues
+from bot.nlu.risk.context import default_cues
 from bot.nlu.risk.decision import CHECK, FULL, Thresholds, decide
 from bot.nlu.risk.detector import RiskMatcher, RiskResult
 from bot.nlu.risk.lexicon import DEFAULT_LEXICON
@@ -112,7 +112,7 @@ def quick_outcomes(
     for writer in sorted({e.writer for e in corpus}):
         decision = DecisionModel.fit(
             [
-                (_features(e, rules_of(e.text), base[(e.writer, e.text)], cues), e.label)
+                (_features(rules_of(e.text), base[(e.writer, e.text)], cues.find(e.text)), e.label)
                 for e in corpus
                 if e.writer != writer and (e.writer, e.text) in base
             ]
@@ -122,8 +122,9 @@ def quick_outcomes(
             s = base.get((writer, e.text))
             both = alone = None
             if s is not None:
-                both = _decided(s, decision.predict(_features(e, rules, s, cues)), cues.find(e.text))
-                alone = _decided(s, decision.predict(_features(e, None, s, cues)), cues.find(e.text))
+                context = cues.find(e.text)
+                both = _decided(s, decision.predict(_features(rules, s, context)), context)
+                alone = _decided(s, decision.predict(_features(None, s, context)), context)
             for mode in MODES:
                 for t in thresholds:
                     results[(mode, t)].append(
@@ -132,8 +133,8 @@ def quick_outcomes(
     return results
 
 
-def _features(e: Example, rules: Optional[RiskResult], s: Scores, cues: ContextCues) -> Features:
-    return features(_category(rules), s.escalate, s.check, s.veto, cues.find(e.text))
+def _features(rules: Optional[RiskResult], s: Scores, context: Tuple[str, ...]) -> Features:
+    return features(_category(rules), s.escalate, s.check, s.veto, context)
 
 
 def _decided(s: Scores, full_caught: Tuple[float, float], context: Tuple[str, ...]) -> Scores:

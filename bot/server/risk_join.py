@@ -30,6 +30,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlu.risk.component import CATEGORY_ENTITY, RISK_INTENTS, SUBJECT_ENTITY
 from bot.nlu.risk.decision import CHECK_INTENT
+from bot.server.slash_gate import with_text
 
 logger = logging.getLogger(__name__)
 
@@ -110,13 +111,7 @@ def install() -> bool:
         previous = calm_previous_message(tracker)
         if previous is None or not worth_joining(text, parse, previous):
             return parse
-        both = UserMessage(
-            joined(previous, text),
-            message.output_channel,
-            message.sender_id,
-            input_channel=message.input_channel,
-            message_id=message.message_id,
-        )
+        both = with_text(message, joined(previous, text))
         pair = await inner(self, both, tracker, only_output_properties)
         if _intent(pair) not in CARRIED_INTENTS:
             return parse

@@ -51,6 +51,17 @@ def speaks_slash(text: str, tracker: Optional[DialogueStateTracker]) -> bool:
     return wanted in ALWAYS_ALLOWED or wanted in offered_payloads(tracker)
 
 
+def with_text(message: UserMessage, text: str) -> UserMessage:
+    """The same message (sender, channels, id) with other text, to parse in its place."""
+    return UserMessage(
+        text,
+        message.output_channel,
+        message.sender_id,
+        input_channel=message.input_channel,
+        message_id=message.message_id,
+    )
+
+
 def install() -> bool:
     """Wrap MessageProcessor.parse_message (once); True if it was wrapped now."""
     if getattr(MessageProcessor.parse_message, "_camhs_slash_gate", False):
@@ -66,13 +77,7 @@ def install() -> bool:
         text = message.text or ""
         if not text.lstrip().startswith("/") or speaks_slash(text, tracker):
             return await original(self, message, tracker, only_output_properties)
-        plain = UserMessage(
-            as_plain_text(text),
-            message.output_channel,
-            message.sender_id,
-            input_channel=message.input_channel,
-            message_id=message.message_id,
-        )
+        plain = with_text(message, as_plain_text(text))
         parse_data = await original(self, plain, tracker, only_output_properties)
         parse_data["text"] = text
         return parse_data
