@@ -47,7 +47,7 @@ CRISIS = [
 
 SAFEGUARDING = [
     # threats and weapons told by a witness, a parent or a teacher
-    ("a boy in my class said he's bringing a knife to school tomorrow", "danger", "other"),
+    ("my cousin has started carrying a blade to college", "danger", "other"),
     ("he says hes planning to stab someone after school", "danger", "unstated"),
     ("my cousin said he is going to kill someone tonight", "danger", "other"),
     ("we got chased by older boys with knives", "danger", "self"),
