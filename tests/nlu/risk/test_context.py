@@ -25,6 +25,12 @@ HIT = RiskResult("crisis", "suicide", "self", ("suicide.word",))
         ("i dont have any thoughts about hurting myself, just exam stress", "negation"),
         ("no danger, no self harm, i just cant sleep", "negation"),
         ("nothing's happened, i just want to know the signs of grooming", "negation"),
+        ("she's not being bullied online or anything, she just wants a new phone", "negation"),
+        ("my old sh scars have gone silver, can i get a tattoo over them", "recovery"),
+        ("sliced my thumb chopping peppers, do i need stitches", "accident"),
+        ("my brother will kill me, i ate my way through his easter eggs", "hyperbole"),
+        ("my daughter's 3 and bites when she's cross", "young_child"),
+        ("what should i do if a pupil tells me they're being hurt at home", "professional"),
     ],
 )
 def test_harmless_contexts_are_named(text: str, kind: str) -> None:
