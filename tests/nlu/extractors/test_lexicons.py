@@ -545,7 +545,9 @@ def test_my_mum_or_my_school_only_hints_at_a_young_person(roles: Lexicon) -> Non
     assert (hit.value, hit.hint) == ("professional", False)
 
 
-@pytest.mark.parametrize("text", ["16. islington n7", "21 f, lewisham, anxious all the time"])
+@pytest.mark.parametrize(
+    "text", ["16. islington n7", "21 f, lewisham, anxious all the time", "15f, camden, cant sleep"]
+)
 def test_an_age_opening_the_message_hints_at_someone_asking_for_themselves(roles: Lexicon, text: str) -> None:
     (hit,) = roles.find(text)
     assert (hit.value, hit.hint) == ("young_person", True)
