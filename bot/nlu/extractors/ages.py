@@ -349,11 +349,12 @@ class AgeReader:
         return found[-1] if found[-1].end == toks[i - 2].end else None
 
     def _leading(self, toks: Sequence[Tok], i: int, last: int) -> bool:
-        """A number opening a longer one-message answer: "15, hackney, anxiety", "17 and live in E8"."""
+        """A number opening a longer one-message answer: "15, hackney, anxiety", "17. hackney n16", "17 and live
+        in E8"."""
         if any(t.is_word for t in toks[:i]) or last >= len(toks) - 1:
             return False
         after, then = toks[last].key, toks[last + 1].key
-        return after == "," or (after in self.list_joiners and then in self.number_ok_after)
+        return after in (",", ".") or (after in self.list_joiners and then in self.number_ok_after)
 
     def _segment(self, toks: Sequence[Tok], i: int, last: int) -> bool:
         """A number standing alone between commas or full stops in a list of answers, with words on both

@@ -223,6 +223,7 @@ def test_several_children(reader: AgeReader) -> None:
         ("17, e8, can't sleep", 17),
         ("15 and live in hackney", 15),
         ("14 and i feel low", 14),
+        ("17. hackney n16", 17),
     ],
 )
 def test_a_number_opening_a_longer_answer_is_an_age(reader: AgeReader, text: str, age: int) -> None:
