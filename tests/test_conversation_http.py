@@ -608,3 +608,56 @@ def test_asking_if_a_listed_service_is_online_is_not_a_goodbye(assistant: Assist
     )
     said = " ".join(texts(turns[-1])).lower()
     assert "take care" not in said and "online" in said, dump(turns[-1])
+
+
+# ---------------------------------------------------------------- issue 14: the conversation failures of 2026-12-07
+def test_not_in_danger_and_asking_for_services_gets_the_services(assistant: AssistantProcesses) -> None:
+    """ "She's not in immediate danger. What services are there?" got "Would you like me to keep helping?"."""
+    turns = converse(
+        assistant,
+        [
+            "I'm a teacher in Camden. A pupil (15) told me she has been cutting herself.",
+            "She's not in immediate danger. What services are there?",
+        ],
+    )
+    assert escalation(turns[0]) is not None, dump(turns[0])
+    assert "keep helping" not in said(turns[1]) and "call 999 now" not in said(turns[1]), dump(turns[1])
+    assert_services(turns[1], area="Camden", age=15)
+
+
+def test_not_in_danger_before_the_form_is_done_asks_what_it_still_needs(
+    assistant: AssistantProcesses,
+) -> None:
+    turns = converse(
+        assistant,
+        ["my daughter has been cutting herself", "she's not in immediate danger, what help is out there?"],
+    )
+    assert escalation(turns[0]) is not None, dump(turns[0])
+    assert "keep helping" not in said(turns[1]) and "how old" in said(turns[1]), dump(turns[1])
+
+
+@pytest.mark.parametrize(
+    "opening, age, area",
+    [
+        ("16 F from hackney, really anxious all the time", 16, "Hackney"),
+        ("15m, islington. cant sleep", 15, "Islington"),
+    ],
+)
+def test_an_age_given_with_a_sex_is_the_age(
+    assistant: AssistantProcesses, opening: str, age: int, area: str
+) -> None:
+    """ "20 m, tower hamlets" was read as a plain number, so the age was asked again."""
+    turns = converse(assistant, [opening])
+    assert "how old" not in said(turns[0]), dump(turns[0])
+    assert_services(turns[0], area=area, age=age)
+
+
+@pytest.mark.parametrize("fine", ["im fine now honestly", "i feel fine tho"])
+def test_feeling_fine_after_an_overdose_is_still_told_to_get_checked(
+    assistant: AssistantProcesses, fine: str
+) -> None:
+    turns = converse(assistant, ["hey", "i took a bunch of my mums tablets like an hour ago", fine])
+    assert escalation(turns[1]) is not None, dump(turns[1])
+    assert escalation(turns[2]) == {"escalation": "crisis", "category": "overdose"}, dump(turns[2])
+    assert "999" in said(turns[2]) and "even if you feel fine" in said(turns[2]), dump(turns[2])
+    assert "i'm glad" not in said(turns[2])
