@@ -661,3 +661,25 @@ def test_feeling_fine_after_an_overdose_is_still_told_to_get_checked(
     assert escalation(turns[2]) == {"escalation": "crisis", "category": "overdose"}, dump(turns[2])
     assert "999" in said(turns[2]) and "even if you feel fine" in said(turns[2]), dump(turns[2])
     assert "i'm glad" not in said(turns[2])
+
+
+@pytest.mark.parametrize(
+    "answer, goes_on",
+    [
+        ("no not me, I'm worried about my daughter", "how old is your child"),
+        ("no not me, I'm worried about her", "it still sounds worrying"),
+        ("i would never", "keep helping"),
+    ],
+)
+def test_a_parent_saying_not_me_to_the_safety_question_is_not_escalated(
+    assistant: AssistantProcesses, answer: str, goes_on: str
+) -> None:
+    """ "no not me, I'm worried about her" to "Is that happening for you?" got the crisis reply; it goes on
+    about the child (the form's next question, or the no-answer about them)."""
+    turns = converse(
+        assistant,
+        ["everything feels pointless lately and im worn out from trying so hard for nothing", answer],
+    )
+    assert (escalation(turns[0]) or {}).get("escalation") == "check", dump(turns[0])
+    assert escalation(turns[1]) is None, dump(turns[1])
+    assert goes_on in said(turns[1]) and "are you safe" not in said(turns[1]), dump(turns[1])

@@ -277,6 +277,70 @@ class SafeAnswerNext(GraphComponent):
         return messages
 
 
+# "No, not me, I'm worried about her", "i would never", "nothing like that": a no to a question about the
+# person's own safety, pointing (sometimes) at the child they are asking about. Only a statement, and only
+# instead of a guess that is not an answer to the form; the risk decision runs afterwards and still
+# escalates any risk in the message.
+NOT_ME = re.compile(
+    r"\b(?:i would never|id never|i would not|i wouldnt|never would i|i never would|not me|its not me|"
+    r"it is not me|not about me|nothing like that|nothing of the sort)\b"
+)
+SOMEONE_ELSE = re.compile(
+    r"\b(?:her|him|them|she|he|they|shes|hes|theyre|my (?:son|daughter|child|kid|boy|girl|teen|stepson|"
+    r"stepdaughter|friend|mate)|the (?:child|young person|pupil|student))\b"
+)
+NOT_ME_REPAIRABLE = frozenset(
+    {FALLBACK_INTENT, "chitchat", "affirm", "deny", "inform", "faq", "ask_for_help"}
+)
+
+
+def says_not_me(text: str) -> bool:
+    return bool(NOT_ME.search(_plain(text))) and not is_question(text)
+
+
+def points_at_someone_else(text: str) -> bool:
+    """After the "not me": "..., I'm worried about her", "its my son im worried about"."""
+    found = NOT_ME.search(_plain(text))
+    return found is not None and bool(SOMEONE_ELSE.search(_plain(text)[found.end() :]))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DenyWhenNotMe(GraphComponent):
+    """ "no not me, I'm worried about her" is `deny` (a no to the safety question), or `inform` when it says who
+    it is for ("...about my daughter": the form goes on about her), and says the risk is someone else's
+    (`risk_subject: other`), so the replies speak about the child, not the parent."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DenyWhenNotMe":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            text = str(message.get(TEXT) or "")
+            entities = list(message.get(ENTITIES) or [])
+            if name not in NOT_ME_REPAIRABLE or not says_not_me(text):
+                continue
+            if {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities} & FORM_ENTITIES:
+                # "no not me, I'm worried about my daughter": who it is for, an answer (asking for help would
+                # be read as "yes" to the safety question); "not me, my son" answers "who is it for?" too
+                set_top_intent(message, "inform", drop=(FALLBACK_INTENT,))
+            else:
+                set_top_intent(message, "deny", drop=(FALLBACK_INTENT,))
+            if points_at_someone_else(text):
+                entities.append(
+                    {ENTITY_ATTRIBUTE_TYPE: "risk_subject", "value": "other", "start": 0, "end": len(text)}
+                )
+                message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+
 # Groups that, named in a question, mean "is there anything for them?": search again with the group.
 SEARCH_AGAIN_GROUPS = frozenset(
     {"black_mixed_heritage", "lgbtq", "refugee", "care_experienced", "young_carer"}

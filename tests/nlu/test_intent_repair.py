@@ -262,7 +262,7 @@ def test_not_fine_or_fine_at_something_is_not_a_yes(text: str) -> None:
     assert not says_safe(text)
 
 
-from bot.nlu.intent_repair import SafeAnswerNext  # noqa: E402
+from bot.nlu.intent_repair import DenyWhenNotMe, SafeAnswerNext  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -320,6 +320,41 @@ def test_a_sure_urgent_help_or_a_named_service_is_never_renamed() -> None:
     named = with_text("ask_service", "is kooth ok, i feel fine", ["service"])
     SafeAnswerNext().process([urgent, named])
     assert [m.get("intent")["name"] for m in (urgent, named)] == ["urgent_help", "ask_service"]
+
+
+@pytest.mark.parametrize(
+    "text, someone_else",
+    [
+        ("i would never", False),
+        ("no nothing like that, i would never, ive got my kids. just overwhelmed", False),
+        ("no not me, I'm worried about her", True),
+        ("its not me its my son", True),
+    ],
+)
+def test_not_me_is_a_no_and_may_point_at_the_child(text: str, someone_else: bool) -> None:
+    """(4) a parent's "no not me, I'm worried about her" to the safety question was escalated as theirs."""
+    message = with_text("nlu_fallback", text, [])
+    DenyWhenNotMe().process([message])
+    assert message.get("intent")["name"] == "deny"
+    subjects = [e["value"] for e in message.get("entities") if e["entity"] == "risk_subject"]
+    assert subjects == (["other"] if someone_else else [])
+
+
+def test_not_me_naming_who_it_is_for_is_an_answer_and_a_question_stays_one() -> None:
+    """ "no not me, I'm worried about my daughter" was `ask_for_help`, which the rules read as "yes" to the
+    safety question (the crisis reply, as if the parent were at risk)."""
+    worried = with_text("ask_for_help", "no not me, I'm worried about my daughter", ["role"])
+    answer = with_text("inform", "not me, my son", ["role"])
+    question = with_text("faq", "would i never be told?", [])
+    DenyWhenNotMe().process([worried, answer, question])
+    assert [m.get("intent")["name"] for m in (worried, answer, question)] == ["inform", "inform", "faq"]
+    assert [e["value"] for e in worried.get("entities") if e["entity"] == "risk_subject"] == ["other"]
+
+
+def test_deny_already_gets_whose_risk_it_is() -> None:
+    message = with_text("deny", "no not me, I'm worried about her", [])
+    DenyWhenNotMe().process([message])
+    assert [e["value"] for e in message.get("entities") if e["entity"] == "risk_subject"] == ["other"]
 
 
 def test_a_question_that_tells_who_how_old_and_where_is_a_request_for_services() -> None:
