@@ -683,3 +683,15 @@ def test_a_parent_saying_not_me_to_the_safety_question_is_not_escalated(
     assert (escalation(turns[0]) or {}).get("escalation") == "check", dump(turns[0])
     assert escalation(turns[1]) is None, dump(turns[1])
     assert goes_on in said(turns[1]) and "are you safe" not in said(turns[1]), dump(turns[1])
+
+
+def test_asking_what_there_is_for_a_concern_after_a_list_searches_again(
+    assistant: AssistantProcesses,
+) -> None:
+    """ "Is there anything specifically for self-harm?" after a list got the cost answer."""
+    turns = converse(
+        assistant, ["im 15 in hackney and feeling low", "is there anything for drug stuff specifically"]
+    )
+    assert_services(turns[0], area="Hackney", age=15)
+    assert "drugs and alcohol" in said(turns[1]), dump(turns[1])
+    assert_services(turns[1], area="Hackney", age=15)

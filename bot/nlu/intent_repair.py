@@ -41,6 +41,11 @@ INVERTED = re.compile(
 )
 
 
+# "is there anything (specifically) for...", "are there any groups for...", "what parenting stuff is there"
+WHAT_THERE_IS = re.compile(
+    r"\b(?:is there|are there|do you have|do you know)\s+(?:any|anything|anywhere|something|somewhere)\b"
+    r"|\bwhat\s+(?:\w+\s+){0,2}(?:stuff|services?|support|help|groups?|places?)\s+(?:is|are)\s+there\b"
+)
 ASKING_OPENERS = re.compile(r"^(?:any idea|anyone know|i wonder|wondering|tell me|explain|please explain)\b")
 
 
@@ -103,7 +108,17 @@ class InformWhenUnderstood(_IntentFromEntities):
             return True  # "he's Black, is there anything run by people like him?": search again with it
         if name in self.statement_intents and self._tells_the_case(message):
             return True  # "GP here, Kingston. 15-year-old patient with OCD. Which services can I refer to?"
+        if name in self.statement_intents and self._asks_what_there_is_for_a_concern(message):
+            return True  # "Is there anything specifically for self-harm?": search again with it
         return name in self.statement_intents and not is_question(str(message.get(TEXT) or ""))
+
+    @staticmethod
+    def _asks_what_there_is_for_a_concern(message: Message) -> bool:
+        """ "is there anything for drug stuff specifically", "what parenting stuff is there near me": a
+        concern named in a question about what there is, which a new search answers (the cost FAQ did)."""
+        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+        text = str(message.get(TEXT) or "").lower().replace("'", "")
+        return "concern" in found and bool(WHAT_THERE_IS.search(text))
 
     @staticmethod
     def _tells_the_case(message: Message) -> bool:

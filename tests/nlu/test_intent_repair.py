@@ -367,6 +367,36 @@ def test_a_question_that_tells_who_how_old_and_where_is_a_request_for_services()
     assert run(only_role)["name"] == "faq"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there anything specifically for self-harm?",
+        "is there anything for drug stuff specifically",
+        "ok what parenting stuff is there near me",
+        "are there any groups for anxiety",
+    ],
+)
+def test_asking_what_there_is_for_a_concern_searches_again_with_it(text: str) -> None:
+    """ "is there anything for drug stuff specifically" after a list got the cost FAQ."""
+    message = parsed("faq", ["concern"])
+    message.set("text", text)
+    assert run(message)["name"] == "inform"
+
+
+@pytest.mark.parametrize(
+    "text, entities",
+    [
+        ("is there a waiting list for anxiety help?", ["concern"]),
+        ("is there anything for students specifically", []),
+        ("what is anxiety", ["concern"]),
+    ],
+)
+def test_other_questions_naming_a_concern_stay_questions(text: str, entities: List[str]) -> None:
+    message = parsed("faq", entities)
+    message.set("text", text)
+    assert run(message)["name"] == "faq"
+
+
 def test_limited_english_alone_is_left_to_the_interpreter_faq() -> None:
     message = parsed("faq", [])
     message.set("text", "my english is not good")
