@@ -246,7 +246,12 @@ def test_crisis_mid_form_escalates_and_the_person_can_carry_on(
     assert "999" in said and "safe right now" in said
     assert services_payload(replies) is None
     carry_on = assistant.say(sender, "yes")
-    assert escalation(carry_on) is None
+    if "pills" in message:  # after something was taken, "yes" is told to get checked anyway (renewed)
+        assert escalation(carry_on) == {"escalation": "crisis", "category": "overdose"}, dump(carry_on)
+        assert "even if you feel fine" in " ".join(texts(carry_on)).lower(), dump(carry_on)
+    else:
+        assert escalation(carry_on) is None
+    assert "keep helping" in " ".join(texts(carry_on)).lower(), dump(carry_on)
     resumed = assistant.say(sender, "yes")
     assert "how old" in " ".join(texts(resumed)).lower(), "the form resumes where it was"
 
