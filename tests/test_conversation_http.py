@@ -700,3 +700,12 @@ def test_asking_what_there_is_for_a_concern_after_a_list_searches_again(
     assert_services(turns[0], area="Hackney", age=15)
     assert "drugs and alcohol" in said(turns[1]), dump(turns[1])
     assert_services(turns[1], area="Hackney", age=15)
+
+
+def test_a_childs_age_told_in_the_third_person_is_taken_as_a_parent(assistant: AssistantProcesses) -> None:
+    """ "hes 13. Tooting. angry all the time..." was asked who the help is for before any list."""
+    replies = converse(
+        assistant, ["shes 11 and we live in hackney. really anxious since me and her dad split up"]
+    )[0]
+    assert "who are you looking for support for" not in said(replies), dump(replies)
+    assert_services(replies, area="Hackney", age=11)
