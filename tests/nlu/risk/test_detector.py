@@ -41,9 +41,18 @@ CRISIS = [
     ("im going to throw myself infront of a train", "suicide", "self"),
     ("i keep my blades hidden for when its bad", "self_harm", "self"),
     ("i dont see a future for myself", "suicide", "self"),
+    # someone else's plan told second-hand
+    ("my mate messaged from the station saying she wants to jump", "suicide", "other"),
 ]
 
 SAFEGUARDING = [
+    # threats and weapons told by a witness, a parent or a teacher
+    ("my cousin has started carrying a blade to college", "danger", "other"),
+    ("he says hes planning to stab someone after school", "danger", "unstated"),
+    ("my cousin said he is going to kill someone tonight", "danger", "other"),
+    ("we got chased by older boys with knives", "danger", "self"),
+    ("the coach hits kids with a stick when they miss", "abuse", "other"),
+    ("my son is being hurt by his childminder", "abuse", "other"),
     ("my stepdad hits me", "abuse", "self"),
     ("he hits me", "abuse", "self"),
     ("not safe at home", "danger", "unstated"),
@@ -82,6 +91,8 @@ OTHERS = [
 
 HYPERBOLE = [
     "this homework is killing me",
+    "im going to kill my brother he ate my cake",
+    "my mum is going to kill me when she sees my report",
     "my teacher asked for pictures of our project",
     "she used the money on herself",
     "i just want to hide in my room all day",
