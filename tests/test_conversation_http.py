@@ -246,7 +246,12 @@ def test_crisis_mid_form_escalates_and_the_person_can_carry_on(
     assert "999" in said and "safe right now" in said
     assert services_payload(replies) is None
     carry_on = assistant.say(sender, "yes")
-    assert escalation(carry_on) is None
+    if "pills" in message:  # after something was taken, "yes" is told to get checked anyway (renewed)
+        assert escalation(carry_on) == {"escalation": "crisis", "category": "overdose"}, dump(carry_on)
+        assert "even if you feel fine" in " ".join(texts(carry_on)).lower(), dump(carry_on)
+    else:
+        assert escalation(carry_on) is None
+    assert "keep helping" in " ".join(texts(carry_on)).lower(), dump(carry_on)
     resumed = assistant.say(sender, "yes")
     assert "how old" in " ".join(texts(resumed)).lower(), "the form resumes where it was"
 
@@ -608,3 +613,99 @@ def test_asking_if_a_listed_service_is_online_is_not_a_goodbye(assistant: Assist
     )
     said = " ".join(texts(turns[-1])).lower()
     assert "take care" not in said and "online" in said, dump(turns[-1])
+
+
+# ---------------------------------------------------------------- issue 14: the conversation failures of 2026-12-07
+def test_not_in_danger_and_asking_for_services_gets_the_services(assistant: AssistantProcesses) -> None:
+    """ "She's not in immediate danger. What services are there?" got "Would you like me to keep helping?"."""
+    turns = converse(
+        assistant,
+        [
+            "I'm a teacher in Camden. A pupil (15) told me she has been cutting herself.",
+            "She's not in immediate danger. What services are there?",
+        ],
+    )
+    assert escalation(turns[0]) is not None, dump(turns[0])
+    assert "keep helping" not in said(turns[1]) and "call 999 now" not in said(turns[1]), dump(turns[1])
+    assert_services(turns[1], area="Camden", age=15)
+
+
+def test_not_in_danger_before_the_form_is_done_asks_what_it_still_needs(
+    assistant: AssistantProcesses,
+) -> None:
+    turns = converse(
+        assistant,
+        ["my daughter has been cutting herself", "she's not in immediate danger, what help is out there?"],
+    )
+    assert escalation(turns[0]) is not None, dump(turns[0])
+    assert "keep helping" not in said(turns[1]) and "how old" in said(turns[1]), dump(turns[1])
+
+
+@pytest.mark.parametrize(
+    "opening, age, area",
+    [
+        ("16 F from hackney, really anxious all the time", 16, "Hackney"),
+        ("15m, islington. cant sleep", 15, "Islington"),
+    ],
+)
+def test_an_age_given_with_a_sex_is_the_age(
+    assistant: AssistantProcesses, opening: str, age: int, area: str
+) -> None:
+    """ "20 m, tower hamlets" was read as a plain number, so the age was asked again."""
+    turns = converse(assistant, [opening])
+    assert "how old" not in said(turns[0]), dump(turns[0])
+    assert_services(turns[0], area=area, age=age)
+
+
+@pytest.mark.parametrize("fine", ["im fine now honestly", "i feel fine tho"])
+def test_feeling_fine_after_an_overdose_is_still_told_to_get_checked(
+    assistant: AssistantProcesses, fine: str
+) -> None:
+    turns = converse(assistant, ["hey", "i took a bunch of my mums tablets like an hour ago", fine])
+    assert escalation(turns[1]) is not None, dump(turns[1])
+    assert escalation(turns[2]) == {"escalation": "crisis", "category": "overdose"}, dump(turns[2])
+    assert "999" in said(turns[2]) and "even if you feel fine" in said(turns[2]), dump(turns[2])
+    assert "i'm glad" not in said(turns[2])
+
+
+@pytest.mark.parametrize(
+    "answer, goes_on",
+    [
+        ("no not me, I'm worried about my daughter", "how old is your child"),
+        ("no not me, I'm worried about her", "it still sounds worrying"),
+        ("i would never", "keep helping"),
+    ],
+)
+def test_a_parent_saying_not_me_to_the_safety_question_is_not_escalated(
+    assistant: AssistantProcesses, answer: str, goes_on: str
+) -> None:
+    """ "no not me, I'm worried about her" to "Is that happening for you?" got the crisis reply; it goes on
+    about the child (the form's next question, or the no-answer about them)."""
+    turns = converse(
+        assistant,
+        ["everything feels pointless lately and im worn out from trying so hard for nothing", answer],
+    )
+    assert (escalation(turns[0]) or {}).get("escalation") == "check", dump(turns[0])
+    assert escalation(turns[1]) is None, dump(turns[1])
+    assert goes_on in said(turns[1]) and "are you safe" not in said(turns[1]), dump(turns[1])
+
+
+def test_asking_what_there_is_for_a_concern_after_a_list_searches_again(
+    assistant: AssistantProcesses,
+) -> None:
+    """ "Is there anything specifically for self-harm?" after a list got the cost answer."""
+    turns = converse(
+        assistant, ["im 15 in hackney and feeling low", "is there anything for drug stuff specifically"]
+    )
+    assert_services(turns[0], area="Hackney", age=15)
+    assert "drugs and alcohol" in said(turns[1]), dump(turns[1])
+    assert_services(turns[1], area="Hackney", age=15)
+
+
+def test_a_childs_age_told_in_the_third_person_is_taken_as_a_parent(assistant: AssistantProcesses) -> None:
+    """ "hes 13. Tooting. angry all the time..." was asked who the help is for before any list."""
+    replies = converse(
+        assistant, ["shes 11 and we live in hackney. really anxious since me and her dad split up"]
+    )[0]
+    assert "who are you looking for support for" not in said(replies), dump(replies)
+    assert_services(replies, area="Hackney", age=11)

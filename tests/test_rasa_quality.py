@@ -25,9 +25,11 @@ RETRIEVAL_INTENT_MERGE = re.compile(
 )
 
 
-# Intents no NLU example teaches: NLU components set them (bot/nlu/risk/decision.py, bot/nlu/language/).
+# Intents no NLU example teaches: NLU components set them (bot/nlu/risk/decision.py, bot/nlu/language/,
+# bot/nlu/intent_repair.py's SafeAnswerNext).
 COMPONENT_INTENT = re.compile(
-    r"The intent '(risk_check|other_language)' is listed in the domain file, but is not found in the NLU"
+    r"The intent '(risk_check|other_language|safe_now|safe_now_find_help)' is listed in the domain file, "
+    r"but is not found in the NLU"
 )
 
 

@@ -27,6 +27,7 @@ ESCALATION_RESPONSES = [
     "utter_ask_safe_now",
     "utter_not_safe",
     "utter_urgent_help_intro",
+    "utter_glad_safe",
 ]
 # Same pattern as ../shared/tools/check_numbers.py.
 PHONE = re.compile(
@@ -99,11 +100,25 @@ def test_every_variation_of_the_first_escalation_message_carries_its_marker(name
         assert variation.get("custom") == {"escalation": kind, "category": "{risk_category}"}, variation
 
 
+OVERDOSE = {"type": "slot", "name": "risk_category", "value": "overdose"}
+
+
+def test_feeling_fine_after_an_overdose_renews_the_crisis_escalation() -> None:
+    """ "i feel fine tho" after tablets: the answer says again to get checked now, and is marked as crisis."""
+    renewed = [v for v in RESPONSES["utter_glad_safe"] if OVERDOSE in (v.get("condition") or [])]
+    assert len(renewed) == 3
+    for variation in renewed:
+        assert variation.get("custom") == {"escalation": "crisis", "category": "{risk_category}"}, variation
+        assert "999" in variation["text"] and re.search(r"fine|OK", variation["text"]), variation
+
+
 def test_no_other_response_carries_an_escalation_marker() -> None:
     for name, variations in RESPONSES.items():
         if name in MARKED:
             continue
         for variation in variations:
+            if name == "utter_glad_safe" and OVERDOSE in (variation.get("condition") or []):
+                continue
             assert "escalation" not in str(variation.get("custom", "")), name
 
 

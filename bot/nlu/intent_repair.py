@@ -41,6 +41,11 @@ INVERTED = re.compile(
 )
 
 
+# "is there anything (specifically) for...", "are there any groups for...", "what parenting stuff is there"
+WHAT_THERE_IS = re.compile(
+    r"\b(?:is there|are there|do you have|do you know)\s+(?:any|anything|anywhere|something|somewhere)\b"
+    r"|\bwhat\s+(?:\w+\s+){0,2}(?:stuff|services?|support|help|groups?|places?)\s+(?:is|are)\s+there\b"
+)
 ASKING_OPENERS = re.compile(r"^(?:any idea|anyone know|i wonder|wondering|tell me|explain|please explain)\b")
 
 
@@ -103,7 +108,17 @@ class InformWhenUnderstood(_IntentFromEntities):
             return True  # "he's Black, is there anything run by people like him?": search again with it
         if name in self.statement_intents and self._tells_the_case(message):
             return True  # "GP here, Kingston. 15-year-old patient with OCD. Which services can I refer to?"
+        if name in self.statement_intents and self._asks_what_there_is_for_a_concern(message):
+            return True  # "Is there anything specifically for self-harm?": search again with it
         return name in self.statement_intents and not is_question(str(message.get(TEXT) or ""))
+
+    @staticmethod
+    def _asks_what_there_is_for_a_concern(message: Message) -> bool:
+        """ "is there anything for drug stuff specifically", "what parenting stuff is there near me": a
+        concern named in a question about what there is, which a new search answers (the cost FAQ did)."""
+        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+        text = str(message.get(TEXT) or "").lower().replace("'", "")
+        return "concern" in found and bool(WHAT_THERE_IS.search(text))
 
     @staticmethod
     def _tells_the_case(message: Message) -> bool:
@@ -146,13 +161,22 @@ NOT_IN_DANGER = re.compile(
 SAFE_NEGATORS = frozenset(
     "not no never dont doesnt didnt isnt arent wasnt werent cant cannot wont unsure".split()
 )
-# Only intents that would read a "safe" answer as "not safe" (data/rules/safety.yml); an FAQ or an answer
-# to the form keeps its intent ("he's safe tonight, what support is there?" asked inside the form).
-SAFE_REPAIRABLE = frozenset({"ask_for_help", "deny", FALLBACK_INTENT})
+# "I feel fine tho", "im ok now honestly", "she seems fine": feeling fine, said of oneself or of them, at the end
+# of what is said ("he's fine at school but..." is not it).
+FINE = re.compile(
+    r"\b(?:i am|im|i feel|feel|feeling|i m|shes|hes|theyre|she is|he is|they are|seems?|seem|feels?)\s+"
+    r"(?:(?:really|totally|completely|honestly|actually|absolutely|perfectly|all|now|ok)\s+)?"
+    r"(?:fine|ok|okay|alright|all right)\b(?!\s+(?:at|with|about|in|on|to|for|when|if|apart|except|most)\b)"
+)
+# Only intents that would read a "safe" answer as "not safe" or as something else (data/rules/safety.yml);
+# an answer to the form keeps its intent ("he's safe tonight, what support is there?" asked inside the
+# form), and so does a clear question.
+SAFE_REPAIRABLE = frozenset({"ask_for_help", "deny", FALLBACK_INTENT, "chitchat"})
+SERVICE_NAMED = frozenset({"service", "service_position"})
 
 
 def says_safe(text: str) -> bool:
-    """True for a plain statement that someone is safe now (see SAFE_WORD)."""
+    """True for a plain statement that someone is safe (see SAFE_WORD) or feels fine (FINE) now."""
     clean = text.lower().replace("'", "").replace("\u2019", "")
     if NOT_IN_DANGER.search(clean):
         return True
@@ -160,6 +184,9 @@ def says_safe(text: str) -> bool:
     for sentence in re.findall(r"[^.?!]+[.?!]?", clean):
         words = re.findall(r"[a-z]+", sentence)
         hits = [i for i, w in enumerate(words) if w == "safe"]
+        fine = FINE.search(" ".join(words))
+        if fine:
+            hits.append(len(" ".join(words)[: fine.end()].split()) - 1)
         if not hits:
             continue
         asked = (
@@ -191,8 +218,141 @@ class AffirmWhenSafe(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if name in SAFE_REPAIRABLE and says_safe(str(message.get(TEXT) or "")):
+            found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+            # "i feel fine tho honestly its fine" read as a follow-up about a service ("it"), none named
+            repairable = name in SAFE_REPAIRABLE or (name == "ask_service" and not found & SERVICE_NAMED)
+            if repairable and says_safe(str(message.get(TEXT) or "")):
                 set_top_intent(message, "affirm", drop=(FALLBACK_INTENT,))
+        return messages
+
+
+# After the risk decision: what a calm "safe" statement asks for next. "She's not in immediate danger. What
+# services are there?" wants the services (or the question the form still needs), not "Would you like me to
+# keep helping?"; "i feel fine tho" after a crisis reply is told plainly what still matters
+# (data/rules/safety.yml). Only intents the risk decision left alone are renamed (SAFE_RENAMABLE), so no
+# escalation is ever undone, and a button's "/affirm" stays a yes.
+SAFE_INTENT = "safe_now"
+# What a calm "safe" statement may have been taken for: a yes, a no, a question (an FAQ: "She's not in immediate
+# danger. What services can she access?" got the turning-18 answer), chit-chat, not understood; urgent help or
+# starting again only when unsure. Never an escalation, another language, a form answer or a goodbye.
+SAFE_RENAMABLE = frozenset({"affirm", "deny", "ask_for_help", FALLBACK_INTENT, "chitchat", "faq"})
+SAFE_RENAMABLE_WHEN_UNSURE = frozenset({"urgent_help", "start_again", "out_of_scope", "greet", "thanks"})
+SAFE_FIND_INTENT = "safe_now_find_help"
+ASKS_FOR_SERVICES = re.compile(
+    r"\b(?:services?|support|help|options?|somewhere|someone|places?|resources?|counsell\w*|therapy|camhs|"
+    r"refer\w*|list|next steps?|what (?:now|next)|what can (?:i|we) do|where (?:can|do|should))\b"
+)
+
+
+def _plain(text: str) -> str:
+    return text.lower().replace("'", "").replace("\u2019", "")
+
+
+def asks_for_services(text: str) -> bool:
+    """ "what services can she access?", "where can we get help", "can you find her some support"."""
+    clean = _plain(text)
+    return bool(ASKS_FOR_SERVICES.search(clean)) and (
+        is_question(text) or bool(re.search(r"\bfind\b", clean))
+    )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SafeAnswerNext(GraphComponent):
+    """A typed, calm "safe" statement that the risk decision did not escalate becomes `safe_now`, or
+    `safe_now_find_help` when it also asks for services. Runs after the RiskDetector."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SafeAnswerNext":
+        return cls()
+
+    @staticmethod
+    def _renamable(message: Message) -> bool:
+        intent = message.get(INTENT) or {}
+        name = intent.get(INTENT_NAME_KEY)
+        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+        if name in SAFE_RENAMABLE:
+            return True
+        if name == "ask_service":  # "i feel fine tho honestly its fine": "it" is no service
+            return not found & SERVICE_NAMED
+        # what the risk decision demoted a guess of risk to ("im fine now honestly": crisis, then urgent help)
+        return name in SAFE_RENAMABLE_WHEN_UNSURE and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < 0.5
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = str(message.get(TEXT) or "")
+            if text.startswith("/") or not self._renamable(message) or not says_safe(text):
+                continue
+            set_top_intent(message, SAFE_FIND_INTENT if asks_for_services(text) else SAFE_INTENT)
+        return messages
+
+
+# "No, not me, I'm worried about her", "i would never", "nothing like that": a no to a question about the
+# person's own safety, pointing (sometimes) at the child they are asking about. Only a statement, and only
+# instead of a guess that is not an answer to the form; the risk decision runs afterwards and still
+# escalates any risk in the message.
+NOT_ME = re.compile(
+    r"\b(?:i would never|id never|i would not|i wouldnt|never would i|i never would|not me|its not me|"
+    r"it is not me|not about me|nothing like that|nothing of the sort)\b"
+)
+SOMEONE_ELSE = re.compile(
+    r"\b(?:her|him|them|she|he|they|shes|hes|theyre|my (?:son|daughter|child|kid|boy|girl|teen|stepson|"
+    r"stepdaughter|friend|mate)|the (?:child|young person|pupil|student))\b"
+)
+NOT_ME_REPAIRABLE = frozenset(
+    {FALLBACK_INTENT, "chitchat", "affirm", "deny", "inform", "faq", "ask_for_help"}
+)
+
+
+def says_not_me(text: str) -> bool:
+    return bool(NOT_ME.search(_plain(text))) and not is_question(text)
+
+
+def points_at_someone_else(text: str) -> bool:
+    """After the "not me": "..., I'm worried about her", "its my son im worried about"."""
+    found = NOT_ME.search(_plain(text))
+    return found is not None and bool(SOMEONE_ELSE.search(_plain(text)[found.end() :]))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DenyWhenNotMe(GraphComponent):
+    """ "no not me, I'm worried about her" is `deny` (a no to the safety question), or `inform` when it says who
+    it is for ("...about my daughter": the form goes on about her), and says the risk is someone else's
+    (`risk_subject: other`), so the replies speak about the child, not the parent."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DenyWhenNotMe":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            text = str(message.get(TEXT) or "")
+            entities = list(message.get(ENTITIES) or [])
+            if name not in NOT_ME_REPAIRABLE or not says_not_me(text):
+                continue
+            if {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities} & FORM_ENTITIES:
+                # "no not me, I'm worried about my daughter": who it is for, an answer (asking for help would
+                # be read as "yes" to the safety question); "not me, my son" answers "who is it for?" too
+                set_top_intent(message, "inform", drop=(FALLBACK_INTENT,))
+            else:
+                set_top_intent(message, "deny", drop=(FALLBACK_INTENT,))
+            if points_at_someone_else(text):
+                entities.append(
+                    {ENTITY_ATTRIBUTE_TYPE: "risk_subject", "value": "other", "start": 0, "end": len(text)}
+                )
+                message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
 

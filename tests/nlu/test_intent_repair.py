@@ -239,6 +239,124 @@ def test_not_safe_or_a_question_about_safety_is_never_a_yes(text: str) -> None:
     assert message.get("intent")["name"] == "deny"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i feel fine tho honestly its fine",
+        "im fine now honestly",
+        "but i feel fine honestly do i really have to go",
+    ],
+)
+def test_feeling_fine_is_the_same_yes(text: str) -> None:
+    """ "i feel fine tho" after an overdose reply must reach the rule that still says to get checked."""
+    assert says_safe(text)
+    message = with_text("chitchat", text, [])
+    AffirmWhenSafe().process([message])
+    assert message.get("intent")["name"] == "affirm"
+
+
+@pytest.mark.parametrize(
+    "text", ["im not fine", "i dont feel ok", "are you ok?", "he's fine at school but angry at home"]
+)
+def test_not_fine_or_fine_at_something_is_not_a_yes(text: str) -> None:
+    assert not says_safe(text)
+
+
+from bot.nlu.intent_repair import DenyWhenNotMe, SafeAnswerNext  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("She's not in immediate danger. What services are there?", "safe_now_find_help"),
+        ("shes ok now, where can we get help", "safe_now_find_help"),
+        ("ok im safe for now", "safe_now"),
+        ("i feel fine tho honestly its fine", "safe_now"),
+        ("im fine now honestly", "safe_now"),
+    ],
+)
+def test_a_calm_safe_statement_says_what_comes_next(text: str, intent: str) -> None:
+    """(1) "not in immediate danger, what services are there?" got "Would you like me to keep helping?"."""
+    message = with_text("affirm", text, [])
+    SafeAnswerNext().process([message])
+    assert message.get("intent")["name"] == intent
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("faq", "She's not in immediate danger. What services can she access?"),
+        ("ask_service", "i feel fine tho honestly its fine"),
+        ("urgent_help", "im fine now honestly"),  # a guess of risk demoted by the risk decision (0.45)
+    ],
+)
+def test_what_a_safe_statement_was_taken_for_is_renamed(intent: str, text: str) -> None:
+    message = with_text(intent, text, [])
+    SafeAnswerNext().process([message])
+    assert message.get("intent")["name"] in ("safe_now", "safe_now_find_help")
+
+
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("affirm", "/affirm"),
+        ("affirm", "yes"),
+        ("crisis", "im safe"),
+        ("risk_check", "i feel fine i guess"),
+        ("safeguarding", "she is not in danger from him now"),
+        ("other_language", "im ok"),
+        ("goodbye", "im fine now bye"),
+    ],
+)
+def test_a_button_a_plain_yes_or_an_escalation_is_never_renamed(intent: str, text: str) -> None:
+    message = with_text(intent, text, [])
+    SafeAnswerNext().process([message])
+    assert message.get("intent")["name"] == intent
+
+
+def test_a_sure_urgent_help_or_a_named_service_is_never_renamed() -> None:
+    urgent = with_text("urgent_help", "im safe but i need to talk to someone now", [])
+    urgent.set("intent", {"name": "urgent_help", "confidence": 0.9})
+    named = with_text("ask_service", "is kooth ok, i feel fine", ["service"])
+    SafeAnswerNext().process([urgent, named])
+    assert [m.get("intent")["name"] for m in (urgent, named)] == ["urgent_help", "ask_service"]
+
+
+@pytest.mark.parametrize(
+    "text, someone_else",
+    [
+        ("i would never", False),
+        ("no nothing like that, i would never, ive got my kids. just overwhelmed", False),
+        ("no not me, I'm worried about her", True),
+        ("its not me its my son", True),
+    ],
+)
+def test_not_me_is_a_no_and_may_point_at_the_child(text: str, someone_else: bool) -> None:
+    """(4) a parent's "no not me, I'm worried about her" to the safety question was escalated as theirs."""
+    message = with_text("nlu_fallback", text, [])
+    DenyWhenNotMe().process([message])
+    assert message.get("intent")["name"] == "deny"
+    subjects = [e["value"] for e in message.get("entities") if e["entity"] == "risk_subject"]
+    assert subjects == (["other"] if someone_else else [])
+
+
+def test_not_me_naming_who_it_is_for_is_an_answer_and_a_question_stays_one() -> None:
+    """ "no not me, I'm worried about my daughter" was `ask_for_help`, which the rules read as "yes" to the
+    safety question (the crisis reply, as if the parent were at risk)."""
+    worried = with_text("ask_for_help", "no not me, I'm worried about my daughter", ["role"])
+    answer = with_text("inform", "not me, my son", ["role"])
+    question = with_text("faq", "would i never be told?", [])
+    DenyWhenNotMe().process([worried, answer, question])
+    assert [m.get("intent")["name"] for m in (worried, answer, question)] == ["inform", "inform", "faq"]
+    assert [e["value"] for e in worried.get("entities") if e["entity"] == "risk_subject"] == ["other"]
+
+
+def test_deny_already_gets_whose_risk_it_is() -> None:
+    message = with_text("deny", "no not me, I'm worried about her", [])
+    DenyWhenNotMe().process([message])
+    assert [e["value"] for e in message.get("entities") if e["entity"] == "risk_subject"] == ["other"]
+
+
 def test_a_question_that_tells_who_how_old_and_where_is_a_request_for_services() -> None:
     """ "GP here, Kingston. 15-year-old patient with OCD. Which services can I refer to?" got an FAQ."""
     message = parsed("faq", ["role", "age", "borough", "concern"])
@@ -247,6 +365,36 @@ def test_a_question_that_tells_who_how_old_and_where_is_a_request_for_services()
     only_role = parsed("faq", ["role", "concern"])
     only_role.set("text", "as a teacher how do i refer a pupil with anxiety?")
     assert run(only_role)["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is there anything specifically for self-harm?",
+        "is there anything for drug stuff specifically",
+        "ok what parenting stuff is there near me",
+        "are there any groups for anxiety",
+    ],
+)
+def test_asking_what_there_is_for_a_concern_searches_again_with_it(text: str) -> None:
+    """ "is there anything for drug stuff specifically" after a list got the cost FAQ."""
+    message = parsed("faq", ["concern"])
+    message.set("text", text)
+    assert run(message)["name"] == "inform"
+
+
+@pytest.mark.parametrize(
+    "text, entities",
+    [
+        ("is there a waiting list for anxiety help?", ["concern"]),
+        ("is there anything for students specifically", []),
+        ("what is anxiety", ["concern"]),
+    ],
+)
+def test_other_questions_naming_a_concern_stay_questions(text: str, entities: List[str]) -> None:
+    message = parsed("faq", entities)
+    message.set("text", text)
+    assert run(message)["name"] == "faq"
 
 
 def test_limited_english_alone_is_left_to_the_interpreter_faq() -> None:

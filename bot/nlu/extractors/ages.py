@@ -82,6 +82,9 @@ class AgeReader:
         self.number_ok_after = _words(config["number_ok_after"])
         self.number_not_after = _words(config["number_not_after"])
         self.number_glue_after = _words(config["number_glue_after"])
+        self.sex_marks = _words(config["sex_marks"])
+        self.sex_glued = re.compile(config["sex_glued"])
+        self.sex_mark_openers = _words(config["sex_mark_openers"])
         self.school_year_words = _words(config["school_year_words"])
         self.school_year_glued = re.compile(config["school_year_glued"])
         self.school_year_offset = int(config["school_year_offset"])
@@ -193,6 +196,9 @@ class AgeReader:
         glued = self.glued_age.match(key)
         if glued:
             return int(glued.group(1)), i + 1, True
+        sexed = self.sex_glued.match(key)  # "15f": the number, its sex mark read by _sex_marked
+        if sexed:
+            return int(sexed.group(1)), i + 1, False
         if key in self.number_words:
             value, last = self.number_words[key], i + 1
             if value >= 20 and value % 10 == 0:
@@ -305,6 +311,9 @@ class AgeReader:
             return None
         if subject is not None and not past:
             return self._age(self._minus(value, toks, i, after), toks, i, last, subject), last
+        marked = self._sex_marked(toks, i, last)
+        if marked is not None:  # "20 m, tower hamlets", "15f"
+            return self._age(value, toks, i, marked, UNKNOWN), marked
         previous_age = self._continues(toks, i, found)
         if previous_age is not None:
             return self._age(value, toks, i, last, previous_age.subject), last
@@ -313,6 +322,22 @@ class AgeReader:
         if self._bare_number(toks, i, last):
             return AgeFound("number", value, None, toks[i].start, toks[last - 1].end), last
         return None
+
+    def _sex_marked(self, toks: Sequence[Tok], i: int, last: int) -> Optional[int]:
+        """Index after the sex mark of an age given with a sex ("20 m", "16 M", "15f"), or None."""
+        if self.sex_glued.match(toks[i].key):
+            end = last
+        elif last < len(toks) and toks[last].key.rstrip(".") in self.sex_marks:  # "f." is one token
+            end = last + 1
+        else:
+            return None
+        before = toks[i - 1] if i > 0 else None
+        if before is not None and before.is_word and before.key not in self.sex_mark_openers:
+            return None
+        opens = before is None or not before.is_word  # "15m hackney": a list of answers
+        if end < len(toks) and toks[end].is_word and toks[end].key not in self.number_ok_after and not opens:
+            return None
+        return end
 
     def _minus(self, value: int, toks: Sequence[Tok], first: int, after: int) -> int:
         return max(0, value - 1) if self._one_less(toks, first, after) else value
@@ -324,11 +349,12 @@ class AgeReader:
         return found[-1] if found[-1].end == toks[i - 2].end else None
 
     def _leading(self, toks: Sequence[Tok], i: int, last: int) -> bool:
-        """A number opening a longer one-message answer: "15, hackney, anxiety", "17 and live in E8"."""
+        """A number opening a longer one-message answer: "15, hackney, anxiety", "17. hackney n16", "17 and live
+        in E8"."""
         if any(t.is_word for t in toks[:i]) or last >= len(toks) - 1:
             return False
         after, then = toks[last].key, toks[last + 1].key
-        return after == "," or (after in self.list_joiners and then in self.number_ok_after)
+        return after in (",", ".") or (after in self.list_joiners and then in self.number_ok_after)
 
     def _segment(self, toks: Sequence[Tok], i: int, last: int) -> bool:
         """A number standing alone between commas or full stops in a list of answers, with words on both

@@ -223,10 +223,36 @@ def test_several_children(reader: AgeReader) -> None:
         ("17, e8, can't sleep", 17),
         ("15 and live in hackney", 15),
         ("14 and i feel low", 14),
+        ("17. hackney n16", 17),
     ],
 )
 def test_a_number_opening_a_longer_answer_is_an_age(reader: AgeReader, text: str, age: int) -> None:
     assert ages(reader, text) == [age]
+
+
+@pytest.mark.parametrize(
+    "text,age",
+    [
+        ("20 m, tower hamlets", 20),
+        ("20m, tower hamlets. been smoking a lot", 20),
+        ("15f", 15),
+        ("15F hackney", 15),
+        ("16 M", 16),
+        ("im 14 f", 14),
+        ("17 male, camden", 17),
+        ("16 F from hackney", 16),
+        ("hi 15f", 15),
+        ("me. 17 f. hackney", 17),
+    ],
+)
+def test_an_age_given_with_a_sex_is_an_age(reader: AgeReader, text: str, age: int) -> None:
+    """ "20 m, tower hamlets" was a bare number (used only right after "how old are you?"), so 20 was lost."""
+    assert [(f.kind, f.value) for f in reader.read(text)] == [("age", age)]
+
+
+@pytest.mark.parametrize("text", ["i waited 20 m", "in 15m", "hi 20 m of fence"])
+def test_a_number_and_a_letter_in_a_sentence_is_not_an_age_with_a_sex(reader: AgeReader, text: str) -> None:
+    assert not any(f.kind == "age" for f in reader.read(text))
 
 
 def test_a_leading_number_is_not_an_age_when_something_else_follows(reader: AgeReader) -> None:

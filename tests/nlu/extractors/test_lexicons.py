@@ -545,7 +545,31 @@ def test_my_mum_or_my_school_only_hints_at_a_young_person(roles: Lexicon) -> Non
     assert (hit.value, hit.hint) == ("professional", False)
 
 
-@pytest.mark.parametrize("text", ["16. islington n7", "21 f, lewisham, anxious all the time"])
+@pytest.mark.parametrize(
+    "text", ["16. islington n7", "21 f, lewisham, anxious all the time", "15f, camden, cant sleep"]
+)
 def test_an_age_opening_the_message_hints_at_someone_asking_for_themselves(roles: Lexicon, text: str) -> None:
     (hit,) = roles.find(text)
     assert (hit.value, hit.hint) == ("young_person", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hes 13. Tooting. angry all the time, slamming doors, wont talk to me since me and his mum split",
+        "she cry every morning, say stomach hurt. she is 10, we live Haringey",
+    ],
+)
+def test_a_childs_age_told_in_the_third_person_hints_at_a_parent(roles: Lexicon, text: str) -> None:
+    """ "hes 13. Tooting..." was asked "Who are you looking for support for?" before any list."""
+    (hit,) = roles.find(text)
+    assert (hit.value, hit.hint) == ("parent", True)
+
+
+@pytest.mark.parametrize(
+    "text, role",
+    [("my friend, she's 15 and being bullied", "young_person"), ("she's 14 and my pupil", "professional")],
+)
+def test_a_friend_or_a_pupil_outweighs_the_parent_hint(roles: Lexicon, text: str, role: str) -> None:
+    (hit,) = roles.find(text)
+    assert (hit.value, hit.hint) == (role, False)
