@@ -56,3 +56,16 @@ def test_a_time_word_alone_neither_stops_nor_lets_the_decision_weigh() -> None:
     context = default_cues().find("celebrating two years since my overdose with a takeaway tonight")
     assert CURRENT not in context and "recovery" in context
     assert default_cues().find("i want to die tonight") == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wanna die lol",  # "lol" is how young people type, not a sign of a joke: the rules keep their certainty
+        "my coach touched me after training",  # sports training is not study or teaching
+        "the coach hurt me at football",
+    ],
+)
+def test_everyday_words_around_a_disclosure_do_not_let_it_be_weighed(text: str) -> None:
+    assert default_cues().find(text) == ()
+    assert not weighable(HIT, default_cues().find(text))

@@ -12,6 +12,7 @@ from bot.nlu.risk.decision import FULL, Thresholds, decide
 from bot.nlu.risk.detector import RiskMatcher, RiskResult
 from bot.nlu.risk.lexicon import DEFAULT_LEXICON
 from bot.nlu.risk.model import CHECK, ESCALATE, LABELS, NONE, Example, RiskModel, corpus_digest, load_corpus
+from tools.eval_risk_writers import configured_thresholds
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "corpus" / "risk"
@@ -97,14 +98,15 @@ def test_plain_statements_escalate_and_harmless_uses_of_the_same_words_do_not(
     whole_model: Tuple[RiskModel, RuleOf],
 ) -> None:
     model, rule_of = whole_model
-    thresholds = Thresholds()
+    thresholds = configured_thresholds()  # as config.yml sets them for the RiskDetector
     for text in PLAIN:
         verdict = decide(_result(rule_of(text)), model.scores(text, rule_of(text)), thresholds)
         assert verdict is not None and verdict.level == FULL, text
     for text in HARMLESS_WITH_RISK_WORDS:
         assert rule_of(text) is not None, f"the rules fire on {text!r}: that is what the decision must weigh"
-        verdict = decide(_result(rule_of(text)), model.scores(text, rule_of(text)), thresholds)
-        assert verdict is None or verdict.level != FULL, text
+        scores = model.scores(text, rule_of(text))
+        verdict = decide(_result(rule_of(text)), scores, thresholds)
+        assert verdict is None or verdict.level != FULL, (text, scores.full, scores.context)
 
 
 def _result(category: Optional[str]) -> Optional[RiskResult]:
