@@ -62,6 +62,30 @@ def is_question(text: str) -> bool:
     )
 
 
+def _plain(text: str) -> str:
+    """Lower case, without straight or curly apostrophes ("She’s" -> "shes")."""
+    return text.lower().replace("'", "").replace("\u2019", "")
+
+
+def _entity_types(message: Message) -> Set[Any]:
+    """The types of the entities the extractors found in a message."""
+    return {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+
+
+class _NothingToConfigure(GraphComponent):
+    """The repairs with no config and nothing to train or load."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        return cls()
+
+
 class _IntentFromEntities(GraphComponent):
     """What both repairs share: a config naming the intent they may set (`intent`) and the entities that
     decide it (`entities`), and nothing to train or load."""
@@ -116,16 +140,14 @@ class InformWhenUnderstood(_IntentFromEntities):
     def _asks_what_there_is_for_a_concern(message: Message) -> bool:
         """ "is there anything for drug stuff specifically", "what parenting stuff is there near me": a
         concern named in a question about what there is, which a new search answers (the cost FAQ did)."""
-        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
         text = str(message.get(TEXT) or "").lower().replace("'", "")
-        return "concern" in found and bool(WHAT_THERE_IS.search(text))
+        return "concern" in _entity_types(message) and bool(WHAT_THERE_IS.search(text))
 
     @staticmethod
     def _tells_the_case(message: Message) -> bool:
         """Who is asking, the age and the place all in one message: someone telling their case and asking
         what there is, which the search answers better than any one FAQ."""
-        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
-        return {"role", "age", "borough"} <= found
+        return {"role", "age", "borough"} <= _entity_types(message)
 
     @staticmethod
     def _names_a_group(message: Message) -> bool:
@@ -175,9 +197,16 @@ SAFE_REPAIRABLE = frozenset({"ask_for_help", "deny", FALLBACK_INTENT, "chitchat"
 SERVICE_NAMED = frozenset({"service", "service_position"})
 
 
+def _about_no_named_service(message: Message) -> bool:
+    """DIET's `ask_service` with no service named or pointed at: "i feel fine tho honestly its fine" ("it" is
+    no service)."""
+    name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    return name == "ask_service" and not _entity_types(message) & SERVICE_NAMED
+
+
 def says_safe(text: str) -> bool:
     """True for a plain statement that someone is safe (see SAFE_WORD) or feels fine (FINE) now."""
-    clean = text.lower().replace("'", "").replace("\u2019", "")
+    clean = _plain(text)
     if NOT_IN_DANGER.search(clean):
         return True
     found = False
@@ -201,26 +230,14 @@ def says_safe(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class AffirmWhenSafe(GraphComponent):
+class AffirmWhenSafe(_NothingToConfigure):
     """A statement that someone is safe now is `affirm` (the answer to the safety question), not a request
     for help or a "no" that the safety rules would read as "not safe"."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "AffirmWhenSafe":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
-            # "i feel fine tho honestly its fine" read as a follow-up about a service ("it"), none named
-            repairable = name in SAFE_REPAIRABLE or (name == "ask_service" and not found & SERVICE_NAMED)
+            repairable = name in SAFE_REPAIRABLE or _about_no_named_service(message)
             if repairable and says_safe(str(message.get(TEXT) or "")):
                 set_top_intent(message, "affirm", drop=(FALLBACK_INTENT,))
         return messages
@@ -244,10 +261,6 @@ ASKS_FOR_SERVICES = re.compile(
 )
 
 
-def _plain(text: str) -> str:
-    return text.lower().replace("'", "").replace("\u2019", "")
-
-
 def asks_for_services(text: str) -> bool:
     """ "what services can she access?", "where can we get help", "can you find her some support"."""
     clean = _plain(text)
@@ -257,29 +270,18 @@ def asks_for_services(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class SafeAnswerNext(GraphComponent):
+class SafeAnswerNext(_NothingToConfigure):
     """A typed, calm "safe" statement that the risk decision did not escalate becomes `safe_now`, or
     `safe_now_find_help` when it also asks for services. Runs after the RiskDetector."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SafeAnswerNext":
-        return cls()
 
     @staticmethod
     def _renamable(message: Message) -> bool:
         intent = message.get(INTENT) or {}
         name = intent.get(INTENT_NAME_KEY)
-        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
         if name in SAFE_RENAMABLE:
             return True
-        if name == "ask_service":  # "i feel fine tho honestly its fine": "it" is no service
-            return not found & SERVICE_NAMED
+        if name == "ask_service":
+            return _about_no_named_service(message)
         # what the risk decision demoted a guess of risk to ("im fine now honestly": crisis, then urgent help)
         return name in SAFE_RENAMABLE_WHEN_UNSURE and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < 0.5
 
@@ -315,25 +317,16 @@ def says_not_me(text: str) -> bool:
 
 def points_at_someone_else(text: str) -> bool:
     """After the "not me": "..., I'm worried about her", "its my son im worried about"."""
-    found = NOT_ME.search(_plain(text))
-    return found is not None and bool(SOMEONE_ELSE.search(_plain(text)[found.end() :]))
+    clean = _plain(text)
+    found = NOT_ME.search(clean)
+    return found is not None and bool(SOMEONE_ELSE.search(clean[found.end() :]))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class DenyWhenNotMe(GraphComponent):
+class DenyWhenNotMe(_NothingToConfigure):
     """ "no not me, I'm worried about her" is `deny` (a no to the safety question), or `inform` when it says who
     it is for ("...about my daughter": the form goes on about her), and says the risk is someone else's
     (`risk_subject: other`), so the replies speak about the child, not the parent."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "DenyWhenNotMe":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -342,7 +335,7 @@ class DenyWhenNotMe(GraphComponent):
             entities = list(message.get(ENTITIES) or [])
             if name not in NOT_ME_REPAIRABLE or not says_not_me(text):
                 continue
-            if {e.get(ENTITY_ATTRIBUTE_TYPE) for e in entities} & FORM_ENTITIES:
+            if _entity_types(message) & FORM_ENTITIES:
                 # "no not me, I'm worried about my daughter": who it is for, an answer (asking for help would
                 # be read as "yes" to the safety question); "not me, my son" answers "who is it for?" too
                 set_top_intent(message, "inform", drop=(FALLBACK_INTENT,))
@@ -418,7 +411,7 @@ class AskServiceWhenNamed(_IntentFromEntities):
     def _replacement(self, message: Message) -> Optional[str]:
         """The intent the message should have, or None to leave it."""
         name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+        found = _entity_types(message)
         if name in KEEP_INTENTS and not (name in FOLLOW_UP_FROM and not found & self.entities):
             return None  # "start again" with no service named may still be a fact asked alone, below
         if found & self.entities:
