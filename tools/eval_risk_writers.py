@@ -108,11 +108,12 @@ def quick_outcomes(
                 base[(writer, e.text)] = model.scores(e.text)
         print(f"- writer {writer} held out: {len(test)} messages", flush=True)
     thresholds = list(dict.fromkeys(thresholds))  # the chosen row may also be a grid row
+    contexts = {e.text: cues.find(e.text) for e in corpus}  # once per message, not once per writer
     results: Dict[Tuple[str, Thresholds], List[Outcome]] = defaultdict(list)
     for writer in sorted({e.writer for e in corpus}):
         decision = DecisionModel.fit(
             [
-                (_features(rules_of(e.text), base[(e.writer, e.text)], cues.find(e.text)), e.label)
+                (_features(rules_of(e.text), base[(e.writer, e.text)], contexts[e.text]), e.label)
                 for e in corpus
                 if e.writer != writer and (e.writer, e.text) in base
             ]
@@ -122,7 +123,7 @@ def quick_outcomes(
             s = base.get((writer, e.text))
             both = alone = None
             if s is not None:
-                context = cues.find(e.text)
+                context = contexts[e.text]
                 both = _decided(s, decision.predict(_features(rules, s, context)), context)
                 alone = _decided(s, decision.predict(_features(None, s, context)), context)
             for mode in MODES:

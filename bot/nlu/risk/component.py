@@ -67,9 +67,9 @@ SUBJECT_ENTITY = "risk_subject"
 EXTRACTOR_NAME = "RiskDetector"
 FALLBACK_INTENT = DEFAULT_NLU_FALLBACK_INTENT_NAME
 #: Short turns that answer the conversation itself ("no i dont think so" to "anything else?", "lets do this
-#: again from the beginning", "dont wanna say" to a question of the form): when DIET is sure of one of these and only the models (no rule) would ask the
-#: safety question, it is not asked. Never chit-chat (distress is often read as chit-chat), never a longer
-#: message, never a rule hit, never a full escalation.
+#: again from the beginning", "dont wanna say" to a question of the form): when DIET is sure of one of these
+#: and only the models (no rule) would ask the safety question, it is not asked. Never chit-chat (distress
+#: is often read as chit-chat), never a longer message, never a rule hit, never a full escalation.
 CONVERSATIONAL_INTENTS = frozenset(
     {"greet", "goodbye", "thanks", "affirm", "deny", "start_again", "prefer_not_say"}
 )
