@@ -31,6 +31,17 @@ HIT = RiskResult("crisis", "suicide", "self", ("suicide.word",))
         ("my brother will kill me, i ate my way through his easter eggs", "hyperbole"),
         ("my daughter's 3 and bites when she's cross", "young_child"),
         ("what should i do if a pupil tells me they're being hurt at home", "professional"),
+        # recovery told with an age then and now, or a stretch of time without harm
+        ("i cut myself when i was 13, i'm 19 now and working", "recovery"),
+        ("hasn't harmed herself for almost two years", "recovery"),
+        ("i haven't relapsed since easter, small wins", "recovery"),
+        ("self harm free for 400 days", "recovery"),
+        ("my son is back at school and laughing again after a dark time", "recovery"),
+        # the person says the risk is not there
+        ("i don't self harm, i just bite my nails", "negation"),
+        ("my stepdad isn't violent, just loud. how do we get on better", "negation"),
+        ("no intention of hurting myself, i just want a therapist", "negation"),
+        ("youth worker, no safeguarding concern, just a bored 15 year old", "negation"),
     ],
 )
 def test_harmless_contexts_are_named(text: str, kind: str) -> None:
@@ -43,6 +54,11 @@ def test_harmless_contexts_are_named(text: str, kind: str) -> None:
         "i relapsed last night after two years clean",
         "it's back again and i cant stop",
         "i feel fine now but i'm not safe at home",
+        "i relapsed today, years of nothing and then this",
+        "the urges are back since i moved school",
+        "i stopped for a year but my uncle still does it when we visit",
+        "two years clean and i just took a whole strip",
+        "they're making me hold stuff for them since i was 15, i'm 19 now",
     ],
 )
 def test_risk_that_is_now_is_never_weighed_away(text: str) -> None:
@@ -64,6 +80,8 @@ def test_a_time_word_alone_neither_stops_nor_lets_the_decision_weigh() -> None:
         "wanna die lol",  # "lol" is how young people type, not a sign of a joke: the rules keep their certainty
         "my coach touched me after training",  # sports training is not study or teaching
         "the coach hurt me at football",
+        "he says no one will believe me",  # "says no" is an answer only when nothing follows
+        "she wants to disappear forever and she doesnt mean running away",
     ],
 )
 def test_everyday_words_around_a_disclosure_do_not_let_it_be_weighed(text: str) -> None:

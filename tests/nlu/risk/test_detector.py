@@ -73,6 +73,7 @@ SAFEGUARDING = [
     ("a gang is making me sell", "abuse", "self"),
     ("my coach asked me for pics", "abuse", "unstated"),
     ("a teacher keeps messaging me and asked for pics", "abuse", "self"),
+    ("he locked the door and i cant get out", "danger", "self"),
 ]
 
 OTHERS = [
@@ -96,6 +97,7 @@ HYPERBOLE = [
     "my teacher asked for pictures of our project",
     "she used the money on herself",
     "i just want to hide in my room all day",
+    "some days i cant get out of bed",
     "i want to run away from all my problems",
     "my mum made me sell my old toys",
     "i dont see a future with him",
