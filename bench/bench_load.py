@@ -23,10 +23,9 @@ import datetime
 import json
 import os
 import platform
-import statistics
+import secrets
 import sys
 import tempfile
-import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -35,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 
-import aiohttp  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench import load_client, procstats, stock_assistant  # noqa: E402
@@ -74,24 +72,6 @@ async def warm_up(urls: List[str], scripts: List[List[str]]) -> None:
     for url in urls:
         for script in scripts:
             await load_client.run(Load(people=1, script=script, urls=[url]))
-
-
-async def nlu_latency_ms(url: str, token: str, texts: List[str], rounds: int = 10) -> Dict[str, float]:
-    """p50/p95 of Rasa's /model/parse (NLU only: the pipeline, no dialogue, no tracker store, no actions)."""
-    timings = []
-    async with aiohttp.ClientSession() as session:
-        for _ in range(rounds):
-            for text in texts:
-                start = time.perf_counter()
-                async with session.post(f"{url}/model/parse?token={token}", json={"text": text}) as response:
-                    await response.read()
-                timings.append(1000 * (time.perf_counter() - start))
-    timings.sort()
-    return {
-        "p50_ms": timings[len(timings) // 2],
-        "p95_ms": timings[int(0.95 * (len(timings) - 1))],
-        "mean_ms": statistics.fmean(timings),
-    }
 
 
 def stored_user_turns(db_url: str, senders: List[str]) -> int:
@@ -208,17 +188,6 @@ def run_ours(model: Path, workdir: Path, quick: bool, paced_s: float, rows: List
             asyncio.run(warm_up(urls, OUR_SCRIPTS))
             for name, load in scenario_loads(quick, urls, OUR_SCRIPTS).items():
                 rows.append(measure(f"ours {name} (postgres)", load, pids, database.url, OUR_SCRIPTS))
-            rows.append(
-                {
-                    "scenario": "ours NLU /model/parse",
-                    **asyncio.run(
-                        nlu_latency_ms(
-                            one.url, os.environ["RASA_API_TOKEN"], [t for s in OUR_SCRIPTS for t in s]
-                        )
-                    ),
-                }
-            )
-            print(f"ours NLU only (/model/parse): {rows[-1]}", flush=True)
             paced = Load(
                 people=100,
                 script=OUR_SCRIPTS[0],
@@ -287,26 +256,14 @@ def run_ours(model: Path, workdir: Path, quick: bool, paced_s: float, rows: List
 
 
 def run_stock(folder: Path, workdir: Path, quick: bool, paced_s: float, rows: List[Dict[str, Any]]) -> None:
-    stock = stock_assistant.StockAssistant(folder, free_port(), os.environ["RASA_API_TOKEN"])
+    # The stock project needs its HTTP API for /status; a token made for this run keeps it closed to others.
+    stock = stock_assistant.StockAssistant(folder, free_port(), secrets.token_urlsafe(24))
     stock.start(workdir / "stock.log")
     try:
         asyncio.run(warm_up([stock.url], stock_assistant.SCRIPTS))
         pids = {"rasa": stock.process.pid}
         for name, load in scenario_loads(quick, [stock.url], stock_assistant.SCRIPTS).items():
             rows.append(measure(f"stock {name}", load, pids, None, stock_assistant.SCRIPTS))
-        rows.append(
-            {
-                "scenario": "stock NLU /model/parse",
-                **asyncio.run(
-                    nlu_latency_ms(
-                        stock.url,
-                        os.environ["RASA_API_TOKEN"],
-                        [t for s in stock_assistant.SCRIPTS for t in s],
-                    )
-                ),
-            }
-        )
-        print(f"stock NLU only (/model/parse): {rows[-1]}", flush=True)
         # Not a target; shows whether one stock process keeps the pace the targets ask of ours.
         paced = Load(
             people=100,
