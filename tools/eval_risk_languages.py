@@ -68,7 +68,7 @@ class EnglishPipeline:
     def escalates(self, text: str) -> bool:
         """A full escalation by the English decision (a safety question is replaced by the gate's reply)."""
         scores = self.model.scores(text) if long_enough(text) else None
-        verdict = decide(self.matcher.analyse(text).result, scores, self.thresholds)
+        verdict = decide(self.matcher.analyse(text).result, scores, self.thresholds, len(text.split()))
         return verdict is not None and verdict.level == "full"
 
 

@@ -51,11 +51,11 @@ class Outcome:
 
 
 def _verdict_level(
-    mode: str, rules: Optional[RiskResult], scores: Optional[Scores], thresholds: Thresholds
+    mode: str, rules: Optional[RiskResult], scores: Optional[Scores], thresholds: Thresholds, text: str
 ) -> Optional[str]:
     if mode == "rules":
         return FULL if rules is not None else None
-    verdict = decide(rules if mode == "both" else None, scores, thresholds)
+    verdict = decide(rules if mode == "both" else None, scores, thresholds, len(text.split()))
     return verdict.level if verdict else None
 
 
@@ -78,7 +78,7 @@ def score_split(
     ]
     return {
         (mode, t): [
-            Outcome(e, _verdict_level(mode, r, s if mode == "both" else alone, t))
+            Outcome(e, _verdict_level(mode, r, s if mode == "both" else alone, t, e.text))
             for e, r, s, alone in scored
         ]
         for mode in MODES
@@ -129,7 +129,7 @@ def quick_outcomes(
             for mode in MODES:
                 for t in thresholds:
                     results[(mode, t)].append(
-                        Outcome(e, _verdict_level(mode, rules, both if mode == "both" else alone, t))
+                        Outcome(e, _verdict_level(mode, rules, both if mode == "both" else alone, t, e.text))
                     )
     return results
 
@@ -235,9 +235,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     grid = [chosen]
     if args.grid:
         grid += [
-            replace(chosen, full=f, check=c, rule_keep=keep)
-            for f, c in ((0.7, 0.5), (0.85, 0.5), (0.85, 0.6), (0.9, 0.5), (0.9, 0.7))
-            for keep in (0.1, 0.2, 0.5)
+            replace(chosen, full=f, check=c, check_long=long, rule_keep=keep)
+            for f, c in ((0.85, 0.5), (0.85, 0.6), (0.9, 0.6))
+            for long in (0.4, 0.45, 0.5, c)
+            for keep in (0.2, 0.5)
+            if long <= c
         ]
     corpus = load_corpus(args.corpus)
     print(
@@ -281,14 +283,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.grid:
         print("\n### Threshold grid (both, pooled)\n")
         print(
-            "| full | check | rule_keep | risk caught | explicit full | everyday full alarm "
-            "| everyday question |"
+            "| full | check | check (long messages) | rule_keep | risk caught | explicit full "
+            "| everyday full alarm | everyday question |"
         )
-        print("|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|")
         for t in grid:
             s = summary(pooled[("both", t)])
             print(
-                f"| {t.full} | {t.check} | {t.rule_keep} | {_pct(s['risk caught'])} "
+                f"| {t.full} | {t.check} | {t.check_long} | {t.rule_keep} | {_pct(s['risk caught'])} "
                 f"| {_pct(s['explicit full'])} "
                 f"| {_pct(s['everyday full alarm'])} | {_pct(s['everyday safety question'])} |"
             )

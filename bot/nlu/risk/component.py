@@ -156,7 +156,7 @@ class RiskDetector(GraphComponent):
         analysis = message.get(ANALYSIS_KEY) if scores is not None else None
         if analysis is None:
             analysis = self.matcher.analyse(text)
-        verdict = decide(analysis.result, scores, self.thresholds)
+        verdict = decide(analysis.result, scores, self.thresholds, len(text.split()))
         if (
             verdict is not None
             and verdict.level == CHECK

@@ -42,6 +42,15 @@ class Thresholds:
     full: float = 0.9
     check: float = 0.7
     rule_keep: float = 0.2
+    #: The safety question's threshold for messages of at least `long_words` words. Short turns ("i dont
+    #: know", "its for myself", "no i dont think so") are form answers the corpus has few of, so they keep
+    #: `check`; a longer message says enough for the models to ask sooner.
+    check_long: float = 0.7
+    long_words: float = 6
+
+    def question_threshold(self, words: int) -> float:
+        """The safety question's threshold for a message of `words` words."""
+        return self.check_long if words >= self.long_words else self.check
     #: The general model's own thresholds, where there is no learned decision.
     model_full: float = 0.85
     model_check: float = 0.75
@@ -56,20 +65,22 @@ class Verdict:
 
 
 def decide(
-    rules: Optional[RiskResult], scores: Optional[Scores], thresholds: Thresholds
+    rules: Optional[RiskResult], scores: Optional[Scores], thresholds: Thresholds, words: int = 0
 ) -> Optional[Verdict]:
-    """The verdict for one message, or None. Without scores (no model) the rules decide alone."""
+    """The verdict for one message of `words` words, or None. Without scores (no model) the rules decide
+    alone."""
     if scores is None or scores.full is None or scores.caught is None:
         return _without_decision(rules, scores, thresholds)
+    question = thresholds.question_threshold(words)
     if rules is not None:
         if not weighable(rules, scores.context) or scores.full >= min(thresholds.rule_keep, thresholds.full):
             return Verdict(FULL, rules.escalation, rules.category, "rules")
-        if scores.caught >= thresholds.check:
+        if scores.caught >= question:
             return Verdict(CHECK, CHECK_INTENT, rules.category, "rules")
         return None
     if scores.full >= thresholds.full:
         return Verdict(FULL, MODEL_ESCALATION[scores.category], scores.category, "model")
-    if scores.caught >= thresholds.check:
+    if scores.caught >= question:
         return Verdict(CHECK, CHECK_INTENT, scores.category, "model")
     return None
 

@@ -114,3 +114,18 @@ def test_without_the_learned_decision_the_general_model_thresholds_apply(
     assert (verdict.level if verdict else None) == expected
     rule_verdict = decide(RULE, scores(escalate=escalate, check=check), T)
     assert rule_verdict is not None and rule_verdict.level == FULL
+
+
+def test_a_longer_message_is_asked_the_safety_question_sooner() -> None:
+    """Short turns are form answers ("i dont know", "its for myself") and keep `check`; a message of
+    `long_words` words or more is asked above `check_long`, with or without a weighed rule hit."""
+    asks_long = Thresholds(full=0.85, check=0.6, check_long=0.5, long_words=6, rule_keep=0.5)
+    unsure = scores(full=0.1, caught=0.55)
+    assert decide(None, unsure, asks_long, words=3) is None
+    long = decide(None, unsure, asks_long, words=12)
+    assert long is not None and long.level == CHECK
+    weighed = scores(full=0.1, caught=0.55, context=("recovery",))
+    assert decide(RULE, weighed, asks_long, words=3) is None
+    verdict = decide(RULE, weighed, asks_long, words=6)
+    assert verdict is not None and verdict.level == CHECK
+    assert decide(None, scores(full=0.1, caught=0.45), asks_long, words=40) is None
