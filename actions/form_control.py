@@ -32,8 +32,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Dict, FrozenSet, Mapping, Optional, Set
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set
 
+import yaml
 from rasa_sdk import Tracker
 
 from directory.vocab import NOT_GIVEN
@@ -218,3 +221,35 @@ def interpreter_offer_due(tracker: Tracker) -> bool:
         str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "need"
     }
     return INTERPRETER in needs and not _times_sent(tracker, frozenset({INTERPRETER_OFFER}))
+
+
+CONCERNS_AFTER_CRISIS_FILE = Path(__file__).resolve().parent / "data" / "concerns_after_crisis.yml"
+
+
+@lru_cache(maxsize=1)
+def _concerns_by_risk() -> Dict[str, List[str]]:
+    with CONCERNS_AFTER_CRISIS_FILE.open(encoding="utf-8") as handle:
+        table = yaml.safe_load(handle)["risk_category_to_concerns"]
+    return {str(k): [str(v) for v in values] for k, values in table.items()}
+
+
+def concerns_after_crisis(tracker: Tracker) -> Optional[List[str]]:
+    """The concerns a crisis message gave ("i dont see the point in being alive": low mood) when the form
+    still needs them and the latest message names none: the person is not asked again what they just said."""
+    if tracker.get_slot("concerns"):
+        return None
+    if {"concern", "concern_unsure"} & _latest_entities(tracker) or not _crisis_in_this_search(tracker):
+        return None
+    return _concerns_by_risk().get(str(tracker.get_slot("risk_category")))
+
+
+def _crisis_in_this_search(tracker: Tracker) -> bool:
+    """A message read as a crisis (not only the safety question asked) since the search reset or the session
+    started."""
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user" and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "crisis":
+            return True
+        if kind in ("reset_slots", "session_started", "restart"):
+            return False
+    return False

@@ -92,7 +92,11 @@ class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-
     async def extract_concerns(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return _control(dispatcher, tracker, "concerns") or {}
+        controlled = _control(dispatcher, tracker, "concerns")
+        if controlled is None:
+            after_crisis = form_control.concerns_after_crisis(tracker)
+            return {"concerns": after_crisis} if after_crisis else {}
+        return controlled
 
     # ------------------------------------------------------------------ values that were found
     def validate_age_declined(

@@ -315,3 +315,16 @@ async def test_a_hint_in_a_question_is_not_an_answer(domain) -> None:
     (which skipped the answer and asked the age)."""
     question = make_tracker(requested_slot="role", intent="faq", entities=[HINT_MUM], text="without my mum?")
     assert await form.extract_role(CollectingDispatcher(), question, domain) == {}
+
+
+async def test_the_form_takes_the_concern_from_a_crisis_message_instead_of_asking_again(domain) -> None:
+    crisis = {"event": "user", "parse_data": {"intent": {"name": "crisis"}, "entities": []}}
+    tracker = make_tracker(
+        {"role": "young_person", "age": 15.0, "borough": "Hillingdon", "risk_category": "suicide"},
+        intent="faq",
+        requested_slot="concerns",
+        events=[crisis],
+    )
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_concerns(dispatcher, tracker, domain) == {"concerns": ["low_mood"]}
+    assert sent(dispatcher) == []
