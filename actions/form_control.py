@@ -155,18 +155,35 @@ QUESTION_INTENTS = frozenset({"faq", "chitchat", "ask_service"})
 
 
 def hinted_role(tracker: Tracker) -> Optional[str]:
-    """The role a hint in the latest message gives, only while `role` is still empty and the message is not
-    a question."""
+    """The role a hint gives while `role` is still empty and the latest message is not a question: the
+    latest message's, else one from an earlier message of this search that was not a question ("im trans and
+    my parents dont accept it" was answered with the safety question, so the form, starting afterwards,
+    asked who the help was for of someone who had said)."""
     if tracker.get_slot("role") is not None:
         return None
     if (tracker.latest_message.get("intent") or {}).get("name") in QUESTION_INTENTS:
         return None
-    hints = [
+    hints = _hints(tracker.latest_message)
+    if hints:
+        return hints[0]
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind in ("reset_slots", "session_started", "restart"):
+            break
+        parse = event.get("parse_data") or {}
+        if kind == "user" and (parse.get("intent") or {}).get("name") not in QUESTION_INTENTS:
+            earlier = _hints(parse)
+            if earlier:
+                return earlier[0]
+    return None
+
+
+def _hints(message: Mapping[str, Any]) -> List[str]:
+    return [
         str(e.get("value"))
-        for e in tracker.latest_message.get("entities") or []
+        for e in message.get("entities") or []
         if e.get("entity") == "role" and e.get("role") == HINT
     ]
-    return hints[0] if hints else None
 
 
 def _latest_entities(tracker: Tracker) -> Set[str]:

@@ -328,3 +328,22 @@ async def test_the_form_takes_the_concern_from_a_crisis_message_instead_of_askin
     dispatcher = CollectingDispatcher()
     assert await form.extract_concerns(dispatcher, tracker, domain) == {"concerns": ["low_mood"]}
     assert sent(dispatcher) == []
+
+
+async def test_a_hint_in_an_earlier_message_of_this_search_says_who_is_asking(domain) -> None:
+    """ "hi so im trans and my parents dont accept it" got the safety question; the form, starting after it,
+    asked "Who are you looking for support for?" twice of someone who had said. A hint told in a question,
+    or before the search was reset, is not taken."""
+    told = {"event": "user", "parse_data": {"intent": {"name": "risk_check"}, "entities": [HINT_MUM]}}
+    age = [{"entity": "age", "value": 16}]
+    tracker = make_tracker(requested_slot="role", events=[told], entities=age, text="16")
+    assert await form.extract_role(CollectingDispatcher(), tracker, domain) == {"role": "young_person"}
+    asked = {"event": "user", "parse_data": {"intent": {"name": "faq"}, "entities": [HINT_MUM]}}
+    tracker = make_tracker(requested_slot="role", events=[asked], entities=age, text="16")
+    assert await form.extract_role(CollectingDispatcher(), tracker, domain) == {}
+    reset = make_tracker(
+        requested_slot="role", events=[told, {"event": "reset_slots"}], entities=age, text="16"
+    )
+    assert await form.extract_role(CollectingDispatcher(), reset, domain) == {}
+    parent = make_tracker({"role": "parent"}, requested_slot="age", events=[told], text="16")
+    assert await form.extract_role(CollectingDispatcher(), parent, domain) == {}
