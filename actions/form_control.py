@@ -30,6 +30,7 @@ general support. So no question is asked more than twice in a row (issue 14).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
@@ -39,7 +40,7 @@ from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set
 import yaml
 from rasa_sdk import Tracker
 
-from directory.vocab import NOT_GIVEN
+from directory.vocab import NOT_GIVEN, OLDEST_SERVED
 
 #: Set when the form moves on without an age; stands in for `age` in required_slots.
 AGE_DECLINED = "age_declined"
@@ -270,3 +271,21 @@ def _crisis_in_this_search(tracker: Tracker) -> bool:
         if kind in ("reset_slots", "session_started", "restart"):
             return False
     return False
+
+
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.!]?\s*$")
+
+
+def bare_age(tracker: Tracker) -> Optional[float]:
+    """A message that is only a number within the ages served, when the form starts (nothing asked yet, no
+    age known): an age given ahead of the question ("16" answering the safety question was lost, and the
+    form asked "How old are you?" of someone who had said)."""
+    if tracker.get_slot("requested_slot") is not None or tracker.get_slot("age") is not None:
+        return None
+    if tracker.get_slot(AGE_DECLINED):
+        return None
+    found = _BARE_NUMBER.match(str(tracker.latest_message.get("text") or ""))
+    if not found or "number" not in _latest_entities(tracker):
+        return None
+    age = int(found.group(1))
+    return float(age) if 1 <= age <= OLDEST_SERVED else None

@@ -82,7 +82,10 @@ class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         controlled = _control(dispatcher, tracker, "age")
-        return _unvalidated_age(tracker) if controlled is None else controlled
+        if controlled is None:
+            told = form_control.bare_age(tracker)  # "16" typed before the form asked anything
+            return {"age": told} if told is not None else _unvalidated_age(tracker)
+        return controlled
 
     async def extract_borough(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -347,3 +347,20 @@ async def test_a_hint_in_an_earlier_message_of_this_search_says_who_is_asking(do
     assert await form.extract_role(CollectingDispatcher(), reset, domain) == {}
     parent = make_tracker({"role": "parent"}, requested_slot="age", events=[told], text="16")
     assert await form.extract_role(CollectingDispatcher(), parent, domain) == {}
+
+
+async def test_a_bare_number_when_the_form_starts_is_the_age(domain) -> None:
+    """ "16" typed in answer to the safety question started the form, which then asked "How old are you?"."""
+    number = [{"entity": "number", "value": 16}]
+    start = make_tracker(entities=number, text="16")
+    assert await form.extract_age(CollectingDispatcher(), start, domain) == {"age": 16.0}
+    # not while the form asks something else (the domain's mappings decide there), nor past the ages served,
+    # nor over an age already known, nor in a longer message
+    asked = make_tracker(requested_slot="borough", entities=number, text="16")
+    assert await form.extract_age(CollectingDispatcher(), asked, domain) == {}
+    old = make_tracker(entities=[{"entity": "number", "value": 67}], text="67")
+    assert await form.extract_age(CollectingDispatcher(), old, domain) == {}
+    known = make_tracker({"age": 14.0, "age_band": "young_teen"}, entities=number, text="16")
+    assert await form.extract_age(CollectingDispatcher(), known, domain) == {}
+    longer = make_tracker(entities=number, text="option 16")
+    assert await form.extract_age(CollectingDispatcher(), longer, domain) == {}
