@@ -30,13 +30,17 @@ general support. So no question is asked more than twice in a row (issue 14).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Dict, FrozenSet, Mapping, Optional, Set
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set
 
+import yaml
 from rasa_sdk import Tracker
 
-from directory.vocab import NOT_GIVEN
+from directory.vocab import NOT_GIVEN, OLDEST_SERVED
 
 #: Set when the form moves on without an age; stands in for `age` in required_slots.
 AGE_DECLINED = "age_declined"
@@ -152,18 +156,35 @@ QUESTION_INTENTS = frozenset({"faq", "chitchat", "ask_service"})
 
 
 def hinted_role(tracker: Tracker) -> Optional[str]:
-    """The role a hint in the latest message gives, only while `role` is still empty and the message is not
-    a question."""
+    """The role a hint gives while `role` is still empty and the latest message is not a question: the
+    latest message's, else one from an earlier message of this search that was not a question ("im trans and
+    my parents dont accept it" was answered with the safety question, so the form, starting afterwards,
+    asked who the help was for of someone who had said)."""
     if tracker.get_slot("role") is not None:
         return None
     if (tracker.latest_message.get("intent") or {}).get("name") in QUESTION_INTENTS:
         return None
-    hints = [
+    hints = _hints(tracker.latest_message)
+    if hints:
+        return hints[0]
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind in ("reset_slots", "session_started", "restart"):
+            break
+        parse = event.get("parse_data") or {}
+        if kind == "user" and (parse.get("intent") or {}).get("name") not in QUESTION_INTENTS:
+            earlier = _hints(parse)
+            if earlier:
+                return earlier[0]
+    return None
+
+
+def _hints(message: Mapping[str, Any]) -> List[str]:
+    return [
         str(e.get("value"))
-        for e in tracker.latest_message.get("entities") or []
+        for e in message.get("entities") or []
         if e.get("entity") == "role" and e.get("role") == HINT
     ]
-    return hints[0] if hints else None
 
 
 def _latest_entities(tracker: Tracker) -> Set[str]:
@@ -218,3 +239,53 @@ def interpreter_offer_due(tracker: Tracker) -> bool:
         str(e.get("value")) for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "need"
     }
     return INTERPRETER in needs and not _times_sent(tracker, frozenset({INTERPRETER_OFFER}))
+
+
+CONCERNS_AFTER_CRISIS_FILE = Path(__file__).resolve().parent / "data" / "concerns_after_crisis.yml"
+
+
+@lru_cache(maxsize=1)
+def _concerns_by_risk() -> Dict[str, List[str]]:
+    with CONCERNS_AFTER_CRISIS_FILE.open(encoding="utf-8") as handle:
+        table = yaml.safe_load(handle)["risk_category_to_concerns"]
+    return {str(k): [str(v) for v in values] for k, values in table.items()}
+
+
+def concerns_after_crisis(tracker: Tracker) -> Optional[List[str]]:
+    """The concerns a crisis message gave ("i dont see the point in being alive": low mood) when the form
+    still needs them and the latest message names none: the person is not asked again what they just said."""
+    if tracker.get_slot("concerns"):
+        return None
+    if {"concern", "concern_unsure"} & _latest_entities(tracker) or not _crisis_in_this_search(tracker):
+        return None
+    return _concerns_by_risk().get(str(tracker.get_slot("risk_category")))
+
+
+def _crisis_in_this_search(tracker: Tracker) -> bool:
+    """A message read as a crisis (not only the safety question asked) since the search reset or the session
+    started."""
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user" and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "crisis":
+            return True
+        if kind in ("reset_slots", "session_started", "restart"):
+            return False
+    return False
+
+
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.!]?\s*$")
+
+
+def bare_age(tracker: Tracker) -> Optional[float]:
+    """A message that is only a number within the ages served, when the form starts (nothing asked yet, no
+    age known): an age given ahead of the question ("16" answering the safety question was lost, and the
+    form asked "How old are you?" of someone who had said)."""
+    if tracker.get_slot("requested_slot") is not None or tracker.get_slot("age") is not None:
+        return None
+    if tracker.get_slot(AGE_DECLINED):
+        return None
+    found = _BARE_NUMBER.match(str(tracker.latest_message.get("text") or ""))
+    if not found or "number" not in _latest_entities(tracker):
+        return None
+    age = int(found.group(1))
+    return float(age) if 1 <= age <= OLDEST_SERVED else None

@@ -75,11 +75,19 @@ class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no ty
             directory_client.families(),
         )
         facts = _entity_values(tracker, "service_fact")
+        asks_interpreter = service_questions.INTERPRETER in _entity_values(tracker, "need")
+        if asks_interpreter and (not target.ids or target.all_listed):
+            # "are any of these able to work with interpreters?": the directory has no such field; the
+            # interpreter answer (free, for every NHS service) is what the person needs
+            dispatcher.utter_message(response=service_questions.INTERPRETER_ANSWER)
+            dispatcher.utter_message(response="utter_next_step")
+            return []
         if not target.ids and listed and facts:
             # "is it free?" with nothing in focus: answered for each service listed, one line each
             target = service_questions.Target(tuple(listed), all_listed=True)
         if not target.ids:
             general = service_questions.general_answer(facts) if not listed else None
+            general = general or service_questions.confident_faq(tracker.latest_message)
             if general:  # "is it free?" before any list: the general answer, then what comes next
                 dispatcher.utter_message(response=general)
                 dispatcher.utter_message(response="utter_next_step")

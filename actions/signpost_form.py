@@ -82,7 +82,10 @@ class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         controlled = _control(dispatcher, tracker, "age")
-        return _unvalidated_age(tracker) if controlled is None else controlled
+        if controlled is None:
+            told = form_control.bare_age(tracker)  # "16" typed before the form asked anything
+            return {"age": told} if told is not None else _unvalidated_age(tracker)
+        return controlled
 
     async def extract_borough(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -92,7 +95,11 @@ class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-
     async def extract_concerns(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return _control(dispatcher, tracker, "concerns") or {}
+        controlled = _control(dispatcher, tracker, "concerns")
+        if controlled is None:
+            after_crisis = form_control.concerns_after_crisis(tracker)
+            return {"concerns": after_crisis} if after_crisis else {}
+        return controlled
 
     # ------------------------------------------------------------------ values that were found
     def validate_age_declined(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from directory import vocab
 from directory.records import ServiceRecord
@@ -67,6 +67,29 @@ GENERAL_ANSWERS = {
     "referral": "utter_faq/gp_first",
     "waiting": "utter_faq/waiting_times",
 }
+
+
+# "are any of these able to work with interpreters?": the `need` value for limited English
+# (bot/nlu/lexicons/needs.yml) and the FAQ answer about free interpreters.
+INTERPRETER = "interpreter"
+INTERPRETER_ANSWER = "utter_faq/interpreters"
+# How sure the FAQ selector must be before its answer replaces "which service do you mean?" for a question
+# that names no service: "and if it gets bad at the weekend who do i call" (the emergency answer, 1.0).
+CONFIDENT_FAQ = 0.8
+
+
+def confident_faq(message: Mapping[str, Any]) -> Optional[str]:
+    """The FAQ response the selector chose for a message with high confidence (`utter_faq/<key>`), if any.
+    The selector only runs when DIET ranks an FAQ high (bot/nlu/response_selector.py)."""
+    for selected in (message.get("response_selector") or {}).values():
+        response = selected.get("response") if isinstance(selected, dict) else None
+        if not isinstance(response, dict):
+            continue
+        key = response.get("intent_response_key")
+        if isinstance(key, str) and key.startswith("faq/"):
+            if float(response.get("confidence") or 0.0) >= CONFIDENT_FAQ:
+                return f"utter_{key}"
+    return None
 
 
 def general_answer(facts: Sequence[str]) -> Optional[str]:

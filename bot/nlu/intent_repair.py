@@ -49,14 +49,37 @@ WHAT_THERE_IS = re.compile(
 ASKING_OPENERS = re.compile(r"^(?:any idea|anyone know|i wonder|wondering|tell me|explain|please explain)\b")
 
 
+# Wh-words that also join a clause to a noun ("lads who wont talk to anyone", "someone who gets it"): asking
+# only at the start of a clause, or followed by an auxiliary or a subject ("who can help", "when do they").
+RELATIVE_WH = frozenset("who whom which where when".split())
+CLAUSE_JOINERS = frozenset("and but so or then".split())
+WH_SUBJECTS = frozenset("i you we they he she it there".split())
+
+
+def _asks_with_wh(text: str) -> bool:
+    """A wh-word used to ask: "i think my son has adhd what do i do", "who can help", not "my lads who wont
+    talk to anyone" (a relative clause)."""
+    for clause in re.split(r"[.,;:!?\n]+", text.lower().replace("'", "")):
+        words = re.findall(r"[a-z]+", clause)
+        for i, word in enumerate(words):
+            if word not in WH_WORDS:
+                continue
+            if word not in RELATIVE_WH or i == 0 or words[i - 1] in CLAUSE_JOINERS:
+                return True
+            following = words[i + 1] if i + 1 < len(words) else None
+            if following is None or following in AUXILIARIES or following in WH_SUBJECTS:
+                return True
+    return False
+
+
 def is_question(text: str) -> bool:
-    """A question mark, a wh-word anywhere or an auxiliary first: "im a teacher" is a statement; "can a
-    teacher refer" and "i think my son has adhd what do i do" are questions."""
+    """A question mark, a wh-word that asks (_asks_with_wh) or an auxiliary first: "im a teacher" is a
+    statement; "can a teacher refer" and "i think my son has adhd what do i do" are questions."""
     words = re.findall(r"[a-z]+", text.lower().replace("'", ""))
     return (
         "?" in text
         or bool(ASKING_OPENERS.match(" ".join(words)))
-        or bool(WH_WORDS.intersection(words))
+        or _asks_with_wh(text)
         or bool(words and words[0] in AUXILIARIES)
         or bool(INVERTED.search(" ".join(words)))
     )
@@ -262,10 +285,13 @@ ASKS_FOR_SERVICES = re.compile(
 
 
 def asks_for_services(text: str) -> bool:
-    """ "what services can she access?", "where can we get help", "can you find her some support"."""
+    """ "what services can she access?", "where can we get help", "can you find her some support", "she needs
+    someone who understands" (any wh-word here, even a relative one: wanting someone is asking for help)."""
     clean = _plain(text)
     return bool(ASKS_FOR_SERVICES.search(clean)) and (
-        is_question(text) or bool(re.search(r"\bfind\b", clean))
+        is_question(text)
+        or bool(WH_WORDS.intersection(re.findall(r"[a-z]+", clean)))
+        or bool(re.search(r"\bfind\b", clean))
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions import form_control
 from actions.form_control import (
     AGE_DECLINED,
     MAX_NOT_UNDERSTOOD,
@@ -162,3 +163,40 @@ async def test_the_form_carries_the_step_out(question: str) -> None:
     assert await extract(dispatcher, tracker, {}) == MOVED_ON[question]
     said = [m.get("response") for m in dispatcher.messages]
     assert said == (["utter_age_declined"] if question == "age" else [])
+
+
+def _crisis_event() -> dict:
+    return {"event": "user", "text": "...", "parse_data": {"intent": {"name": "crisis"}, "entities": []}}
+
+
+@pytest.mark.parametrize(
+    "category, concerns",
+    [("suicide", ["low_mood"]), ("self_harm", ["self_harm"]), ("overdose", ["self_harm"])],
+)
+def test_a_crisis_message_gives_the_concern_so_the_form_does_not_ask_it_again(category, concerns) -> None:
+    """ "i dont see the point in being alive anymore" answered "What's been on your mind?": after the crisis
+    reply, "can u still show me the normal stuff near me" was asked the same question again."""
+    tracker = make_tracker({"risk_category": category}, requested_slot="concerns", events=[_crisis_event()])
+    assert form_control.concerns_after_crisis(tracker) == concerns
+
+
+def test_no_concern_from_risk_without_a_crisis_or_when_one_is_named() -> None:
+    # the safety question alone (a check, often a false alarm) or a safeguarding message gives none
+    check = {"event": "user", "parse_data": {"intent": {"name": "risk_check"}}}
+    assert (
+        form_control.concerns_after_crisis(make_tracker({"risk_category": "suicide"}, events=[check])) is None
+    )
+    safeguarding = make_tracker({"risk_category": "abuse"}, events=[_crisis_event()])
+    assert form_control.concerns_after_crisis(safeguarding) is None
+    # a concern named now, or concerns already known, are the person's own words
+    named = make_tracker(
+        {"risk_category": "suicide"},
+        entities=[{"entity": "concern", "value": "bullying"}],
+        events=[_crisis_event()],
+    )
+    assert form_control.concerns_after_crisis(named) is None
+    known = make_tracker({"risk_category": "suicide", "concerns": ["sleep"]}, events=[_crisis_event()])
+    assert form_control.concerns_after_crisis(known) is None
+    # a search reset since the crisis: the new search asks
+    reset = make_tracker({"risk_category": "suicide"}, events=[_crisis_event(), {"event": "reset_slots"}])
+    assert form_control.concerns_after_crisis(reset) is None

@@ -176,3 +176,70 @@ async def test_asking_which_one_to_walk_into_says_when_none_lists_a_drop_in(doma
         domain, facts=["online"], position="all", slots={"listed_services": ["kooth"]}, text="are any online"
     )
     assert "utter_services_no_drop_in" not in sent(dispatcher), "only when in person was asked about"
+
+
+def _selector(key: str, confidence: float) -> Dict[str, Any]:
+    """The response selector's output as Rasa puts it in the parse data (key `default`)."""
+    return {
+        "all_retrieval_intents": ["faq", "chitchat"],
+        "default": {"response": {"intent_response_key": key, "confidence": confidence}, "ranking": []},
+    }
+
+
+async def _ask_with(domain: Dict[str, Any], entities: List[Dict[str, Any]], **message: Any) -> List[str]:
+    tracker = make_tracker(
+        {"role": "young_person", "listed_services": message.pop("listed", None)},
+        intent="ask_service",
+        entities=entities,
+        text=message.pop("text", ""),
+    )
+    tracker.latest_message.update(message)
+    tracker.active_loop = {}
+    dispatcher = CollectingDispatcher()
+    await ActionAnswerService().run(dispatcher, tracker, domain)
+    return sent(dispatcher)
+
+
+async def test_a_question_naming_no_service_gets_the_faq_the_selector_is_sure_of(
+    domain, directory_db
+) -> None:
+    """ "and if it gets bad at the weekend who do i call" (DIET: a question about "it") got "I haven't
+    suggested any services yet" though the FAQ selector was sure of the emergency answer."""
+    hours = [{"entity": "service_fact", "value": "hours"}]
+    replies = await _ask_with(domain, hours, response_selector=_selector("faq/emergency", 0.97))
+    assert replies == ["utter_faq/emergency", "utter_next_step"]
+    unsure = await _ask_with(domain, hours, response_selector=_selector("faq/emergency", 0.3))
+    assert unsure == ["utter_service_none_listed"]
+    # after a list, a question with no fact and no service pointed at: the FAQ, not "which service?"
+    listed = await _ask_with(domain, [], listed=LISTED, response_selector=_selector("faq/tell_parents", 0.9))
+    assert listed == ["utter_faq/tell_parents", "utter_next_step"]
+    # ...while a fact asked with nothing in focus is still answered for each service listed
+    each = await _ask_with(domain, hours, listed=LISTED, response_selector=_selector("faq/emergency", 0.97))
+    assert "utter_faq/emergency" not in each and each.count("utter_service_next") == 1
+
+
+async def test_a_named_or_pointed_service_is_answered_even_when_an_faq_is_likely(
+    domain, directory_db
+) -> None:
+    first = [{"entity": "service_position", "value": "1"}]
+    replies = await _ask_with(domain, first, listed=LISTED, response_selector=_selector("faq/cost", 0.99))
+    assert replies[0] == "utter_service_about" and "utter_faq/cost" not in replies
+
+
+@pytest.mark.parametrize("listed", [None, LISTED])
+async def test_asking_whether_the_services_have_interpreters_gets_the_interpreter_answer(
+    listed, domain, directory_db
+) -> None:
+    """ "Are any of these able to work with interpreters?": the directory has no such field; interpreters are
+    free for every NHS service (the FAQ), never "I haven't suggested any services yet"."""
+    entities = [
+        {"entity": "need", "value": "interpreter"},
+        {"entity": "service_position", "value": "all"},
+    ]
+    assert await _ask_with(domain, entities, listed=listed) == ["utter_faq/interpreters", "utter_next_step"]
+    alone = await _ask_with(domain, [{"entity": "need", "value": "interpreter"}], listed=listed)
+    assert alone == ["utter_faq/interpreters", "utter_next_step"]
+    assert "interpreter" in render_response(domain, "utter_faq/interpreters").lower()
+    # a service named keeps its own answer
+    named = [{"entity": "need", "value": "interpreter"}, {"entity": "service_position", "value": "1"}]
+    assert (await _ask_with(domain, named, listed=LISTED))[0] == "utter_service_about"

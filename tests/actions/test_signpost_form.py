@@ -315,3 +315,52 @@ async def test_a_hint_in_a_question_is_not_an_answer(domain) -> None:
     (which skipped the answer and asked the age)."""
     question = make_tracker(requested_slot="role", intent="faq", entities=[HINT_MUM], text="without my mum?")
     assert await form.extract_role(CollectingDispatcher(), question, domain) == {}
+
+
+async def test_the_form_takes_the_concern_from_a_crisis_message_instead_of_asking_again(domain) -> None:
+    crisis = {"event": "user", "parse_data": {"intent": {"name": "crisis"}, "entities": []}}
+    tracker = make_tracker(
+        {"role": "young_person", "age": 15.0, "borough": "Hillingdon", "risk_category": "suicide"},
+        intent="faq",
+        requested_slot="concerns",
+        events=[crisis],
+    )
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_concerns(dispatcher, tracker, domain) == {"concerns": ["low_mood"]}
+    assert sent(dispatcher) == []
+
+
+async def test_a_hint_in_an_earlier_message_of_this_search_says_who_is_asking(domain) -> None:
+    """ "hi so im trans and my parents dont accept it" got the safety question; the form, starting after it,
+    asked "Who are you looking for support for?" twice of someone who had said. A hint told in a question,
+    or before the search was reset, is not taken."""
+    told = {"event": "user", "parse_data": {"intent": {"name": "risk_check"}, "entities": [HINT_MUM]}}
+    age = [{"entity": "age", "value": 16}]
+    tracker = make_tracker(requested_slot="role", events=[told], entities=age, text="16")
+    assert await form.extract_role(CollectingDispatcher(), tracker, domain) == {"role": "young_person"}
+    asked = {"event": "user", "parse_data": {"intent": {"name": "faq"}, "entities": [HINT_MUM]}}
+    tracker = make_tracker(requested_slot="role", events=[asked], entities=age, text="16")
+    assert await form.extract_role(CollectingDispatcher(), tracker, domain) == {}
+    reset = make_tracker(
+        requested_slot="role", events=[told, {"event": "reset_slots"}], entities=age, text="16"
+    )
+    assert await form.extract_role(CollectingDispatcher(), reset, domain) == {}
+    parent = make_tracker({"role": "parent"}, requested_slot="age", events=[told], text="16")
+    assert await form.extract_role(CollectingDispatcher(), parent, domain) == {}
+
+
+async def test_a_bare_number_when_the_form_starts_is_the_age(domain) -> None:
+    """ "16" typed in answer to the safety question started the form, which then asked "How old are you?"."""
+    number = [{"entity": "number", "value": 16}]
+    start = make_tracker(entities=number, text="16")
+    assert await form.extract_age(CollectingDispatcher(), start, domain) == {"age": 16.0}
+    # not while the form asks something else (the domain's mappings decide there), nor past the ages served,
+    # nor over an age already known, nor in a longer message
+    asked = make_tracker(requested_slot="borough", entities=number, text="16")
+    assert await form.extract_age(CollectingDispatcher(), asked, domain) == {}
+    old = make_tracker(entities=[{"entity": "number", "value": 67}], text="67")
+    assert await form.extract_age(CollectingDispatcher(), old, domain) == {}
+    known = make_tracker({"age": 14.0, "age_band": "young_teen"}, entities=number, text="16")
+    assert await form.extract_age(CollectingDispatcher(), known, domain) == {}
+    longer = make_tracker(entities=number, text="option 16")
+    assert await form.extract_age(CollectingDispatcher(), longer, domain) == {}

@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.intent_repair import InformWhenUnderstood
+from bot.nlu.intent_repair import InformWhenUnderstood, is_question
 
 
 def parsed(intent: str, entity_types: List[str]) -> Message:
@@ -81,6 +81,38 @@ def test_a_statement_taken_for_a_question_with_form_entities_becomes_inform(text
     message = parsed("faq", ["role"])
     message.set("text", text)
     assert run(message) == {"name": "inform", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mostly lads who wont talk to anyone, a few have lost mates to knife crime this year",
+        "my daughter who struggles at school, she was bullied in year 7",
+        "i just want to talk to someone who gets it",
+    ],
+)
+def test_a_relative_who_does_not_make_a_statement_a_question(text: str) -> None:
+    """A youth worker describing the group ("lads who wont talk to anyone") got the data-storage FAQ: "who"
+    anywhere made it a question, so the concern it named was lost."""
+    assert not is_question(text)
+    message = parsed("faq", ["concern"])
+    message.set("text", text)
+    assert run(message)["name"] == "inform"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who can help my son",
+        "my son is 12, who do we contact",
+        "and who pays for it",
+        "hes 15 and not sleeping, when can he be seen",
+        "not sure who",
+        "she keeps asking which",
+    ],
+)
+def test_a_wh_word_that_asks_still_makes_a_question(text: str) -> None:
+    assert is_question(text)
 
 
 @pytest.mark.parametrize(
@@ -270,6 +302,7 @@ from bot.nlu.intent_repair import DenyWhenNotMe, SafeAnswerNext  # noqa: E402
     [
         ("She's not in immediate danger. What services are there?", "safe_now_find_help"),
         ("shes ok now, where can we get help", "safe_now_find_help"),
+        ("shes safe now, she needs someone who understands", "safe_now_find_help"),
         ("ok im safe for now", "safe_now"),
         ("i feel fine tho honestly its fine", "safe_now"),
         ("im fine now honestly", "safe_now"),
