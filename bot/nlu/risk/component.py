@@ -156,7 +156,10 @@ class RiskDetector(GraphComponent):
         analysis = message.get(ANALYSIS_KEY) if scores is not None else None
         if analysis is None:
             analysis = self.matcher.analyse(text)
-        verdict = decide(analysis.result, scores, self.thresholds, len(text.split()))
+        # A turn DIET is sure answers the conversation ("i dont want to say where i live") is judged like a
+        # short form answer, however many words it has: the question's longer-message threshold is not for it.
+        words = 0 if _answers_the_conversation(message) else len(text.split())
+        verdict = decide(analysis.result, scores, self.thresholds, words)
         if (
             verdict is not None
             and verdict.level == CHECK
@@ -193,11 +196,17 @@ class RiskDetector(GraphComponent):
             _demote(message)
 
 
-def _conversational(message: Message) -> bool:
+def _answers_the_conversation(message: Message) -> bool:
     intent = message.get(INTENT) or {}
     return (
         intent.get(INTENT_NAME_KEY) in CONVERSATIONAL_INTENTS
         and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= CONVERSATIONAL_CONFIDENCE
+    )
+
+
+def _conversational(message: Message) -> bool:
+    return (
+        _answers_the_conversation(message)
         and len(str(message.get(TEXT) or "").split()) <= CONVERSATIONAL_MAX_WORDS
     )
 

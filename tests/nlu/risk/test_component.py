@@ -193,3 +193,16 @@ def test_a_longer_message_gets_the_models_safety_question_whatever_diet_thinks(
     message.set(SCORES_KEY, Scores(0.1, 0.8, 0.1, 0.0, "suicide", full=0.1, caught=0.9, context=()))
     component.process([message])
     assert message.get("intent")["name"] == "risk_check"
+
+
+@pytest.mark.parametrize("intent, asked", [("prefer_not_say", False), ("inform", True)])
+def test_a_long_answer_to_the_form_is_not_asked_sooner_like_other_long_messages(
+    intent: str, asked: bool
+) -> None:
+    """Messages of six words or more are asked at `check_long`; a turn DIET is sure refuses or answers a
+    question ("i dont want to say where i live") keeps the short-turn threshold."""
+    detector = RiskDetector({"check": 0.6, "check_long": 0.45, "long_words": 6})
+    message = parsed("i would rather not say where i live", ranking=[{"name": intent, "confidence": 0.95}])
+    message.set(SCORES_KEY, Scores(0.1, 0.4, 0.5, 0.0, "suicide", full=0.1, caught=0.5, context=()))
+    detector.process([message])
+    assert (message.get("intent")["name"] == "risk_check") is asked

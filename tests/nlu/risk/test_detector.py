@@ -74,6 +74,7 @@ SAFEGUARDING = [
     ("my coach asked me for pics", "abuse", "unstated"),
     ("a teacher keeps messaging me and asked for pics", "abuse", "self"),
     ("he locked the door and i cant get out", "danger", "self"),
+    ("a girl in my class says shes going to leak a photo of me i sent", "abuse", "self"),
 ]
 
 OTHERS = [
@@ -98,6 +99,7 @@ HYPERBOLE = [
     "she used the money on herself",
     "i just want to hide in my room all day",
     "some days i cant get out of bed",
+    "can u show me the pics i sent u",
     "i want to run away from all my problems",
     "my mum made me sell my old toys",
     "i dont see a future with him",
