@@ -51,6 +51,7 @@ class Thresholds:
     def question_threshold(self, words: int) -> float:
         """The safety question's threshold for a message of `words` words."""
         return self.check_long if words >= self.long_words else self.check
+
     #: The general model's own thresholds, where there is no learned decision.
     model_full: float = 0.85
     model_check: float = 0.75
