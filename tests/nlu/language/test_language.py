@@ -88,6 +88,11 @@ def test_no_crisis_word_of_another_language_fires_on_the_english_corpus() -> Non
         ("chcę się zabić", "pl", "suicide"),
         ("CHCE SIE ZABIC dzisiaj", "pl", "suicide"),
         ("我想自杀", "zh", "suicide"),
+        # a parent, friend or professional about someone else (third person)
+        ("o meu filho diz que quer morrer", "pt", "suicide"),
+        ("mi hija ya no quiere vivir", "es", "suicide"),
+        ("ma fille se scarifie depuis un mois", "fr", "self_harm"),
+        ("syn polknal tabletki", "pl", "overdose"),
     ],
 )
 def test_crisis_words_are_found_with_or_without_accents_and_case(text: str, code: str, category: str) -> None:
