@@ -9,7 +9,7 @@ from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import directory_client
+from actions import directory_client, form_control
 from actions.responses import render_parts
 from actions.service_questions import LISTED_SLOT, listed_events
 from directory import places
@@ -80,8 +80,8 @@ class ActionFindServices(Action):  # type: ignore[misc]  # rasa-sdk ships no typ
         for need in groups_not_served(tracker.get_slot("needs") or [], answer.services):
             # honest: nothing listed is meant for a group they told us about (young carers, LGBTQ+, ...)
             dispatcher.utter_message(response=NO_GROUP_SERVICE[need])
-        if "interpreter" in (tracker.get_slot("needs") or []):
-            dispatcher.utter_message(response="utter_interpreter_offer")
+        if form_control.INTERPRETER in (tracker.get_slot("needs") or []):
+            dispatcher.utter_message(response=form_control.INTERPRETER_OFFER)
         if answer.referral_only:
             dispatcher.utter_message(
                 response="utter_services_ask_professional", names=", ".join(answer.referral_only)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Set
+from typing import Any, Dict, FrozenSet, Iterator, List, Mapping, Optional, Set
 
 import yaml
 from rasa_sdk import Tracker
@@ -167,12 +167,9 @@ def hinted_role(tracker: Tracker) -> Optional[str]:
     hints = _hints(tracker.latest_message)
     if hints:
         return hints[0]
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind in ("reset_slots", "session_started", "restart"):
-            break
+    for event in _this_search(tracker):
         parse = event.get("parse_data") or {}
-        if kind == "user" and (parse.get("intent") or {}).get("name") not in QUESTION_INTENTS:
+        if event.get("event") == "user" and (parse.get("intent") or {}).get("name") not in QUESTION_INTENTS:
             earlier = _hints(parse)
             if earlier:
                 return earlier[0]
@@ -209,15 +206,25 @@ def _times_sent(tracker: Tracker, responses: FrozenSet[str], until_slot: Optiona
     """How often any of `responses` was sent since the search reset or the session started, or since
     `until_slot` last got a value."""
     count = 0
-    for event in reversed(tracker.events):
+    for event in _this_search(tracker):
         kind = event.get("event")
         if kind == "bot" and (event.get("metadata") or {}).get("utter_action") in responses:
             count += 1
         elif kind == "slot" and until_slot and event.get("name") == until_slot and event.get("value"):
             break
-        elif kind in ("reset_slots", "session_started", "restart"):
-            break
     return count
+
+
+#: Events that start a new search: the slots reset ("start again"), a new session, a restart.
+SEARCH_STARTS = frozenset({"reset_slots", "session_started", "restart"})
+
+
+def _this_search(tracker: Tracker) -> Iterator[Dict[str, Any]]:
+    """The events since the search reset or the session started, newest first."""
+    for event in reversed(tracker.events):
+        if event.get("event") in SEARCH_STARTS:
+            return
+        yield event
 
 
 def _times_not_understood(tracker: Tracker, question: str) -> int:
@@ -264,13 +271,11 @@ def concerns_after_crisis(tracker: Tracker) -> Optional[List[str]]:
 def _crisis_in_this_search(tracker: Tracker) -> bool:
     """A message read as a crisis (not only the safety question asked) since the search reset or the session
     started."""
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user" and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "crisis":
-            return True
-        if kind in ("reset_slots", "session_started", "restart"):
-            return False
-    return False
+    return any(
+        event.get("event") == "user"
+        and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "crisis"
+        for event in _this_search(tracker)
+    )
 
 
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.!]?\s*$")

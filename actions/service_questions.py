@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import directory_client
+from actions import directory_client, form_control
 from actions.responses import render_parts, render_response
 from bot.dialogue import service_questions
 from directory.wording import build_reason
@@ -75,7 +75,7 @@ class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no ty
             directory_client.families(),
         )
         facts = _entity_values(tracker, "service_fact")
-        asks_interpreter = service_questions.INTERPRETER in _entity_values(tracker, "need")
+        asks_interpreter = form_control.INTERPRETER in _entity_values(tracker, "need")
         if asks_interpreter and (not target.ids or target.all_listed):
             # "are any of these able to work with interpreters?": the directory has no such field; the
             # interpreter answer (free, for every NHS service) is what the person needs

@@ -69,9 +69,7 @@ GENERAL_ANSWERS = {
 }
 
 
-# "are any of these able to work with interpreters?": the `need` value for limited English
-# (bot/nlu/lexicons/needs.yml) and the FAQ answer about free interpreters.
-INTERPRETER = "interpreter"
+# "are any of these able to work with interpreters?": the FAQ answer about free interpreters.
 INTERPRETER_ANSWER = "utter_faq/interpreters"
 # How sure the FAQ selector must be before its answer replaces "which service do you mean?" for a question
 # that names no service: "and if it gets bad at the weekend who do i call" (the emergency answer, 1.0).
