@@ -272,3 +272,33 @@ def test_a_topic_named_is_told_from_a_statement(matcher: RiskMatcher, text: str,
     are suicidal, self-harm or overdosed is a plain statement (and "2" for "to" is read as "to")."""
     result = matcher.analyse(text).result
     assert result is not None and result.mention_only is mention_only, (text, result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "why do u need to know where i live",
+        "you don't need to know where I live, just tell me what's online",
+        "One of my Year 9 pupils has become very anxious and is missing lots of school",
+        "he's been missing school since september",
+        "she is missing her dad since the divorce",
+    ],
+)
+def test_asking_why_an_area_is_needed_or_missing_school_is_not_danger(matcher: RiskMatcher, text: str) -> None:
+    """A question to the assistant about its area question, and school attendance, matched danger rules."""
+    assert matcher.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he found out where i live and keeps turning up",
+        "my ex knows where i live now",
+        "my 14 year old daughter is missing",
+        "she's been missing since friday",
+        "he went missing from school today",
+    ],
+)
+def test_someone_locating_a_young_person_or_a_missing_child_still_escalates(matcher: RiskMatcher, text: str) -> None:
+    result = matcher.detect(text)
+    assert result is not None and result.category == "danger", text

@@ -49,6 +49,8 @@ def test_real_harm_still_escalates(matcher: RiskMatcher, text: str, category: st
         "My 6 year old has massive tantrums every day, screaming, throwing things, sometimes hits his little sister.",
         "my son has meltdowns where he throws his toys and breaks stuff",
         "tantrums and sometimes hits his little sister",
+        "My son is 8 and his tantrums have got a lot worse. He screams, throws things and yesterday he hit his"
+        " little sister when she took his tablet.",
     ],
 )
 def test_a_tantrum_that_throws_things_is_not_danger(matcher: RiskMatcher, text: str) -> None:
