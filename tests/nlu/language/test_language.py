@@ -73,11 +73,13 @@ def test_almost_no_english_message_of_the_risk_corpus_is_read_as_another_languag
 
 
 def test_no_crisis_word_of_another_language_fires_on_the_english_corpus() -> None:
+    """Not on an everyday English message; a risk message may quote one ("she wrote 'chcę umrzeć'")."""
     matcher = default_matcher()
     texts = [
         m["text"]
         for f in glob.glob(str(ROOT / "corpus/risk/*.yml"))
         for m in yaml.safe_load(Path(f).read_text(encoding="utf-8"))["messages"]
+        if m["label"] == "none"
     ]
     assert [t for t in texts if any(h.category for h in matcher.find(t))] == []
 
