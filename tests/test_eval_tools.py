@@ -6,6 +6,7 @@ from tools.eval import EVALUATIONS
 from tools.eval_nlu import answered_faq_topics, f1_by_label, predicted_label
 from tools.eval_risk import table
 from tools.eval_sets import RiskMessage
+from tools.import_corpus import conversation_document
 
 
 def test_the_retrieval_intent_comes_from_the_response_selector() -> None:
@@ -41,3 +42,21 @@ def test_risk_table_gives_recall_false_alarms_and_checks_by_category() -> None:
 def test_every_evaluation_is_registered_and_faq_topics_are_read_from_the_domain() -> None:
     assert set(EVALUATIONS) >= {"risk", "nlu"}
     assert "faq/what_is_camhs" in answered_faq_topics()
+
+
+def test_only_turns_that_must_not_escalate_become_everyday_corpus_messages() -> None:
+    turn = lambda text, escalation: {"user": text, "expect": {"escalation": escalation}}  # noqa: E731
+    document = {
+        "writer": "C9",
+        "conversations": [
+            {"persona": "parent", "turns": [turn("my son is 9, in brent", "none"), turn("she wants to die", "crisis")]},
+            {"persona": "young_person", "turns": [turn("16, southwark", "none"), turn("ok", "any")]},
+            {"persona": "young_person", "turns": [turn("16, southwark", "none"), turn("im so tired", "check")]},
+        ],
+    }
+    corpus = conversation_document(document)
+    assert corpus["writer"] == "C9"
+    assert [(m["text"], m["label"], m["subject"]) for m in corpus["messages"]] == [
+        ("my son is 9, in brent", "none", "other"),
+        ("16, southwark", "none", "self"),
+    ]

@@ -1,6 +1,12 @@
 """Bring a writer's risk corpus file into the repository without any text of a sealed held-out set.
 
     python -m tools.import_corpus /work/incoming/ML1.yml corpus/risk_languages/ML1.yml
+    python -m tools.import_corpus --conversations tests/data/dev/conversations/C7.yml corpus/risk/C7.yml
+
+With `--conversations`, the incoming file is a development conversation set (format in
+tests/data/heldout/briefs/conversation_format.md): every turn its writer said must not escalate becomes a
+`none` message. People answering the form ("16, southwark, been feeling down") and asking about services
+are what the writers' corpus has least of, and what the models asked the safety question of most.
 
 The leak check (tools/eval_leaks.py) run the other way round: the incoming messages are the index, every
 sealed set's texts are looked up in it, and each message whose text one of them matches (the same text, a
@@ -47,6 +53,26 @@ def leaking_messages(messages: Sequence[dict], sealed: Sequence[str]) -> Set[int
         dropped |= found
 
 
+def conversation_document(document: dict) -> dict:
+    """A writer's corpus document from a development conversation set: the turns that must not escalate."""
+    seen: Set[str] = set()
+    messages = []
+    for conversation in document["conversations"]:
+        persona = conversation.get("persona") or "young_person"
+        for turn in conversation["turns"]:
+            text = str(turn["user"])
+            if turn["expect"].get("escalation") != "none" or text in seen:
+                continue
+            seen.add(text)
+            subject = "self" if persona == "young_person" else "other"
+            messages.append({"text": text, "label": "none", "category": "everyday", "subject": subject})
+    return {
+        "writer": document["writer"],
+        "persona": "development conversation turns that must not escalate (tests/data/dev/conversations/)",
+        "messages": messages,
+    }
+
+
 def _key(index: SourceIndex, where: str) -> str:
     return next(text for text, tag in index.where.items() if tag == where)
 
@@ -55,8 +81,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("incoming", type=Path)
     parser.add_argument("output", type=Path)
+    parser.add_argument("--conversations", action="store_true", help="the incoming file is a conversation set")
     args = parser.parse_args(argv)
     document = yaml.safe_load(args.incoming.read_text(encoding="utf-8"))
+    if args.conversations:
+        document = conversation_document(document)
     messages = list(document["messages"])
     sealed = [text for manifest in manifests() for text in heldout_texts(manifest)]
     dropped = leaking_messages([{"text": m["text"]} for m in messages], sealed)
