@@ -113,6 +113,12 @@ class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no ty
                 dispatcher.utter_message(
                     response="utter_service_contact", contact=contact_sentence(domain, record)
                 )
+            elif "contact" in facts:  # "how do I contact them?" about the whole list: each one's contact
+                dispatcher.utter_message(
+                    response="utter_service_contact_named",
+                    name=record.name,
+                    contact=contact_sentence(domain, record),
+                )
             dispatcher.utter_message(
                 json_message={"type": "service", "service": service_questions.detail_payload(record)}
             )

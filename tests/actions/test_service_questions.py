@@ -136,6 +136,21 @@ async def test_a_fact_with_nothing_in_focus_is_answered_for_every_service_listed
     assert "utter_service_which" not in sent(dispatcher)
 
 
+async def test_how_to_contact_with_nothing_in_focus_gives_each_listed_services_contact(
+    domain, directory_db
+) -> None:
+    """ "how do I contact the talking therapies one?" naming no listed service sent five bare cards."""
+    dispatcher, _ = await ask(domain, facts=["contact"])
+    texts = [
+        render_response(domain, m["response"], name=m["name"], contact=m["contact"])
+        for m in dispatcher.messages
+        if m.get("response") == "utter_service_contact_named"
+    ]
+    assert len(texts) == len(cards(dispatcher)) >= 2, dispatcher.messages
+    for text, service_id in zip(texts, LISTED):
+        assert text.startswith(RECORDS[service_id].name + ":") and len(text) > len(RECORDS[service_id].name) + 5
+
+
 @pytest.mark.parametrize("record", list(RECORDS.values()), ids=lambda r: r.id)
 def test_every_service_has_a_way_to_reach_it_or_says_who_can_help(record, domain) -> None:
     """Every listed service: a phone, text, website or email, or the honest "ask your GP or school" line."""
