@@ -157,6 +157,12 @@ def test_the_lexicon_refuses_codes_other_than_the_directorys(tmp_path: Path, pro
         ("general", "general"),
         ("a bit of everything", "general"),
         ("i need someone to talk to", "general"),
+        ("i look after my mum and i'm really struggling", "general"),
+        ("she has lost a lot of weight this term", "eating"),
+        ("he keeps skipping lunch", "eating"),
+        ("over-exercising every night", "eating"),
+        ("my daughter she not eat good", "eating"),
+        ("she cry every night in her room", "low_mood"),
     ],
 )
 def test_concerns(concerns: Lexicon, text: str, expected: str) -> None:
@@ -305,6 +311,8 @@ def test_spans(concerns: Lexicon) -> None:
         ("im worried about my best friend", "young_person"),
         ("my friend's mum asked me", "young_person"),
         ("my daughter's friend is self harming", "parent"),
+        ("my flatmate has stopped leaving his room", "young_person"),
+        ("worried about my housemate", "young_person"),
     ],
 )
 def test_roles(roles: Lexicon, text: str, role: str) -> None:
