@@ -49,9 +49,15 @@ def test_only_turns_that_must_not_escalate_become_everyday_corpus_messages() -> 
     document = {
         "writer": "C9",
         "conversations": [
-            {"persona": "parent", "turns": [turn("my son is 9, in brent", "none"), turn("she wants to die", "crisis")]},
+            {
+                "persona": "parent",
+                "turns": [turn("my son is 9, in brent", "none"), turn("she wants to die", "crisis")],
+            },
             {"persona": "young_person", "turns": [turn("16, southwark", "none"), turn("ok", "any")]},
-            {"persona": "young_person", "turns": [turn("16, southwark", "none"), turn("im so tired", "check")]},
+            {
+                "persona": "young_person",
+                "turns": [turn("16, southwark", "none"), turn("im so tired", "check")],
+            },
         ],
     }
     corpus = conversation_document(document)

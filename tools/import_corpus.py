@@ -81,7 +81,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("incoming", type=Path)
     parser.add_argument("output", type=Path)
-    parser.add_argument("--conversations", action="store_true", help="the incoming file is a conversation set")
+    parser.add_argument(
+        "--conversations", action="store_true", help="the incoming file is a conversation set"
+    )
     args = parser.parse_args(argv)
     document = yaml.safe_load(args.incoming.read_text(encoding="utf-8"))
     if args.conversations:

@@ -147,8 +147,10 @@ async def test_how_to_contact_with_nothing_in_focus_gives_each_listed_services_c
         if m.get("response") == "utter_service_contact_named"
     ]
     assert len(texts) == len(cards(dispatcher)) >= 2, dispatcher.messages
-    for text, service_id in zip(texts, LISTED):
-        assert text.startswith(RECORDS[service_id].name + ":") and len(text) > len(RECORDS[service_id].name) + 5
+    for text, service_id in zip(texts, LISTED, strict=True):
+        assert (
+            text.startswith(RECORDS[service_id].name + ":") and len(text) > len(RECORDS[service_id].name) + 5
+        )
 
 
 @pytest.mark.parametrize("record", list(RECORDS.values()), ids=lambda r: r.id)

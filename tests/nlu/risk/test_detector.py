@@ -284,7 +284,9 @@ def test_a_topic_named_is_told_from_a_statement(matcher: RiskMatcher, text: str,
         "she is missing her dad since the divorce",
     ],
 )
-def test_asking_why_an_area_is_needed_or_missing_school_is_not_danger(matcher: RiskMatcher, text: str) -> None:
+def test_asking_why_an_area_is_needed_or_missing_school_is_not_danger(
+    matcher: RiskMatcher, text: str
+) -> None:
     """A question to the assistant about its area question, and school attendance, matched danger rules."""
     assert matcher.detect(text) is None
 
@@ -299,6 +301,8 @@ def test_asking_why_an_area_is_needed_or_missing_school_is_not_danger(matcher: R
         "he went missing from school today",
     ],
 )
-def test_someone_locating_a_young_person_or_a_missing_child_still_escalates(matcher: RiskMatcher, text: str) -> None:
+def test_someone_locating_a_young_person_or_a_missing_child_still_escalates(
+    matcher: RiskMatcher, text: str
+) -> None:
     result = matcher.detect(text)
     assert result is not None and result.category == "danger", text
