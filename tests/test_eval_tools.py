@@ -66,3 +66,14 @@ def test_only_turns_that_must_not_escalate_become_everyday_corpus_messages() -> 
         ("my son is 9, in brent", "none", "other"),
         ("16, southwark", "none", "self"),
     ]
+
+
+def test_a_leak_report_names_the_sealed_text_by_position_not_by_its_words(tmp_path, capsys) -> None:
+    from tools.eval_leaks import main
+
+    sealed = tmp_path / "sealed.yml"
+    sealed.write_text("messages:\n- text: can you help me find someone to talk to about my zebra plans\n")
+    assert main([str(sealed)]) == 1
+    out = capsys.readouterr().out
+    assert "1 leaked" in out and f"text 1 of {sealed}" in out
+    assert "zebra" not in out
