@@ -58,6 +58,7 @@ def test_only_turns_that_must_not_escalate_become_everyday_corpus_messages() -> 
                 "persona": "young_person",
                 "turns": [turn("16, southwark", "none"), turn("im so tired", "check")],
             },
+            {"persona": "limited_english", "turns": [turn("mi hijo tiene 12 años", "none")]},
         ],
     }
     corpus = conversation_document(document)

@@ -59,6 +59,8 @@ def conversation_document(document: dict) -> dict:
     messages = []
     for conversation in document["conversations"]:
         persona = conversation.get("persona") or "young_person"
+        if persona == "limited_english":  # often written in another language: not for the English corpus
+            continue
         for turn in conversation["turns"]:
             text = str(turn["user"])
             if turn["expect"].get("escalation") != "none" or text in seen:
