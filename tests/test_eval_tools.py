@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
+
 from tools.eval import EVALUATIONS
 from tools.eval_nlu import answered_faq_topics, f1_by_label, predicted_label
 from tools.eval_risk import table
-from tools.eval_sets import RiskMessage
-from tools.import_corpus import conversation_document
+from tools.eval_sets import RiskMessage, heldout_texts, manifests
+from tools.import_corpus import conversation_document, leaking_messages
 
 
 def test_the_retrieval_intent_comes_from_the_response_selector() -> None:
@@ -78,3 +83,19 @@ def test_a_leak_report_names_the_sealed_text_by_position_not_by_its_words(tmp_pa
     out = capsys.readouterr().out
     assert "1 leaked" in out and f"text 1 of {sealed}" in out
     assert "zebra" not in out
+
+
+@pytest.mark.parametrize("writer", ["C1", "C4", "C5", "C7"])
+def test_the_corpus_turns_of_a_development_conversation_set_are_up_to_date(writer: str) -> None:
+    """corpus/risk/C*.yml is derived from tests/data/dev/conversations/ (tools.import_corpus
+    --conversations): a conversation set edited without regenerating it trains on stale turns."""
+    source = yaml.safe_load(Path(f"tests/data/dev/conversations/{writer}.yml").read_text("utf-8"))
+    derived = yaml.safe_load(Path(f"corpus/risk/{writer}.yml").read_text("utf-8"))
+    expected = [m["text"] for m in conversation_document(source)["messages"]]
+    kept = [m["text"] for m in derived["messages"]]
+    # Only the turns that share text with a sealed set may be missing, and nothing may be added or reordered.
+    assert [text for text in expected if text in set(kept)] == kept
+    missing = [text for text in expected if text not in set(kept)]
+    sealed = [text for manifest in manifests() for text in heldout_texts(manifest)]
+    still = leaking_messages([{"text": text} for text in missing], sealed)
+    assert len(still) == len(missing), "regenerate: python -m tools.import_corpus --conversations"
