@@ -176,6 +176,7 @@ def _shared_languages(corpus: Sequence[LanguageExample]) -> List[str]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", action="store_true")
+    parser.add_argument("--corpus", type=Path, default=LANGUAGE_CORPUS, help="folder of multilingual writers")
     args = parser.parse_args(argv)
     chosen = GateThresholds()
     grid = [chosen]
@@ -185,7 +186,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             for t in (GateThresholds(f, r) for f in (0.3, 0.4, 0.5, 0.6, 0.7) for r in (0.7, 0.8, 0.9))
             if t != chosen
         ]
-    corpus = load_language_corpus(LANGUAGE_CORPUS)
+    corpus = load_language_corpus(args.corpus)
     english_examples = english(load_corpus(ENGLISH_CORPUS)) + english(nlu_examples(nlu_pairs()))
     print(
         f"# Risk in other languages, commit {commit()}; corpus {len(corpus)} messages from "
