@@ -89,8 +89,9 @@ def test_a_leak_report_names_the_sealed_text_by_position_not_by_its_words(tmp_pa
 def test_the_corpus_turns_of_a_development_conversation_set_are_up_to_date(writer: str) -> None:
     """corpus/risk/C*.yml is derived from tests/data/dev/conversations/ (tools.import_corpus
     --conversations): a conversation set edited without regenerating it trains on stale turns."""
-    source = yaml.safe_load(Path(f"tests/data/dev/conversations/{writer}.yml").read_text("utf-8"))
-    derived = yaml.safe_load(Path(f"corpus/risk/{writer}.yml").read_text("utf-8"))
+    root = Path(__file__).resolve().parents[1]
+    source = yaml.safe_load((root / f"tests/data/dev/conversations/{writer}.yml").read_text("utf-8"))
+    derived = yaml.safe_load((root / f"corpus/risk/{writer}.yml").read_text("utf-8"))
     expected = [m["text"] for m in conversation_document(source)["messages"]]
     kept = [m["text"] for m in derived["messages"]]
     # Only the turns that share text with a sealed set may be missing, and nothing may be added or reordered.
