@@ -53,6 +53,11 @@ def leaking_messages(messages: Sequence[dict], sealed: Sequence[str]) -> Set[int
         dropped |= found
 
 
+def sealed_texts() -> List[str]:
+    """Every text of every sealed held-out set."""
+    return [text for manifest in manifests() for text in heldout_texts(manifest)]
+
+
 def conversation_document(document: dict) -> dict:
     """A writer's corpus document from a development conversation set: the turns that must not escalate."""
     seen: Set[str] = set()
@@ -91,7 +96,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.conversations:
         document = conversation_document(document)
     messages = list(document["messages"])
-    sealed = [text for manifest in manifests() for text in heldout_texts(manifest)]
+    sealed = sealed_texts()
     dropped = leaking_messages([{"text": m["text"]} for m in messages], sealed)
     kept = [dict(m) for i, m in enumerate(messages) if i not in dropped]
     unglossed = leaking_messages([{"gloss": m.get("gloss") or ""} for m in kept], sealed)
