@@ -85,6 +85,16 @@ def test_a_leak_report_names_the_sealed_text_by_position_not_by_its_words(tmp_pa
     assert "zebra" not in out
 
 
+def test_a_leak_named_by_position_shows_none_of_the_sealed_words() -> None:
+    """What the held-out-sets test prints when it fails (the six shared words are the sealed set's too)."""
+    from tools.eval_leaks import Leak
+
+    text = "i had zebra plans for tonight with my friends"
+    leak = Leak(text, "six words: zebra plans for tonight with my", "data/nlu/basics.yml", "...")
+    described = leak.by_position(["first", text], "H9")
+    assert described == "six words: text 2 of H9, in data/nlu/basics.yml"
+
+
 @pytest.mark.parametrize("writer", ["C1", "C4", "C5", "C7"])
 def test_the_corpus_turns_of_a_development_conversation_set_are_up_to_date(writer: str) -> None:
     """corpus/risk/C*.yml is derived from tests/data/dev/conversations/ (tools.import_corpus

@@ -81,9 +81,10 @@ def test_file_is_the_one_committed_at_sealing(manifest: Manifest) -> None:
 def test_no_held_out_text_is_in_training_data_lexicons_or_other_tests(
     manifest: Manifest, index: SourceIndex
 ) -> None:
-    leaks = index.leaks([t for t in heldout_texts(manifest) if t not in manifest.excluded])
-    assert not leaks, f"{manifest.id}: {len(leaks)} held-out texts leaked: " + "; ".join(
-        f"{leak.text!r} ({leak.how}) in {leak.source}" for leak in leaks[:20]
+    texts = heldout_texts(manifest)
+    leaks = index.leaks([t for t in texts if t not in manifest.excluded])
+    assert not leaks, f"{len(leaks)} held-out texts leaked (run python -m tools.eval_leaks): " + "; ".join(
+        leak.by_position(texts, manifest.id) for leak in leaks[:20]
     )
 
 
