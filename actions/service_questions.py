@@ -66,12 +66,11 @@ class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no ty
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         listed = list(tracker.get_slot(LISTED_SLOT) or [])
-        positions = _entity_values(tracker, "service_position")
         target = service_questions.resolve(
             listed,
             tracker.get_slot(FOCUS_SLOT),
             _entity_values(tracker, "service"),
-            positions[0] if positions else None,
+            service_questions.chosen_position(_entity_values(tracker, "service_position")),
             directory_client.families(),
         )
         facts = _entity_values(tracker, "service_fact")
@@ -101,13 +100,20 @@ class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no ty
         if not records:
             dispatcher.utter_message(response="utter_service_which")
             return []
+        if target.best_first:
+            dispatcher.utter_message(response="utter_service_start_with", name=records[0].name)
         for record in records:
             answer = service_questions.answer(
                 record, facts, _role(tracker), _reason(record, tracker), _age(tracker)
             )
             for response, values in answer.responses:
                 if "modes" in values:
-                    values = {**values, "modes": _modes_text(domain, values["modes"])}
+                    values = {**values, "modes": _words_text(domain, "utter_service_mode_", values["modes"])}
+                if "audiences" in values:
+                    values = {
+                        **values,
+                        "audiences": _words_text(domain, "utter_service_audience_", values["audiences"]),
+                    }
                 dispatcher.utter_message(response=response, **values)
             if not target.all_listed:  # "which of these is free?" stays one line per service
                 dispatcher.utter_message(
@@ -129,9 +135,9 @@ class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no ty
         return [SlotSet(FOCUS_SLOT, records[-1].id if not target.all_listed else None)]
 
 
-def _modes_text(domain: DomainDict, modes: List[str]) -> str:
-    """ "online, by phone and by text" from the utter_service_mode_<mode> words."""
-    words = [render_response(domain, f"utter_service_mode_{mode}") for mode in modes]
+def _words_text(domain: DomainDict, prefix: str, keys: List[str]) -> str:
+    """ "online, by phone and by text" from the <prefix><key> responses (utter_service_mode_online...)."""
+    words = [render_response(domain, f"{prefix}{key}") for key in keys]
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " " + render_response(domain, "utter_service_and") + " " + words[-1]

@@ -365,6 +365,37 @@ def test_questions_about_the_list_are_answered_from_the_directory(assistant: Ass
         assert any(r.get("buttons") for r in turn), "every reply leaves a next step"
 
 
+def test_asking_which_one_to_call_first_gets_the_best_fit_and_how_to_reach_it(
+    assistant: AssistantProcesses,
+) -> None:
+    """(1) "which one I call first?" got "Which service do you mean?": the list is best fit first."""
+    turns = converse(
+        assistant, ["my son is 13, we live in westminster, he is very anxious", "ok. which one I call first?"]
+    )
+    listed = [s["id"] for s in services_payload(turns[0])["services"]]
+    first = turns[1]
+    assert [c["id"] for c in service_cards(first)] == listed[:1], dump(first)
+    assert "start with" in said(first) and "contact:" in said(first), dump(first)
+
+
+def test_asking_whether_a_service_is_for_parents_too_says_who_it_serves(
+    assistant: AssistantProcesses,
+) -> None:
+    """(1) "Is Beat just for young people or for parents too?" got only its ages and area."""
+    turns = converse(
+        assistant,
+        [
+            "my daughter is 16 and not eating, we live in hackney",
+            "Is Beat just for young people or for parents too?",
+        ],
+    )
+    answer = turns[1]
+    assert service_cards(answer) and all(c["id"].startswith("beat") for c in service_cards(answer)), dump(
+        answer
+    )
+    assert "parents and carers" in said(answer), dump(answer)
+
+
 def test_every_listed_service_has_a_way_to_reach_it(assistant: AssistantProcesses) -> None:
     turns = converse(assistant, ["I'm a teacher in Hackney, a 14 year old pupil of mine is really low"])
     payload = services_payload(turns[0])

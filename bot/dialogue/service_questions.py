@@ -18,9 +18,17 @@ from directory.wording import ROUTE_PREFERENCE, load_wording
 FACTS = ("what", "who_for", "cost", "referral", "contact", "hours", "online", "waiting")
 ALL = "all"
 LAST = "last"
+#: "which one do I call first?": the list is ranked best fit first (directory.matching), so the first one.
+BEST = "best"
 _FREE = re.compile(r"\bfree\b", re.IGNORECASE)
 _NO_WAIT = re.compile(r"\bno (?:referral or )?waiting list\b", re.IGNORECASE)
 _NHS = re.compile(r"\bNHS\b")
+
+
+def chosen_position(positions: Sequence[str]) -> Optional[str]:
+    """The position a question means: "which one do I call first" also says "which one" (all of them), and
+    asks for the best."""
+    return BEST if BEST in positions else next(iter(positions), None)
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,7 @@ class Target:
 
     ids: Tuple[str, ...] = ()
     all_listed: bool = False
+    best_first: bool = False
 
 
 def resolve(
@@ -47,6 +56,8 @@ def resolve(
         return Target(tuple(listed), all_listed=True)
     if position == LAST and listed:
         return Target((listed[-1],))
+    if position == BEST and listed:
+        return Target((listed[0],), best_first=True)
     if position and position.isdigit() and 1 <= int(position) <= len(listed):
         return Target((listed[int(position) - 1],))
     if focus:
@@ -188,6 +199,9 @@ def answer(record: ServiceRecord, facts: Sequence[str], role: str, reason: str, 
             say(("utter_service_about", {**name, "summary": record.summary}))
         elif fact == "who_for":
             say(("utter_service_who_for", {**name, "reason": reason}))
+            # "is Beat just for the young person or for parents too?": who it serves, from the directory
+            if record.audiences:
+                say(("utter_service_audiences", {**name, "audiences": list(record.audiences)}))
         elif fact == "cost":
             say(("utter_service_free" if is_free(record) else "utter_service_cost_unknown", name))
         elif fact == "referral":

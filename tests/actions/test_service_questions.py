@@ -171,6 +171,33 @@ def test_resolve_reads_names_positions_and_focus() -> None:
     assert resolve(LISTED, "chyps-plus", [], None, family).ids == ("chyps-plus",)
     assert resolve(LISTED, None, [], "all", family).all_listed
     assert resolve(["shout"], None, [], None, family).ids == ("shout",)
+    best = resolve(LISTED, "chyps-plus", [], "best", family)
+    assert best.ids == ("kooth-city-hackney",) and best.best_first, "the list is ranked best fit first"
+    assert resolve([], None, [], "best", family).ids == ()
+
+
+async def test_asking_who_a_service_is_for_says_whether_parents_can_use_it(domain, directory_db) -> None:
+    """ "Is Beat just for the young person or for parents too?" """
+    dispatcher, _ = await ask(domain, facts=["who_for"], service="beat-helpline", slots={"role": "parent"})
+    said = {m["response"]: m for m in dispatcher.messages if "response" in m}
+    assert said["utter_service_audiences"]["audiences"] == "young people and parents and carers"
+    young_only, _ = await ask(domain, facts=["who_for"], service="kooth-city-hackney")
+    assert [m["audiences"] for m in young_only.messages if "audiences" in m] == ["young people"]
+
+
+def test_which_one_first_wins_over_which_one() -> None:
+    """ "which one do I call first" also says "which one" (all of them)."""
+    assert service_questions.chosen_position(["all", "best"]) == "best"
+    assert service_questions.chosen_position(["2"]) == "2"
+    assert service_questions.chosen_position([]) is None
+
+
+async def test_which_one_to_call_first_names_the_first_listed_with_its_contact(domain, directory_db) -> None:
+    dispatcher, _ = await ask(domain, position="best", slots={"service_focus": "the-mix"})
+    assert sent(dispatcher)[0] == "utter_service_start_with"
+    assert dispatcher.messages[0]["name"] == RECORDS["kooth-city-hackney"].name
+    assert "utter_service_contact" in sent(dispatcher)
+    assert [c["id"] for c in cards(dispatcher)] == ["kooth-city-hackney"]
 
 
 def test_free_only_when_the_directory_says_so() -> None:

@@ -66,6 +66,10 @@ def questions():
         ),
         ("would we have to go private", {("service_fact", "cost")}),
         ("could i text them, i hate phone calls", {("service_fact", "online")}),
+        ("ok. which one I call first?", {("service_position", "best")}),
+        ("which would you recommend", {("service_position", "best")}),
+        # an opening message, not a choice among listed services
+        ("i dont know where to start, whats best for her", {("service_fact", "what")}),
     ],
 )
 def test_questions_and_needs_are_read(questions, text: str, expected: set) -> None:
