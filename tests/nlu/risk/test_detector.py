@@ -129,6 +129,8 @@ HYPERBOLE = [
     "i want to overcome my anxiety",
     "i took 2 paracetamol for my headache",
     "i'm not suicidal, just stressed",
+    "shes not in danger rn shes at home",
+    "he's not in immediate danger, he's in his room",
 ]
 
 MISSPELT = [
@@ -170,6 +172,14 @@ def test_hyperbole_and_ordinary_talk_do_not_escalate(matcher: RiskMatcher, text:
 @pytest.mark.parametrize("text,category", MISSPELT)
 def test_misspellings_and_run_together_words(matcher: RiskMatcher, text: str, category: str) -> None:
     assert verdict(matcher, text)[1] == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["im in danger right now", "she's not in danger but he has a knife and says he's going to stab someone"],
+)
+def test_danger_not_denied_in_the_same_words_still_escalates(matcher: RiskMatcher, text: str) -> None:
+    assert verdict(matcher, text)[:2] == ("safeguarding", "danger")
 
 
 def test_risk_after_hyperbole_in_the_same_message_still_escalates(matcher: RiskMatcher) -> None:
