@@ -125,7 +125,7 @@ def hear(tracker: Tracker, question: str) -> Heard:
     if tracker.get_slot("requested_slot") != question:
         return Heard.ANSWER
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    entities = _latest_entities(tracker)
+    entities = latest_entities(tracker)
     if intent == "prefer_not_say":
         return Heard.DECLINED
     if _dont_know(tracker, intent, entities):
@@ -184,7 +184,8 @@ def _hints(message: Mapping[str, Any]) -> List[str]:
     ]
 
 
-def _latest_entities(tracker: Tracker) -> Set[str]:
+def latest_entities(tracker: Tracker) -> Set[str]:
+    """The entity types of the latest message."""
     return {e.get("entity") for e in tracker.latest_message.get("entities") or []}
 
 
@@ -263,7 +264,7 @@ def concerns_after_crisis(tracker: Tracker) -> Optional[List[str]]:
     still needs them and the latest message names none: the person is not asked again what they just said."""
     if tracker.get_slot("concerns"):
         return None
-    if {"concern", "concern_unsure"} & _latest_entities(tracker) or not _crisis_in_this_search(tracker):
+    if {"concern", "concern_unsure"} & latest_entities(tracker) or not _crisis_in_this_search(tracker):
         return None
     return _concerns_by_risk().get(str(tracker.get_slot("risk_category")))
 
@@ -278,6 +279,25 @@ def _crisis_in_this_search(tracker: Tracker) -> bool:
     )
 
 
+#: `asking_for` (bot/nlu/lexicons/asking_for.yml): a friend's search, or the person's own.
+ASKING_FOR = "asking_for"
+FRIEND, SELF = "friend", "self"
+
+
+def _asking_for(message: Mapping[str, Any]) -> Set[str]:
+    return {str(e.get("value")) for e in message.get("entities") or [] if e.get("entity") == ASKING_FOR}
+
+
+def switched_to_self(tracker: Tracker) -> bool:
+    """ "what about me, im really stressed about it" after asking for a friend in this search: the age and
+    the worries given so far were the friend's, so they are asked again (or taken from this message)."""
+    if _asking_for(tracker.latest_message) != {SELF}:
+        return False
+    users = (event for event in _this_search(tracker) if event.get("event") == "user")
+    next(users, None)  # the latest message itself
+    return any(FRIEND in _asking_for(event.get("parse_data") or {}) for event in users)
+
+
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.!]?\s*$")
 
 
@@ -290,7 +310,7 @@ def bare_age(tracker: Tracker) -> Optional[float]:
     if tracker.get_slot(AGE_DECLINED):
         return None
     found = _BARE_NUMBER.match(str(tracker.latest_message.get("text") or ""))
-    if not found or "number" not in _latest_entities(tracker):
+    if not found or "number" not in latest_entities(tracker):
         return None
     age = int(found.group(1))
     return float(age) if 1 <= age <= OLDEST_SERVED else None

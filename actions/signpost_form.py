@@ -82,6 +82,8 @@ class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         controlled = _control(dispatcher, tracker, "age")
+        if controlled is None and form_control.switched_to_self(tracker):
+            return {} if "age" in form_control.latest_entities(tracker) else {"age": None, "age_band": None}
         if controlled is None:
             told = form_control.bare_age(tracker)  # "16" typed before the form asked anything
             return {"age": told} if told is not None else _unvalidated_age(tracker)
@@ -96,6 +98,8 @@ class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         controlled = _control(dispatcher, tracker, "concerns")
+        if controlled is None and form_control.switched_to_self(tracker):
+            return {} if "concern" in form_control.latest_entities(tracker) else {"concerns": None}
         if controlled is None:
             after_crisis = form_control.concerns_after_crisis(tracker)
             return {"concerns": after_crisis} if after_crisis else {}
@@ -117,6 +121,8 @@ class ValidateSignpostForm(FormValidationAction):  # type: ignore[misc]  # rasa-
     def validate_age(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        if value is None:  # cleared by extract_age, which has said why (form_control): never said twice
+            return {"age": None, "age_band": None}
         age = _as_age(value)
         if age is None:
             dispatcher.utter_message(response="utter_age_not_understood")

@@ -383,6 +383,8 @@ SEARCH_AGAIN_GROUPS = frozenset(
 # Intents a named service never overrides: safety, another language, and starting again.
 KEEP_INTENTS = frozenset({"crisis", "safeguarding", "other_language", "start_again"})
 FORM_ENTITIES = frozenset({"age", "borough", "concern", "role"})
+# Who the help is for (bot/nlu/lexicons/asking_for.yml): "what about me" is asking for help, not about a service.
+ASKING_FOR = "asking_for"
 # Words that point at a service already talked about ("is it online?", "how do I contact them").
 POINTERS = frozenset(
     "it its they them their theirs this these those one".split()
@@ -427,7 +429,8 @@ class AskServiceWhenNamed(_IntentFromEntities):
     - DIET's `ask_service` with no service named or pointed at is not one: with no pointing word at all
       ("is anyone open tonight") the runner-up intent is taken; with only a pronoun ("is what i say to them
       kept secret") an FAQ close behind wins, since the FAQ answers it better than a service's details; a
-      statement that answers the form ("its about my stepson") is `inform`.
+      statement that answers the form ("its about my stepson") is `inform`; one that says who the help is
+      for ("what about me, im really stressed about it") is asking for help.
     """
 
     @staticmethod
@@ -438,6 +441,8 @@ class AskServiceWhenNamed(_IntentFromEntities):
         """The intent the message should have, or None to leave it."""
         name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         found = _entity_types(message)
+        if name == self.intent and ASKING_FOR in found and not found & self.entities:
+            return "ask_for_help"  # "what about me, im really stressed about it": help for themselves now
         if name in KEEP_INTENTS and not (name in FOLLOW_UP_FROM and not found & self.entities):
             return None  # "start again" with no service named may still be a fact asked alone, below
         if found & self.entities:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Dict, List
+
 import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -101,6 +103,17 @@ async def test_missing_age_answer_is_asked_again(domain) -> None:
     tracker = make_tracker({"role": "young_person"}, requested_slot="age", text="old enough")
     assert await form.extract_age(dispatcher, tracker, domain) == {"age": None}
     assert sent(dispatcher) == ["utter_age_not_understood"]
+
+
+async def test_an_age_not_understood_is_said_once_through_the_whole_run(domain) -> None:
+    """ "old enough" got "Sorry, I didn't catch the age" twice: from extract_age, then validate_age."""
+    tracker = make_tracker(
+        {"role": "young_person"}, requested_slot="age", text="old enough", events=[{"event": "user"}]
+    )
+    dispatcher = CollectingDispatcher()
+    result = await form.run(dispatcher, tracker, domain)
+    assert sent(dispatcher) == ["utter_age_not_understood"]
+    assert SlotSet("age", None) in result
 
 
 async def test_whole_run_validates_what_the_extractors_filled(domain) -> None:
@@ -364,3 +377,35 @@ async def test_a_bare_number_when_the_form_starts_is_the_age(domain) -> None:
     assert await form.extract_age(CollectingDispatcher(), known, domain) == {}
     longer = make_tracker(entities=number, text="option 16")
     assert await form.extract_age(CollectingDispatcher(), longer, domain) == {}
+
+
+def _after_asking_for_a_friend(entities: List[Dict[str, Any]], earlier: str = "friend") -> Any:
+    friend = {"entities": [{"entity": "asking_for", "value": earlier}]}
+    events = [
+        {"event": "user", "text": "my best friend cuts herself", "parse_data": friend},
+        {"event": "slot", "name": "age", "value": 15.0},
+        {"event": "user", "text": "what about me"},
+    ]
+    return make_tracker(
+        {"role": "young_person", "age": 15.0, "age_band": "young_teen", "concerns": ["self_harm"]},
+        intent="ask_for_help",
+        entities=entities,
+        events=events,
+    )
+
+
+async def test_asking_for_themselves_after_a_friend_asks_their_own_age_and_worries(domain) -> None:
+    """ "what about me, im really stressed about it": the age and worries so far were the friend's."""
+    own = [{"entity": "asking_for", "value": "self"}, {"entity": "concern", "value": "anxiety"}]
+    tracker = _after_asking_for_a_friend(own)
+    dispatcher = CollectingDispatcher()
+    assert await form.extract_age(dispatcher, tracker, domain) == {"age": None, "age_band": None}
+    assert await form.extract_concerns(dispatcher, tracker, domain) == {}, "this message's worry stands"
+    bare = _after_asking_for_a_friend([{"entity": "asking_for", "value": "self"}])
+    assert await form.extract_concerns(dispatcher, bare, domain) == {"concerns": None}
+    assert dispatcher.messages == []
+
+
+async def test_for_me_with_no_friend_before_changes_nothing(domain) -> None:
+    tracker = _after_asking_for_a_friend([{"entity": "asking_for", "value": "self"}], earlier="self")
+    assert await form.extract_age(CollectingDispatcher(), tracker, domain) == {}

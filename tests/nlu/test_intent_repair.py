@@ -73,6 +73,15 @@ def test_an_answer_to_the_form_that_names_a_service_stays_inform() -> None:
     assert ask(parsed("goodbye", [])) == "goodbye"
 
 
+def test_saying_who_the_help_is_for_is_asking_for_help_not_about_a_service() -> None:
+    """ "what about me, im really stressed about it" (after asking for a friend) got "I haven't suggested any
+    services yet"; naming a service still makes it a question about the service."""
+    message = parsed("ask_service", ["asking_for", "concern"])
+    message.set("text", "what about me, im really stressed about it")
+    assert ask(message) == "ask_for_help"
+    assert ask(parsed("ask_service", ["asking_for", "service"])) == "ask_service"
+
+
 @pytest.mark.parametrize(
     "text", ["im a teacher", "I am a school nurse", "year 9 in camden", "my son, he's 12"]
 )
