@@ -152,6 +152,8 @@ def test_the_lexicon_refuses_codes_other_than_the_directorys(tmp_path: Path, pro
         ("how can i support my daughter", "parenting"),
         ("struggling as a parent", "parenting"),
         ("is there support for me as a parent", "parenting"),
+        ("is there anything for me as a parent", "parenting"),
+        ("anything for carers like me", "parenting"),
         ("just want to talk", "general"),
         ("everything", "general"),
         ("general", "general"),
