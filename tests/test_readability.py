@@ -39,11 +39,12 @@ PLACEHOLDERS = {
     "email": "jo@samaritans.org",
     "routes": "you can refer yourself",
     "modes": "online and by phone",
+    "audiences": "young people and parents and carers",
     "topics": "worry and anxiety and sleep problems",
     "place": "Hackney",
 }
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-CONTACT_PARTS = re.compile(r"utter_service_(phone|sms|website|hours|email|mode_\w+|and)$")
+CONTACT_PARTS = re.compile(r"utter_service_(phone|sms|website|hours|email|mode_\w+|audience_\w+|and)$")
 
 
 def _in_another_language(variation: Dict) -> bool:
