@@ -11,7 +11,7 @@ from tools.eval import EVALUATIONS
 from tools.eval_nlu import answered_faq_topics, f1_by_label, predicted_label
 from tools.eval_risk import table
 from tools.eval_sets import RiskMessage
-from tools.import_corpus import conversation_document, leaking_messages, sealed_texts
+from tools.import_corpus import conversation_document, faq_nlu, leaking_messages, sealed_texts
 
 
 def test_the_retrieval_intent_comes_from_the_response_selector() -> None:
@@ -110,3 +110,29 @@ def test_the_corpus_turns_of_a_development_conversation_set_are_up_to_date(write
     missing = [text for text in expected if text not in kept_set]
     still = leaking_messages([{"text": text} for text in missing], sealed_texts())
     assert len(still) == len(missing), "regenerate: python -m tools.import_corpus --conversations"
+
+
+def test_an_faq_writers_questions_become_nlu_examples_without_sealed_risk_or_duplicate_texts() -> None:
+    """tools.import_corpus --faq: a sealed text, a question the risk rules escalate (the risk models train
+    on FAQ examples as calm) and a text the NLU data already has are dropped; the rest keep their topic."""
+    sealed = ["will my parents be told if i talk to someone at camhs about my feelings"]
+    document = {
+        "writer": "FQ0",
+        "faq": [
+            {
+                "text": "Will my parents be told if I talk to someone at CAMHS about my feelings?",
+                "topic": "tell_parents",
+            },
+            {"text": "do i need to tell u if i want to kill myself", "topic": "confidential"},
+            {"text": "Do u charge money 4 this lol", "topic": "cost"},
+            {"text": "how much   does camhs cost my mum", "topic": "cost"},
+            {"text": "what does a psychiatrist do all day", "topic": "psychiatrist"},
+        ],
+    }
+    nlu, dropped = faq_nlu(document, sealed, existing={"do u charge money 4 this lol"})
+    assert dropped == {"sealed": 1, "risk rules": 1, "already in the NLU data": 1}
+    examples = {block["intent"]: block["examples"] for block in nlu["nlu"]}
+    assert examples == {
+        "faq/cost": "- how much does camhs cost my mum\n",
+        "faq/psychiatrist": "- what does a psychiatrist do all day\n",
+    }
