@@ -316,3 +316,49 @@ def test_someone_locating_a_young_person_or_a_missing_child_still_escalates(
 ) -> None:
     result = matcher.detect(text)
     assert result is not None and result.category == "danger", text
+
+
+PLAIN_SHAPES = [
+    # (text, category): plain words in shapes the patterns once missed (development writers T16, T17)
+    ("i. want. to. die.", "suicide"),
+    ("SELF. HARM. i do it, most nights.", "self_harm"),
+    ("self harn again tonight", "self_harm"),
+    ("been feeling really suicidal since the exams", "suicide"),
+    ("my self harm is getting worse every week", "self_harm"),
+    ("does anyone else self harm? i do", "self_harm"),
+    ("Year 9 pupil with self-harm to both forearms, seen by the school nurse today", "self_harm"),
+    ("my brother is carrying a knife to school", "danger"),
+    ("my son has got a knife in his coat", "danger"),
+    ("my mate has a knife and says he wants to stab someone", "danger"),
+    ("i'm homeless tonight and its raining", "danger"),
+    ("she was touched by a man in her family", "abuse"),
+    ("it's my husband. he hits me when the kids are asleep", "abuse"),
+    ("clean for a year and then cut again last night", "self_harm"),
+    ("like 25 tablets about an hour ago", "overdose"),
+]
+
+PLAIN_SHAPES_LOOK_ALIKES = [
+    "ok. thanks. bye.",
+    "the power cut again last night so no wifi",
+    "got my hair cut again today",
+    "she bought 32 paracetamol an hour ago from the chemist",
+    "my daughter has a knife and fork set for her dolls house",
+    "i was so touched by her kindness",
+    "i was homeless last year but i have a flat now",
+    "self harm is something i do not understand, can you explain it",
+]
+
+
+@pytest.mark.parametrize("text,category", PLAIN_SHAPES)
+def test_plain_statements_in_unusual_shapes_are_statements(
+    matcher: RiskMatcher, text: str, category: str
+) -> None:
+    result = matcher.detect(text)
+    assert result is not None and result.category == category
+    assert not result.mention_only, "a plain statement is never a mere mention the models may overrule"
+
+
+@pytest.mark.parametrize("text", PLAIN_SHAPES_LOOK_ALIKES)
+def test_look_alikes_of_the_plain_shapes_are_not_statements(matcher: RiskMatcher, text: str) -> None:
+    result = matcher.detect(text)
+    assert result is None or result.mention_only
