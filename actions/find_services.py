@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 from actions import directory_client, form_control
 from actions.responses import render_parts
 from actions.service_questions import LISTED_SLOT, listed_events
+from bot.dialogue import service_questions
 from directory import places
 from directory.concerns import load_concerns
 from directory.matching import MatchQuery
@@ -35,7 +36,7 @@ def _contact_text(domain: DomainDict, line: directory_client.ServiceLine) -> str
     item = line.payload
     ways: Dict[str, Any] = {"phone": item["phone"], "sms": line.sms, "website": item["website"]}
     if not any(ways.values()):
-        ways = {"no_contact": True}
+        ways = {service_questions.no_contact_key(item["how_to_refer"]): True}
     return render_parts(domain, {**ways, "hours": item.get("hours")})
 
 

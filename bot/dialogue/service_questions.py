@@ -117,6 +117,13 @@ def contact_parts(record: ServiceRecord) -> Dict[str, Optional[str]]:
     }
 
 
+def no_contact_key(routes: Sequence[str]) -> str:
+    """The `utter_service_<key>` part for a service with no phone, text, website or email in the directory:
+    an online-only service is found by searching its name ("Hub of Hope" is a website and an app whose address
+    the reference lacks); anything else is reached through a GP, school or the Wellbeing Hub."""
+    return "no_contact_online" if "online" in routes else "no_contact"
+
+
 def has_contact(record: ServiceRecord) -> bool:
     return any(contact_parts(record).values())
 

@@ -287,3 +287,22 @@ async def test_asking_whether_the_services_have_interpreters_gets_the_interprete
     # a service named keeps its own answer
     named = [{"entity": "need", "value": "interpreter"}, {"entity": "service_position", "value": "1"}]
     assert (await _ask_with(domain, named, listed=LISTED))[0] == "utter_service_about"
+
+
+async def test_an_online_service_with_no_address_in_the_directory_is_found_by_its_name(
+    domain, directory_db
+) -> None:
+    """Hub of Hope is a website and an app, but the reference gives no address: the reply says to search for
+    it, not to ask a GP or a school how to reach a national website."""
+    dispatcher, _ = await ask(
+        domain, facts=["contact"], service="hub-of-hope", slots={"listed_services": ["hub-of-hope"]}
+    )
+    contact = [m["contact"] for m in dispatcher.messages if m.get("response") == "utter_service_contact"][0]
+    assert contact.strip() == render_response(domain, "utter_service_no_contact_online").strip()
+    assert "search" in contact.lower()
+
+
+def test_the_no_contact_part_follows_the_way_in() -> None:
+    assert service_questions.no_contact_key(["online"]) == "no_contact_online"
+    assert service_questions.no_contact_key(["school", "professional"]) == "no_contact"
+    assert service_questions.no_contact_key([]) == "no_contact"
