@@ -34,10 +34,9 @@ def query_from(tracker: Tracker) -> MatchQuery:
 def _contact_text(domain: DomainDict, line: directory_client.ServiceLine) -> str:
     """Phone, text, website and hours; a service with none of the first three says who can help reach it."""
     item = line.payload
-    ways: Dict[str, Any] = {"phone": item["phone"], "sms": line.sms, "website": item["website"]}
-    if not any(ways.values()):
-        ways = {service_questions.no_contact_key(item["how_to_refer"]): True}
-    return render_parts(domain, {**ways, "hours": item.get("hours")})
+    ways = {"phone": item["phone"], "sms": line.sms, "website": item["website"]}
+    reach = service_questions.with_way_to_reach(ways, item["how_to_refer"])
+    return render_parts(domain, {**reach, "hours": item.get("hours")})
 
 
 class ActionFindServices(Action):  # type: ignore[misc]  # rasa-sdk ships no types

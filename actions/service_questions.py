@@ -53,9 +53,7 @@ def _role(tracker: Tracker) -> str:
 def contact_sentence(domain: DomainDict, record: Any) -> str:
     """The service's own contact details, or who can help reach it when the directory has none."""
     parts = service_questions.contact_parts(record)
-    if not any(parts.values()):
-        return render_parts(domain, {service_questions.no_contact_key(record.how_to_refer): True})
-    return render_parts(domain, parts)
+    return render_parts(domain, service_questions.with_way_to_reach(parts, record.how_to_refer))
 
 
 class ActionAnswerService(Action):  # type: ignore[misc]  # rasa-sdk ships no types

@@ -117,11 +117,14 @@ def contact_parts(record: ServiceRecord) -> Dict[str, Optional[str]]:
     }
 
 
-def no_contact_key(routes: Sequence[str]) -> str:
-    """The `utter_service_<key>` part for a service with no phone, text, website or email in the directory:
-    an online-only service is found by searching its name ("Hub of Hope" is a website and an app whose address
-    the reference lacks); anything else is reached through a GP, school or the Wellbeing Hub."""
-    return "no_contact_online" if "online" in routes else "no_contact"
+def with_way_to_reach(parts: Mapping[str, Any], routes: Sequence[str]) -> Dict[str, Any]:
+    """The contact parts (keys of `utter_service_<key>`), or, when the directory has none of them, the one part
+    that says how to reach the service: an online-only service is found by searching its name ("Hub of Hope"
+    is a website and an app whose address the reference lacks); anything else through a GP, school or the
+    Wellbeing Hub."""
+    if any(parts.values()):
+        return dict(parts)
+    return {"no_contact_online" if "online" in routes else "no_contact": True}
 
 
 def has_contact(record: ServiceRecord) -> bool:

@@ -303,6 +303,9 @@ async def test_an_online_service_with_no_address_in_the_directory_is_found_by_it
 
 
 def test_the_no_contact_part_follows_the_way_in() -> None:
-    assert service_questions.no_contact_key(["online"]) == "no_contact_online"
-    assert service_questions.no_contact_key(["school", "professional"]) == "no_contact"
-    assert service_questions.no_contact_key([]) == "no_contact"
+    none = {"phone": None, "website": None}
+    assert service_questions.with_way_to_reach(none, ["online"]) == {"no_contact_online": True}
+    assert service_questions.with_way_to_reach(none, ["school", "professional"]) == {"no_contact": True}
+    assert service_questions.with_way_to_reach(none, []) == {"no_contact": True}
+    reachable = {"phone": "0808 802 5544", "website": None}
+    assert service_questions.with_way_to_reach(reachable, ["online"]) == reachable
